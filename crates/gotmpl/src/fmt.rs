@@ -1,0 +1,1 @@
+//! Go `fmt` verbs (filled in by the fmt module work).
