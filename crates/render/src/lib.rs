@@ -1,1 +1,5 @@
-//! placeholder
+//! Helm's rendering on top of the `gotmpl` engine: Sprig and Helm functions, the built-in
+//! objects, the go-yaml-compatible `toYaml` emitter, Go-compatible `toJson`, NOTES.
+
+pub mod json;
+pub mod to_yaml;

@@ -1,0 +1,1 @@
+//! Masterminds/semver v3 compatible versions and constraints (in progress).

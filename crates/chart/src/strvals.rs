@@ -1,0 +1,1 @@
+//! Helm strvals: the `--set` grammar (in progress).

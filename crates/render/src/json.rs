@@ -1,0 +1,1 @@
+//! Go encoding/json compatible output (in progress).

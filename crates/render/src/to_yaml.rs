@@ -1,0 +1,1 @@
+//! go-yaml v2 compatible output (in progress).
