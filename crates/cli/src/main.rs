@@ -1,1 +1,20 @@
-fn main() {}
+//! The `capstan` command: a thin dispatcher. Each subcommand lives in `commands/` as a flag
+//! struct plus an `exec` function that calls into the library crates.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commands::Cli::parse_from(std::env::args_os());
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // Helm (cobra) prints `Error: <message>` and exits 1; scripts match on that.
+            eprintln!("Error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
