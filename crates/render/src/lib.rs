@@ -3,3 +3,4 @@
 
 pub mod json;
 pub mod to_yaml;
+pub mod sprig;

@@ -1,0 +1,1 @@
+//! Sprig functions (in progress).
