@@ -1,1 +1,0 @@
-//! Masterminds/semver v3 compatible versions and constraints (in progress).
