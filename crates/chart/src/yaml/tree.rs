@@ -1,0 +1,251 @@
+//! Builds go-yaml v2's decoded value tree from saphyr-parser events, without
+//! recursion (an explicit stack), resolving anchors, aliases and `<<` merges.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::resolve::{resolve_plain, resolve_tagged, Scalar};
+use super::{YamlError, MAX_DEPTH};
+
+/// A decoded YAML value with go-yaml's Go types. Aliased subtrees are shared.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// A resolved scalar.
+    Scalar(Scalar),
+    /// A sequence.
+    Seq(Vec<Rc<Node>>),
+    /// A mapping, in document order, duplicates already collapsed (last wins, merges
+    /// applied where they appear).
+    Map(Vec<(Scalar, Rc<Node>)>),
+}
+
+enum Frame {
+    Seq {
+        anchor: usize,
+        items: Vec<Rc<Node>>,
+    },
+    Map {
+        anchor: usize,
+        entries: Vec<(Scalar, Rc<Node>)>,
+        index: HashMap<KeyId, usize>,
+        key: Option<Scalar>,
+    },
+}
+
+/// A hashable identity for a scalar key (floats by bit pattern).
+#[derive(Hash, PartialEq, Eq)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(u64),
+    Str(String),
+}
+
+fn key_id(s: &Scalar) -> KeyId {
+    match s {
+        Scalar::Null => KeyId::Null,
+        Scalar::Bool(b) => KeyId::Bool(*b),
+        Scalar::Int(i) => KeyId::Int(*i),
+        Scalar::Uint(u) => KeyId::Uint(*u),
+        Scalar::Float(f) => KeyId::Float(f.to_bits()),
+        Scalar::Str(s) => KeyId::Str(s.clone()),
+        Scalar::Merge => KeyId::Str("<<".into()),
+    }
+}
+
+fn set_entry(
+    entries: &mut Vec<(Scalar, Rc<Node>)>,
+    index: &mut HashMap<KeyId, usize>,
+    k: Scalar,
+    v: Rc<Node>,
+) {
+    let id = key_id(&k);
+    if let Some(&i) = index.get(&id) {
+        entries[i].1 = v;
+    } else {
+        index.insert(id, entries.len());
+        entries.push((k, v));
+    }
+}
+
+fn want_map() -> YamlError {
+    YamlError::decode("map merge requires map or sequence of maps as the value".to_string())
+}
+
+/// Applies a `<<` merge of `value` into the mapping under construction.
+fn merge_into(
+    entries: &mut Vec<(Scalar, Rc<Node>)>,
+    index: &mut HashMap<KeyId, usize>,
+    value: &Node,
+) -> Result<(), YamlError> {
+    match value {
+        Node::Map(src) => {
+            for (k, v) in src {
+                set_entry(entries, index, k.clone(), v.clone());
+            }
+            Ok(())
+        }
+        Node::Seq(items) => {
+            // go-yaml walks the list backwards so that earlier maps take precedence.
+            for it in items.iter().rev() {
+                match &**it {
+                    Node::Map(src) => {
+                        for (k, v) in src {
+                            set_entry(entries, index, k.clone(), v.clone());
+                        }
+                    }
+                    _ => return Err(want_map()),
+                }
+            }
+            Ok(())
+        }
+        _ => Err(want_map()),
+    }
+}
+
+fn short_tag(tag: &Tag) -> String {
+    if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" {
+        format!("!!{}", tag.suffix)
+    } else {
+        format!("{}{}", tag.handle, tag.suffix)
+    }
+}
+
+/// Describes a non-scalar key the way go-yaml's panic message shows it.
+fn invalid_key(node: &Node) -> YamlError {
+    let shown = match node {
+        Node::Seq(_) => "[]interface {}{...}",
+        _ => "map[interface {}]interface {}{...}",
+    };
+    YamlError::decode(format!("invalid map key: {shown}"))
+}
+
+/// Parses the first document of `text`. `Ok(None)` for an empty stream or an empty
+/// document.
+pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
+    let mut root: Option<Rc<Node>> = None;
+    let mut started = false;
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                return Err(YamlError::Syntax {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                    message: e.info().to_string(),
+                })
+            }
+        };
+        let done: Option<Rc<Node>> = match event {
+            Event::StreamStart | Event::Nothing => None,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                if started {
+                    break;
+                }
+                started = true;
+                None
+            }
+            Event::DocumentEnd => break,
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => Some(n.clone()),
+                None => {
+                    return Err(YamlError::Syntax {
+                        line: span.start.line(),
+                        column: span.start.col() + 1,
+                        message: "unknown anchor referenced".to_string(),
+                    })
+                }
+            },
+            Event::Scalar(text, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain;
+                let scalar = match &tag {
+                    Some(t) => resolve_tagged(&short_tag(t), &text)?,
+                    None if plain => resolve_plain(&text),
+                    None => Scalar::Str(text.into_owned()),
+                };
+                let node = Rc::new(Node::Scalar(scalar));
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                Some(node)
+            }
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError::decode(format!(
+                        "exceeded max depth of {MAX_DEPTH}"
+                    )));
+                }
+                stack.push(Frame::Seq {
+                    anchor,
+                    items: Vec::new(),
+                });
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(YamlError::decode(format!(
+                        "exceeded max depth of {MAX_DEPTH}"
+                    )));
+                }
+                stack.push(Frame::Map {
+                    anchor,
+                    entries: Vec::new(),
+                    index: HashMap::new(),
+                    key: None,
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq { anchor, items }) => {
+                    let node = Rc::new(Node::Seq(items));
+                    if anchor != 0 {
+                        anchors.insert(anchor, node.clone());
+                    }
+                    Some(node)
+                }
+                Some(Frame::Map {
+                    anchor, entries, ..
+                }) => {
+                    let node = Rc::new(Node::Map(entries));
+                    if anchor != 0 {
+                        anchors.insert(anchor, node.clone());
+                    }
+                    Some(node)
+                }
+                None => None,
+            },
+        };
+        let Some(node) = done else { continue };
+        // Attach the finished node to its parent, or make it the document root.
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                index,
+                key,
+                ..
+            }) => match key.take() {
+                None => match &*node {
+                    Node::Scalar(s) => *key = Some(s.clone()),
+                    other => return Err(invalid_key(other)),
+                },
+                Some(Scalar::Merge) => merge_into(entries, index, &node)?,
+                Some(k) => set_entry(entries, index, k, node),
+            },
+        }
+    }
+    Ok(match root {
+        Some(n) if matches!(&*n, Node::Scalar(Scalar::Null)) => None,
+        other => other,
+    })
+}
