@@ -1,6 +1,8 @@
 //! Helm's rendering on top of the `gotmpl` engine: Sprig and Helm functions, the built-in
 //! objects, the go-yaml-compatible `toYaml` emitter, Go-compatible `toJson`, NOTES.
 
+pub mod glob;
 pub mod json;
-pub mod to_yaml;
+pub mod objects;
 pub mod sprig;
+pub mod to_yaml;
