@@ -16,6 +16,7 @@ mod version;
 pub use constraints::{ConstraintError, Constraints, MAX_CONSTRAINT_GROUPS, MAX_CONSTRAINT_LEN};
 pub use kube::{is_compatible_range, kube_version_compatible, KubeVersion, KubeVersionError};
 
+pub(crate) use quote::{go_quote, go_quote_runes};
 pub use version::{ParseUintError, UintErrorKind, Version, VersionError, MAX_VERSION_LEN};
 
 /// Sprig's `semverCompare`: parses the constraint, then the version, and checks.

@@ -15,30 +15,51 @@ pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c if (c as u32) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", c as u32);
-            }
-        }
+        push_escaped(&mut out, c, '"');
     }
     out.push('"');
     out
+}
+
+/// What Go's `%q` prints for a `[]rune`: each rune as a quoted character literal
+/// (`strconv.QuoteRune`), space-separated in brackets: `['a' '\'']`.
+pub(crate) fn go_quote_runes(s: &str) -> String {
+    let runes: Vec<String> = s
+        .chars()
+        .map(|c| {
+            let mut out = String::from("'");
+            push_escaped(&mut out, c, '\'');
+            out.push('\'');
+            out
+        })
+        .collect();
+    format!("[{}]", runes.join(" "))
+}
+
+fn push_escaped(out: &mut String, c: char, quote: char) {
+    match c {
+        c if c == quote || c == '\\' => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if is_go_printable(c) => out.push(c),
+        '\u{7}' => out.push_str("\\a"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{b}' => out.push_str("\\v"),
+        c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c if (c as u32) < 0x10000 => {
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\U{:08x}", c as u32);
+        }
+    }
 }
 
 /// An approximation of Go's `unicode.IsPrint` (see [`go_quote`]).
@@ -76,7 +97,7 @@ fn is_go_printable(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::go_quote;
+    use super::{go_quote, go_quote_runes};
 
     #[test]
     fn quotes_like_go() {
@@ -86,5 +107,7 @@ mod tests {
         assert_eq!(go_quote("é✓"), "\"é✓\"");
         assert_eq!(go_quote("\u{a0}\u{200b}"), r#""\u00a0\u200b""#);
         assert_eq!(go_quote("\u{f0000}"), r#""\U000f0000""#);
+        assert_eq!(go_quote("it's"), r#""it's""#);
+        assert_eq!(go_quote_runes("a'\"\n"), r#"['a' '\'' '"' '\n']"#);
     }
 }

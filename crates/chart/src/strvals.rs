@@ -1,1 +1,0 @@
-//! Helm strvals: the `--set` grammar (in progress).
