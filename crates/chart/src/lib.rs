@@ -1,9 +1,83 @@
 //! Helm charts: loading (directory, `.tgz`, bytes) with Helm's limits, `Chart.yaml`,
 //! dependencies (conditions, tags, aliases, import-values), values coalescing, `--set`
 //! parsing, YAML read as Helm reads it, and `values.schema.json` validation.
+//!
+//! The usual sequence, as `helm template` runs it:
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let mut chart = capstan_chart::load("mychart")?;
+//! let user = capstan_chart::values::parse_values(b"replicaCount: 2\n")?;
+//! let values = capstan_chart::helm_values(&mut chart, &user, false)?;
+//! // `values` is `.Values` for the top-level templates; `chart` now holds only the
+//! // enabled subcharts, renamed to their aliases.
+//! # let _ = values; Ok(()) }
+//! ```
 #![warn(missing_docs)]
 
+pub mod archive;
+pub mod chart;
+pub mod deps;
+pub mod ignore;
+pub mod loader;
 pub mod metadata;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
+pub mod values;
 pub mod yaml;
+
+pub use chart::{Chart, File};
+pub use loader::{load, load_archive, load_dir, LoadError};
+pub use values::Values;
+
+/// A failure computing the values of a chart, in the order Helm checks.
+#[derive(Debug, thiserror::Error)]
+pub enum ValuesPipelineError {
+    /// The chart is a library (or another non-application type).
+    #[error("{0} charts are not installable")]
+    NotInstallable(String),
+    /// A dependency listed in `Chart.yaml` is not in `charts/`.
+    #[error(transparent)]
+    MissingDependencies(#[from] deps::MissingDependencies),
+    /// Coalescing hit a type mismatch.
+    #[error("chart dependencies processing failed: {0}")]
+    Dependencies(values::CoalesceError),
+    /// Coalescing hit a type mismatch.
+    #[error(transparent)]
+    Coalesce(values::CoalesceError),
+    /// The values fail a schema.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+}
+
+/// Helm's `checkIfInstallable`: only `application` (or untyped) charts install.
+pub fn check_installable(chart: &Chart) -> Result<(), ValuesPipelineError> {
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => Ok(()),
+        other => Err(ValuesPipelineError::NotInstallable(other.to_string())),
+    }
+}
+
+/// Computes `.Values` for the top-level templates the way `helm install`/`helm template`
+/// does: installability check, missing-dependency check, dependency processing (which
+/// removes disabled subcharts from `chart` and applies aliases and import-values),
+/// coalescing with `user` (the merged `-f`/`--set` values), then schema validation of
+/// the chart and every subchart unless `skip_schema_validation`.
+///
+/// The `kubeVersion:` constraint is checked separately with
+/// [`semver::kube_version_compatible`], since Helm does it when rendering.
+pub fn helm_values(
+    chart: &mut Chart,
+    user: &Values,
+    skip_schema_validation: bool,
+) -> Result<Values, ValuesPipelineError> {
+    check_installable(chart)?;
+    deps::check_dependencies(chart)?;
+    deps::process_dependencies(chart, user).map_err(ValuesPipelineError::Dependencies)?;
+    let vals = values::coalesce_values(chart, user).map_err(ValuesPipelineError::Coalesce)?;
+    if !skip_schema_validation {
+        schema::validate_against_schema(chart, &vals)?;
+    }
+    Ok(vals)
+}

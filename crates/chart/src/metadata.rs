@@ -497,47 +497,8 @@ fn is_unprintable(c: char) -> bool {
 }
 
 /// Masterminds/semver v3 `NewVersion` (lenient) acceptance: `v1`, `1.2`, `1.2.3-rc.1+b`.
-/// TODO: use crate::semver once the shared implementation lands.
 pub fn is_valid_semver(v: &str) -> bool {
-    let s = v.strip_prefix('v').unwrap_or(v);
-    let (core, build) = match s.split_once('+') {
-        Some((c, b)) => (c, Some(b)),
-        None => (s, None),
-    };
-    let (nums, pre) = match core.split_once('-') {
-        Some((n, p)) => (n, Some(p)),
-        None => (core, None),
-    };
-    let parts: Vec<&str> = nums.split('.').collect();
-    if parts.is_empty() || parts.len() > 3 {
-        return false;
-    }
-    for p in &parts {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u64>().is_err() {
-            return false;
-        }
-    }
-    let ident_ok = |ids: &str, numeric_check: bool| {
-        ids.split('.').all(|id| {
-            !id.is_empty()
-                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                && !(numeric_check
-                    && id.len() > 1
-                    && id.starts_with('0')
-                    && id.bytes().all(|b| b.is_ascii_digit()))
-        })
-    };
-    if let Some(p) = pre {
-        if !ident_ok(p, true) {
-            return false;
-        }
-    }
-    if let Some(b) = build {
-        if !ident_ok(b, false) {
-            return false;
-        }
-    }
-    true
+    crate::semver::Version::parse(v).is_ok()
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@
 mod resolve;
 mod tree;
 
-pub(crate) use resolve::{format_g32, Scalar};
+pub(crate) use resolve::{format_g32, format_g64, Scalar};
 pub(crate) use tree::{parse_first_document, Node};
 
 use serde_json::{Map, Number, Value};

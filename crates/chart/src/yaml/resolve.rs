@@ -286,6 +286,14 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
 /// map key or a float that lands in a string-typed struct field.
 pub(crate) fn format_g32(f: f64) -> String {
     let x = f as f32;
+    if x.is_nan() || x.is_infinite() || x == 0.0 {
+        return format_g64(f64::from(x));
+    }
+    go_g(&format!("{:e}", x))
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`, which is also what `%v` prints.
+pub(crate) fn format_g64(x: f64) -> String {
     if x.is_nan() {
         return "NaN".into();
     }
@@ -303,11 +311,15 @@ pub(crate) fn format_g32(f: f64) -> String {
             "0".into()
         };
     }
-    // Rust's `{:e}` gives the shortest round-tripping digits for f32, like Go's -1.
-    let e = format!("{:e}", x);
+    go_g(&format!("{:e}", x))
+}
+
+/// Lays out Rust's shortest `{:e}` digits (the same digits Go's `-1` precision picks)
+/// the way Go's `%g` does: exponent form when exp < -4 or exp >= 6... for shortest.
+fn go_g(e: &str) -> String {
     let (mant, exp) = match e.split_once('e') {
         Some(p) => p,
-        None => return e,
+        None => return e.to_string(),
     };
     let exp: i32 = exp.parse().unwrap_or(0);
     let neg = mant.starts_with('-');

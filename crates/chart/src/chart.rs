@@ -1,0 +1,106 @@
+//! The loaded chart: metadata, templates, files, default values, schema and subcharts.
+
+use crate::metadata::{Lock, Metadata};
+use crate::values::Values;
+
+/// A file of a chart, named relative to the chart's root (`templates/x.yaml`,
+/// `crds/a.yaml`, `README.md`), with a leading UTF-8 BOM already removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Slash-separated path relative to the chart root.
+    pub name: String,
+    /// Contents.
+    pub data: Vec<u8>,
+}
+
+/// A chart as Helm loads it (`pkg/chart/v2.Chart`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chart {
+    /// `Chart.yaml` (plus `requirements.yaml` for apiVersion v1 charts).
+    pub metadata: Metadata,
+    /// `Chart.lock`, or `requirements.lock` for v1 charts.
+    pub lock: Option<Lock>,
+    /// Everything under `templates/` (partials `_*.tpl` and `NOTES.txt` included), in
+    /// load order (sorted by path for directories, archive order for archives).
+    pub templates: Vec<File>,
+    /// `values.yaml` (all documents merged), empty when absent.
+    pub values: Values,
+    /// `values.schema.json`, raw.
+    pub schema: Option<Vec<u8>>,
+    /// Every other file (what `.Files` exposes), including `crds/`, `.helmignore`,
+    /// `charts/*.prov` and, for v1 charts, `requirements.yaml`/`requirements.lock`.
+    pub files: Vec<File>,
+    /// Subcharts found under `charts/` (directories and `.tgz`), sorted by their entry
+    /// name; after dependency processing only the enabled ones, renamed to their alias.
+    pub dependencies: Vec<Chart>,
+}
+
+impl Chart {
+    /// `metadata.name`.
+    pub fn name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// Whether this is a library chart (`type: library`): its templates can be used by
+    /// others but are never rendered themselves.
+    pub fn is_library(&self) -> bool {
+        self.metadata.is_library()
+    }
+
+    /// Every template of this chart and its subcharts, named as Helm names them for the
+    /// engine: `top/templates/x.yaml`, `top/charts/sub/templates/y.yaml`.
+    pub fn all_templates(&self) -> Vec<(String, &File)> {
+        let mut out = Vec::new();
+        self.collect_templates(self.name(), &mut out);
+        out
+    }
+
+    fn collect_templates<'a>(&'a self, path: &str, out: &mut Vec<(String, &'a File)>) {
+        for t in &self.templates {
+            out.push((format!("{path}/{}", t.name), t));
+        }
+        for d in &self.dependencies {
+            d.collect_templates(&format!("{path}/charts/{}", d.name()), out);
+        }
+    }
+
+    /// CRD files of this chart and its subcharts (`crds/*.yaml|yml|json`, any case), as
+    /// `(path like top/charts/sub/crds/a.yaml, file)`.
+    pub fn crd_objects(&self) -> Vec<(String, &File)> {
+        let mut out = Vec::new();
+        self.collect_crds(self.name(), &mut out);
+        out
+    }
+
+    fn collect_crds<'a>(&'a self, path: &str, out: &mut Vec<(String, &'a File)>) {
+        for f in &self.files {
+            if f.name.starts_with("crds/") && has_manifest_extension(&f.name) {
+                out.push((format!("{path}/{}", f.name), f));
+            }
+        }
+        for d in &self.dependencies {
+            d.collect_crds(&format!("{path}/charts/{}", d.name()), out);
+        }
+    }
+
+    /// The subchart with this (alias) name.
+    pub fn dependency(&self, name: &str) -> Option<&Chart> {
+        self.dependencies.iter().find(|d| d.name() == name)
+    }
+}
+
+fn has_manifest_extension(name: &str) -> bool {
+    let ext = match name.rsplit_once('/') {
+        Some((_, b)) => b,
+        None => name,
+    };
+    match ext.rfind('.') {
+        Some(i) => {
+            let e = &ext[i..];
+            e.eq_ignore_ascii_case(".yaml")
+                || e.eq_ignore_ascii_case(".yml")
+                || e.eq_ignore_ascii_case(".json")
+        }
+        None => false,
+    }
+}

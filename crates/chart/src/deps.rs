@@ -1,0 +1,218 @@
+//! Dependency processing (Helm's `ProcessDependencies`): aliases, `condition`, `tags`,
+//! removal of disabled subcharts, and `import-values`.
+//!
+//! The order of operations, and which values each step looks at, follow Helm exactly,
+//! including its quirks: conditions are looked up with the full dotted path from the
+//! top-level chart in values coalesced so far; tags are read from the top-level `tags`
+//! table; a dependency whose `version` constraint does not match the chart found in
+//! `charts/` is not aliased and the unmatched chart stays under its own name; imports
+//! are processed bottom-up with nulls kept (Helm merges rather than coalesces here).
+
+use serde_json::Value;
+
+use crate::chart::Chart;
+use crate::metadata::Dependency;
+use crate::semver::is_compatible_range;
+use crate::values::{self, CoalesceError, Values};
+
+/// Checks that every dependency in `Chart.yaml` has a chart under `charts/` (Helm's
+/// `CheckDependencies`, run before installing or templating).
+pub fn check_dependencies(chart: &Chart) -> Result<(), MissingDependencies> {
+    let missing: Vec<String> = chart
+        .metadata
+        .deps()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.clone())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(MissingDependencies(missing))
+    }
+}
+
+/// Dependencies named in `Chart.yaml` that are not in `charts/`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}", .0.join(", "))]
+pub struct MissingDependencies(pub Vec<String>);
+
+/// Helm's `ProcessDependencies`: decides which subcharts are enabled (removing the
+/// others from `chart`, recursively), applies aliases, then processes `import-values`
+/// (which rewrites the `values` of every chart that has enabled dependencies).
+pub fn process_dependencies(chart: &mut Chart, user: &Values) -> Result<(), CoalesceError> {
+    process_enabled(chart, user, "")?;
+    process_imports(chart)
+}
+
+/// The copy of a `charts/` chart a dependency entry refers to, renamed to its alias.
+fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
+    let found = charts
+        .iter()
+        .find(|c| c.name() == dep.name && is_compatible_range(&dep.version, &c.metadata.version))?;
+    let mut out = found.clone();
+    if !dep.alias.is_empty() {
+        out.metadata.name = dep.alias.clone();
+    }
+    Some(out)
+}
+
+fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), CoalesceError> {
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let existing = std::mem::take(&mut c.dependencies);
+    let mut chart_deps: Vec<Chart> = Vec::new();
+    for ex in &existing {
+        let referenced = c
+            .metadata
+            .deps()
+            .any(|r| ex.name() == r.name && is_compatible_range(&r.version, &ex.metadata.version));
+        if !referenced {
+            chart_deps.push(ex.clone());
+        }
+    }
+    for req in c.metadata.dependencies.iter_mut().flatten() {
+        if let Some(d) = alias_dependency(&existing, req) {
+            chart_deps.push(d);
+        }
+        if !req.alias.is_empty() {
+            req.name = req.alias.clone();
+        }
+    }
+    c.dependencies = chart_deps;
+    for req in c.metadata.dependencies.iter_mut().flatten() {
+        req.enabled = true;
+    }
+    let cvals = values::coalesce_values(c, v)?;
+    apply_tags(c, &cvals);
+    apply_conditions(c, &cvals, path);
+
+    let disabled: Vec<String> = c
+        .metadata
+        .deps()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
+    c.dependencies
+        .retain(|d| !disabled.iter().any(|n| n == d.name()));
+    c.metadata
+        .dependencies
+        .retain(|r| r.as_ref().is_some_and(|r| !disabled.contains(&r.name)));
+    for sub in &mut c.dependencies {
+        let subpath = format!("{path}{}.", sub.name());
+        process_enabled(sub, &cvals, &subpath)?;
+    }
+    Ok(())
+}
+
+fn apply_tags(c: &mut Chart, cvals: &Values) {
+    let Some(Value::Object(tags)) = cvals.get("tags") else {
+        return;
+    };
+    for r in c.metadata.dependencies.iter_mut().flatten() {
+        let (mut has_true, mut has_false) = (false, false);
+        for t in &r.tags {
+            match tags.get(t) {
+                Some(Value::Bool(true)) => has_true = true,
+                Some(Value::Bool(false)) => has_false = true,
+                // Helm warns "returned non-bool value" and ignores it.
+                _ => {}
+            }
+        }
+        if !has_true && has_false {
+            r.enabled = false;
+        } else {
+            r.enabled = true;
+        }
+    }
+}
+
+fn apply_conditions(c: &mut Chart, cvals: &Values, path: &str) {
+    for r in c.metadata.dependencies.iter_mut().flatten() {
+        for cond in r.condition.trim().split(',') {
+            if cond.is_empty() {
+                continue;
+            }
+            if let Some(Value::Bool(b)) = values::path_value(cvals, &format!("{path}{cond}")) {
+                r.enabled = *b;
+                break;
+            }
+            // A non-bool value only warns; the next condition is tried.
+        }
+    }
+}
+
+/// `pathToMap`: nests `data` under a dotted path (`.` means the root).
+fn path_to_map(path: &str, data: Values) -> Values {
+    if path == "." {
+        return data;
+    }
+    let mut cur = data;
+    for part in path.split('.').rev() {
+        let mut m = Values::new();
+        m.insert(part.to_string(), Value::Object(cur));
+        cur = m;
+    }
+    cur
+}
+
+/// Go's `fmt.Sprintf("%v", x)` for the child/parent entries of an import map.
+fn go_v(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "<nil>".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.as_f64().map(crate::yaml::format_g64).unwrap_or_default(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn process_imports(c: &mut Chart) -> Result<(), CoalesceError> {
+    for d in &mut c.dependencies {
+        process_imports(d)?;
+    }
+    if c.metadata.dependencies.is_empty() {
+        return Ok(());
+    }
+    let cvals = values::merge_values(c, &Values::new())?;
+    let mut b = Values::new();
+    for r in c.metadata.dependencies.iter_mut().flatten() {
+        let mut out_iv = Vec::new();
+        for riv in &r.import_values {
+            match riv {
+                Value::Object(iv) => {
+                    let child = go_v(iv.get("child"));
+                    let parent = go_v(iv.get("parent"));
+                    let mut m = serde_json::Map::new();
+                    m.insert("child".into(), Value::String(child.clone()));
+                    m.insert("parent".into(), Value::String(parent.clone()));
+                    out_iv.push(Value::Object(m));
+                    // "ImportValues missing table from chart" is only a warning.
+                    if let Some(vv) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
+                        b = merge_tables(b, path_to_map(&parent, vv.clone()));
+                    }
+                }
+                Value::String(iv) => {
+                    let child = format!("exports.{iv}");
+                    let mut m = serde_json::Map::new();
+                    m.insert("child".into(), Value::String(child.clone()));
+                    m.insert("parent".into(), Value::String(".".into()));
+                    out_iv.push(Value::Object(m));
+                    if let Some(vm) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
+                        b = merge_tables(b, vm.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        r.import_values = out_iv;
+    }
+    c.values = merge_tables(cvals, b);
+    Ok(())
+}
+
+/// Helm's `MergeTables(dst, src)`: `src` fills in what `dst` lacks, nulls kept.
+fn merge_tables(mut dst: Values, src: Values) -> Values {
+    values::merge_tables(&mut dst, src);
+    dst
+}

@@ -1,0 +1,350 @@
+//! Loading charts from a directory, a `.tgz` file or archive bytes (Helm's
+//! `pkg/chart/v2/loader`).
+//!
+//! Directory loading walks in byte order, applies `.helmignore` (plus Helm's default
+//! `templates/.?*`), follows symbolic links wherever they point (as Helm does, logging
+//! aside) but refuses link cycles, refuses irregular files (devices, sockets, FIFOs) and
+//! files over 5 MiB. Archives go through [`crate::archive`]. `.helmignore` is not applied
+//! to archives, as in Helm.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::archive::{self, ArchiveError, BufferedFile, MAX_DECOMPRESSED_FILE_SIZE};
+use crate::chart::{Chart, File};
+use crate::ignore::{IgnoreError, Rules};
+use crate::metadata::{DecodeError, Lock, Metadata, ValidationError, API_VERSION_V1};
+use crate::values::{parse_values, ValuesError};
+
+/// Why a chart could not be loaded. Messages follow Helm's.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// I/O on the chart path.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path being read.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// `load(path)` on a file that is not a gzip archive.
+    #[error("file '{0}' does not appear to be a gzipped archive; got 'text/plain; charset=utf-8'")]
+    NotAnArchive(String),
+    /// `load(path)` on a `.yaml` file.
+    #[error("file '{0}' seems to be a YAML file, but expected a gzipped archive")]
+    YamlNotArchive(String),
+    /// The archive was refused.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// `.helmignore` is malformed.
+    #[error(transparent)]
+    Ignore(#[from] IgnoreError),
+    /// A directory entry is a device, socket or FIFO.
+    #[error("cannot load irregular file {0} as it has file mode type bits set")]
+    Irregular(String),
+    /// A file over 5 MiB in a directory chart.
+    #[error("chart file {name:?} is larger than the maximum file size {max}")]
+    FileTooLarge {
+        /// The file's base name (as Helm prints it).
+        name: String,
+        /// The limit.
+        max: u64,
+    },
+    /// A symbolic link that leads back to one of its own parent directories.
+    #[error("symbolic link cycle at {0}")]
+    SymlinkCycle(String),
+    /// No `Chart.yaml`.
+    #[error("Chart.yaml file is missing")]
+    MissingChartYaml,
+    /// `Chart.yaml` does not decode.
+    #[error("cannot load Chart.yaml: {0}")]
+    ChartYaml(DecodeError),
+    /// `requirements.yaml` does not decode.
+    #[error("cannot load requirements.yaml: {0}")]
+    Requirements(DecodeError),
+    /// `Chart.lock` does not decode.
+    #[error("cannot load Chart.lock: {0}")]
+    ChartLock(DecodeError),
+    /// `requirements.lock` does not decode.
+    #[error("cannot load requirements.lock: {0}")]
+    RequirementsLock(DecodeError),
+    /// `values.yaml` does not parse.
+    #[error("cannot load values.yaml: {0}")]
+    Values(ValuesError),
+    /// `Chart.yaml` fails validation.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// A `.tgz` under `charts/` whose files are not what a subchart archive holds.
+    #[error("error unpacking subchart tar in {chart}: expected {expected}, got {got}")]
+    SubchartTar {
+        /// The parent chart.
+        chart: String,
+        /// The archive's expected entry name.
+        expected: String,
+        /// What was found.
+        got: String,
+    },
+    /// A subchart failed to load.
+    #[error("error unpacking subchart {name} in {chart}: {source}")]
+    Subchart {
+        /// The `charts/` entry.
+        name: String,
+        /// The parent chart.
+        chart: String,
+        /// The cause.
+        source: Box<LoadError>,
+    },
+}
+
+/// Loads a chart from a directory or a `.tgz` file (Helm's `loader.Load`).
+pub fn load(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    let path = path.as_ref();
+    let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return load_dir(path);
+    }
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    if !bytes.starts_with(&[0x1f, 0x8b, 0x08]) {
+        let name = path.display().to_string();
+        if name.ends_with(".yml") || name.ends_with(".yaml") {
+            return Err(LoadError::YamlNotArchive(name));
+        }
+        return Err(LoadError::NotAnArchive(name));
+    }
+    load_archive(&bytes)
+}
+
+/// Loads a chart from gzipped tar bytes (Helm's `LoadArchive`).
+pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
+    let files = archive::load_archive_files(bytes)?;
+    load_files(files)
+}
+
+/// Loads a chart directory (Helm's `LoadDir`).
+pub fn load_dir(dir: impl AsRef<Path>) -> Result<Chart, LoadError> {
+    let dir = dir.as_ref();
+    let top = std::path::absolute(dir).map_err(|source| LoadError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut rules = Rules::empty();
+    let ignore_file = top.join(".helmignore");
+    if ignore_file.exists() {
+        let text = std::fs::read(&ignore_file).map_err(|source| LoadError::Io {
+            path: ignore_file.display().to_string(),
+            source,
+        })?;
+        rules = Rules::parse(&String::from_utf8_lossy(&text))?;
+    }
+    rules.add_defaults();
+    let mut files = Vec::new();
+    let mut stack = Vec::new();
+    walk(&top, "", &rules, &mut files, &mut stack)?;
+    load_files(files)
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> LoadError {
+    LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Walks `dir` (whose chart-relative name is `rel`), following symlinks like Helm's
+/// `sympath.Walk`. `stack` holds the canonical directories being walked, to stop cycles.
+fn walk(
+    dir: &Path,
+    rel: &str,
+    rules: &Rules,
+    files: &mut Vec<BufferedFile>,
+    stack: &mut Vec<PathBuf>,
+) -> Result<(), LoadError> {
+    let canon = std::fs::canonicalize(dir).map_err(|e| io_err(dir, e))?;
+    if stack.contains(&canon) {
+        return Err(LoadError::SymlinkCycle(dir.display().to_string()));
+    }
+    stack.push(canon);
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| io_err(dir, e))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| io_err(dir, e))?;
+    // Go sorts names as byte strings.
+    names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+    for name in names {
+        let path = dir.join(&name);
+        let name = name.to_string_lossy();
+        let n = if rel.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let lmeta = std::fs::symlink_metadata(&path).map_err(|e| io_err(&path, e))?;
+        // A link is followed: what matters is what it resolves to.
+        let meta = if lmeta.file_type().is_symlink() {
+            std::fs::metadata(&path).map_err(|e| {
+                io_err(
+                    &path,
+                    std::io::Error::other(format!("error evaluating symlink: {e}")),
+                )
+            })?
+        } else {
+            lmeta
+        };
+        if meta.is_dir() {
+            if rules.ignore(&n, true) {
+                continue;
+            }
+            walk(&path, &n, rules, files, stack)?;
+            continue;
+        }
+        if rules.ignore(&n, false) {
+            continue;
+        }
+        if !meta.is_file() {
+            return Err(LoadError::Irregular(path.display().to_string()));
+        }
+        if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
+            return Err(LoadError::FileTooLarge {
+                name: name.to_string(),
+                max: MAX_DECOMPRESSED_FILE_SIZE,
+            });
+        }
+        let mut data = std::fs::read(&path).map_err(|e| io_err(&path, e))?;
+        if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            data.drain(..3);
+        }
+        files.push(BufferedFile { name: n, data });
+    }
+    stack.pop();
+    Ok(())
+}
+
+fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// Sorts in-memory files into a chart and loads its subcharts (Helm's `LoadFiles`).
+pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    let mut c = Chart::default();
+    let mut have_metadata = false;
+    for f in &files {
+        if f.name == "Chart.yaml" {
+            c.metadata = Metadata::from_yaml(&text(&f.data)).map_err(LoadError::ChartYaml)?;
+            if c.metadata.api_version.is_empty() {
+                c.metadata.api_version = API_VERSION_V1.to_string();
+            }
+            have_metadata = true;
+        }
+    }
+    let mut subcharts: BTreeMap<String, Vec<BufferedFile>> = BTreeMap::new();
+    for f in files {
+        let name = f.name.as_str();
+        match name {
+            "Chart.yaml" => {}
+            "Chart.lock" => {
+                c.lock = Some(Lock::from_yaml(&text(&f.data)).map_err(LoadError::ChartLock)?)
+            }
+            "values.yaml" => c.values = parse_values(&f.data).map_err(LoadError::Values)?,
+            "values.schema.json" => c.schema = Some(f.data),
+            "requirements.yaml" => {
+                have_metadata = true;
+                c.metadata
+                    .merge_yaml(&text(&f.data))
+                    .map_err(LoadError::Requirements)?;
+                if c.metadata.api_version == API_VERSION_V1 {
+                    c.files.push(File {
+                        name: f.name,
+                        data: f.data,
+                    });
+                }
+            }
+            "requirements.lock" => {
+                c.lock =
+                    Some(Lock::from_yaml(&text(&f.data)).map_err(LoadError::RequirementsLock)?);
+                have_metadata = true;
+                if c.metadata.api_version == API_VERSION_V1 {
+                    c.files.push(File {
+                        name: f.name,
+                        data: f.data,
+                    });
+                }
+            }
+            _ if name.starts_with("templates/") => c.templates.push(File {
+                name: f.name,
+                data: f.data,
+            }),
+            _ if name.starts_with("charts/") => {
+                if name.ends_with(".prov") {
+                    c.files.push(File {
+                        name: f.name,
+                        data: f.data,
+                    });
+                    continue;
+                }
+                let rest = &name["charts/".len()..];
+                let cname = rest.split('/').next().unwrap_or(rest).to_string();
+                subcharts.entry(cname).or_default().push(BufferedFile {
+                    name: rest.to_string(),
+                    data: f.data,
+                });
+            }
+            _ => c.files.push(File {
+                name: f.name,
+                data: f.data,
+            }),
+        }
+    }
+    if !have_metadata {
+        return Err(LoadError::MissingChartYaml);
+    }
+    c.metadata.validate()?;
+
+    for (n, files) in subcharts {
+        if n.starts_with('_') || n.starts_with('.') {
+            continue;
+        }
+        let sub = if n.ends_with(".tgz") {
+            let Some(file) = files.into_iter().next() else {
+                continue;
+            };
+            if file.name != n {
+                return Err(LoadError::SubchartTar {
+                    chart: c.name().to_string(),
+                    expected: n,
+                    got: file.name,
+                });
+            }
+            load_archive(&file.data)
+        } else {
+            let buff: Vec<BufferedFile> = files
+                .into_iter()
+                .filter_map(|f| {
+                    let (_, rest) = f.name.split_once('/')?;
+                    Some(BufferedFile {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
+                })
+                .collect();
+            load_files(buff)
+        };
+        match sub {
+            Ok(s) => c.dependencies.push(s),
+            Err(e) => {
+                return Err(LoadError::Subchart {
+                    name: n,
+                    chart: c.name().to_string(),
+                    source: Box::new(e),
+                })
+            }
+        }
+    }
+    Ok(c)
+}
