@@ -11,6 +11,7 @@
 use serde_json::Value;
 
 use crate::chart::Chart;
+use crate::imports;
 use crate::metadata::Dependency;
 use crate::semver::is_compatible_range;
 use crate::values::{self, CoalesceError, Values};
@@ -142,20 +143,6 @@ fn apply_conditions(c: &mut Chart, cvals: &Values, path: &str) {
     }
 }
 
-/// `pathToMap`: nests `data` under a dotted path (`.` means the root).
-fn path_to_map(path: &str, data: Values) -> Values {
-    if path == "." {
-        return data;
-    }
-    let mut cur = data;
-    for part in path.split('.').rev() {
-        let mut m = Values::new();
-        m.insert(part.to_string(), Value::Object(cur));
-        cur = m;
-    }
-    cur
-}
-
 /// Go's `fmt.Sprintf("%v", x)` for the child/parent entries of an import map.
 fn go_v(v: Option<&Value>) -> String {
     match v {
@@ -174,45 +161,32 @@ fn process_imports(c: &mut Chart) -> Result<(), CoalesceError> {
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
-    let cvals = values::merge_values(c, &Values::new())?;
-    let mut b = Values::new();
+    // Go semantics from here on: tables are shared references (see crate::imports).
+    let cvals = imports::from_values(&values::merge_values(c, &Values::new())?);
+    let b = imports::from_values(&Values::new());
     for r in c.metadata.dependencies.iter_mut().flatten() {
         let mut out_iv = Vec::new();
         for riv in &r.import_values {
-            match riv {
-                Value::Object(iv) => {
-                    let child = go_v(iv.get("child"));
-                    let parent = go_v(iv.get("parent"));
-                    let mut m = serde_json::Map::new();
-                    m.insert("child".into(), Value::String(child.clone()));
-                    m.insert("parent".into(), Value::String(parent.clone()));
-                    out_iv.push(Value::Object(m));
-                    // "ImportValues missing table from chart" is only a warning.
-                    if let Some(vv) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
-                        b = merge_tables(b, path_to_map(&parent, vv.clone()));
-                    }
-                }
-                Value::String(iv) => {
-                    let child = format!("exports.{iv}");
-                    let mut m = serde_json::Map::new();
-                    m.insert("child".into(), Value::String(child.clone()));
-                    m.insert("parent".into(), Value::String(".".into()));
-                    out_iv.push(Value::Object(m));
-                    if let Some(vm) = values::table(&cvals, &format!("{}.{}", r.name, child)) {
-                        b = merge_tables(b, vm.clone());
-                    }
-                }
-                _ => {}
+            let (child, parent) = match riv {
+                Value::Object(iv) => (go_v(iv.get("child")), go_v(iv.get("parent"))),
+                Value::String(iv) => (format!("exports.{iv}"), ".".to_string()),
+                _ => continue,
+            };
+            let mut m = serde_json::Map::new();
+            m.insert("child".into(), Value::String(child.clone()));
+            m.insert("parent".into(), Value::String(parent.clone()));
+            out_iv.push(Value::Object(m));
+            // A missing table is only a warning in Helm ("ImportValues missing table").
+            if let Some(vv) = imports::table(&cvals, &format!("{}.{}", r.name, child)) {
+                imports::merge_tables(&b, &imports::path_to_map(&parent, vv));
             }
         }
         r.import_values = out_iv;
     }
-    c.values = merge_tables(cvals, b);
+    // Helm deep-copies the merged values (after the imports above may have changed
+    // them through shared tables) and fills in what they lack from the imports.
+    let mut merged = imports::to_values(&cvals);
+    values::merge_tables(&mut merged, imports::to_values(&b));
+    c.values = merged;
     Ok(())
-}
-
-/// Helm's `MergeTables(dst, src)`: `src` fills in what `dst` lacks, nulls kept.
-fn merge_tables(mut dst: Values, src: Values) -> Values {
-    values::merge_tables(&mut dst, src);
-    dst
 }

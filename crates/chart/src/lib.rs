@@ -19,6 +19,7 @@ pub mod archive;
 pub mod chart;
 pub mod deps;
 pub mod ignore;
+mod imports;
 pub mod loader;
 pub mod metadata;
 pub mod schema;

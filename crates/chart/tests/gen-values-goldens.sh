@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# gen-values-goldens.sh [HELM_BIN]
+#
+# Records what the real helm gives the top-level templates as .Values, for
+#  * every fixture chart under tests/fixtures/values/<case>/ (a `chart/` directory and an
+#    optional `args` file: one helm argument per line, e.g. `-f` then `user.yaml`,
+#    relative paths resolved against the fixture directory), and
+#  * every rendering case of the shared corpus (/work/shared/corpus/cases/*.yaml, read in
+#    place; override with CAPSTAN_CORPUS), using the case's -f/--set/--kube-version.
+#
+# Each chart is copied to a scratch directory outside the repository; every file under
+# every templates/ directory is removed and one probe template is added:
+#     # CAPSTAN-PROBE {{ toJson .Values }}
+# Output: tests/values-goldens/<case>.json (helm's toJson line) or <case>.err (helm's
+# stderr when it fails, e.g. schema errors). Tests compare capstan with these files, so
+# they need no helm at run time. Default HELM_BIN: the repository's .tools/helm (4.3.1).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+helm=${1:-$repo/.tools/helm}
+corpus=${CAPSTAN_CORPUS:-/work/shared/corpus}
+out=$here/values-goldens
+scratch=$(mktemp -d /tmp/capstan-values-gen.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$out"
+"$helm" version --short > "$out/HELM_VERSION"
+
+probe() { # probe CASE CHART_SRC ARGS...
+  local name=$1 src=$2; shift 2
+  local dst=$scratch/$name
+  rm -rf "$dst"; mkdir -p "$dst"; cp -R "$src" "$dst/chart"
+  find "$dst/chart" -type d -name templates -prune -exec sh -c 'rm -rf "$1"/*' _ {} \;
+  mkdir -p "$dst/chart/templates"
+  printf '# CAPSTAN-PROBE {{ toJson .Values }}\n' > "$dst/chart/templates/zz-capstan-probe.yaml"
+  rm -f "$out/$name.json" "$out/$name.err"
+  if "$helm" template rel "$dst/chart" --namespace ns1 "$@" > "$dst/stdout" 2> "$dst/stderr"; then
+    grep '^# CAPSTAN-PROBE ' "$dst/stdout" | head -n1 | sed 's/^# CAPSTAN-PROBE //' > "$out/$name.json"
+  else
+    sed "s#$dst/chart#CHART#g" "$dst/stderr" > "$out/$name.err"
+  fi
+}
+
+unq() { local s=$1; s=${s#\'}; s=${s%\'}; printf '%s' "${s//\'\'/\'}"; }
+
+# Fixture charts.
+for dir in "$here"/fixtures/values/*/; do
+  name=$(basename "$dir")
+  args=(--kube-version 1.31.0)
+  if [ -f "$dir/args" ]; then
+    while IFS= read -r a || [ -n "$a" ]; do
+      [ -z "$a" ] && continue
+      case "$a" in -*) args+=("$a") ;; *) if [ -e "$dir/$a" ]; then args+=("$dir/$a"); else args+=("$a"); fi ;; esac
+    done < "$dir/args"
+  fi
+  probe "fixture-$name" "$dir/chart" "${args[@]}"
+done
+
+# Corpus cases.
+for f in "$corpus"/cases/*.yaml; do
+  name=$(basename "$f" .yaml)
+  chart='' kv='' list=''; args=()
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      chart:*) chart=$(unq "${line#chart: }") ;;
+      kube_version:*) kv=$(unq "${line#kube_version: }") ;;
+      values:*) list=values ;;
+      set:*) list=sets ;;
+      api_versions:*) list=apis ;;
+      "  - "*) item=$(unq "${line#  - }")
+               case $list in values) args+=(-f "$corpus/$item") ;; sets) args+=(--set "$item") ;; esac ;;
+      *) list='' ;;
+    esac
+  done < "$f"
+  probe "corpus-$name" "$corpus/charts/$chart" --kube-version "$kv" ${args[@]+"${args[@]}"}
+done
+echo "goldens written to $out"
