@@ -7,7 +7,7 @@ use serde_json::{Map, Number, Value};
 
 /// Nesting deeper than this is refused. Go allows 10000 levels, but values that deep
 /// overflow the stack when dropped or walked recursively here, so we stop earlier.
-pub(crate) const MAX_JSON_DEPTH: usize = 1000;
+pub(crate) const MAX_JSON_DEPTH: usize = 256;
 
 /// Why the JSON value could not be read. The texts follow Go's `encoding/json`.
 #[derive(Debug, Clone, PartialEq, Eq)]

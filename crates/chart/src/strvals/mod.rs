@@ -71,7 +71,7 @@ pub enum StrvalsError {
         expected: &'static str,
     },
     /// `[i][j]...` nested deeper than [`MAX_LIST_NESTING`] (a capstan limit; Helm has none).
-    #[error("list nesting is deeper than the supported 1000 levels")]
+    #[error("list nesting is deeper than the supported 256 levels")]
     ListTooDeep,
     /// A `--set-json` value is not valid JSON (Go's `encoding/json` wording).
     #[error("{0}")]
