@@ -5,8 +5,54 @@
 //!
 //! This crate knows nothing of Helm: Helm's functions (`include`, `tpl`, Sprig) are
 //! registered by the `render` crate through the function registry.
+//!
+//! # Example
+//!
+//! ```
+//! use capstan_gotmpl::{Function, FuncMap, MissingKey, Templates, Value};
+//!
+//! let mut set = Templates::new("gotpl");
+//! let mut funcs = FuncMap::new();
+//! // `include`: executes a named template of the set into a string.
+//! funcs.insert(
+//!     "include".into(),
+//!     Function::new(|ctx, args| {
+//!         let name = args.first().and_then(|v| v.as_str()).unwrap_or_default().to_string();
+//!         let data = args.get(1).cloned().unwrap_or(Value::Nil);
+//!         Ok(Value::from(ctx.execute_template(&name, &data)?))
+//!     }),
+//! );
+//! set.funcs(funcs).option_missingkey(MissingKey::Zero);
+//! set.parse("_helpers.tpl", r#"{{ define "name" }}{{ .name | printf "%s-app" }}{{ end }}"#).unwrap();
+//! set.parse("deploy.yaml", "name: {{ include \"name\" . }}\n").unwrap();
+//!
+//! let mut data = std::collections::BTreeMap::new();
+//! data.insert("name".to_string(), Value::from("web"));
+//! assert_eq!(set.execute("deploy.yaml", &Value::map(data)).unwrap(), "name: web-app\n");
+//! ```
+//!
+//! Errors display as Go's do (`template: deploy.yaml:1:8: executing "deploy.yaml" at
+//! <.a.b>: nil pointer evaluating interface {}.b`), and [`Error`] keeps the parts.
 
+#![warn(missing_docs)]
+
+mod ast;
+mod builtins;
+mod error;
+mod exec;
 pub mod fmt;
+mod func;
+mod lex;
+mod parse;
+mod printer;
+mod strconv;
+mod template;
 pub mod value;
 
+pub use error::{Error, FuncError, Location};
+pub use func::{FuncCtx, FuncImpl, FuncMap, Function, Param, Signature};
+pub use template::{run_with_big_stack, MissingKey, Templates};
 pub use value::{ElemType, Kind, List, Map, Object, Value};
+
+#[cfg(test)]
+mod tests;

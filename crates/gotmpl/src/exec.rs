@@ -1,0 +1,982 @@
+//! The executor: walks a tree with a data value, following Go's `text/template/exec.go`.
+//!
+//! Go evaluates with `reflect.Value`s, and one detail of those is visible in output and
+//! errors: whether a value sits in an `interface {}` slot (a map element of
+//! `map[string]interface {}`, a slice element, a range variable) or not (a pipeline result,
+//! which Go unwraps). `.a.b` on a missing `.a` says `nil pointer evaluating interface {}.b`
+//! only because of that slot; `$x.b` on a string says `in type string` but `.a.b` on a
+//! string element says `in type interface {}`. [`Rv`] carries that bit.
+
+use std::sync::Arc;
+
+use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Tree};
+use crate::builtins::{self, Builtin};
+use crate::error::{Error, Location};
+use crate::func::{FuncCtx, Function, Param, Shared};
+use crate::printer;
+use crate::template::{MissingKey, Templates};
+use crate::value::{ElemType, Kind, Value};
+
+/// Go's `maxExecDepth`: nested template invocations.
+pub(crate) const MAX_EXEC_DEPTH: usize = 100_000;
+
+/// A runtime value: the value, and whether Go would hold it in an `interface {}` slot.
+/// `Value::Nil` with `iface == false` is Go's invalid (zero) `reflect.Value`, which prints
+/// as `<no value>`; with `iface == true` it is a nil interface.
+#[derive(Clone, Debug)]
+pub(crate) struct Rv {
+    pub v: Value,
+    pub iface: bool,
+}
+
+impl Rv {
+    pub fn plain(v: Value) -> Rv {
+        Rv { v, iface: false }
+    }
+
+    pub fn invalid() -> Rv {
+        Rv {
+            v: Value::Nil,
+            iface: false,
+        }
+    }
+
+    pub fn is_invalid(&self) -> bool {
+        !self.iface && self.v.is_nil()
+    }
+
+    /// An element of a container with the given element type.
+    pub fn elem(v: Value, elem: ElemType) -> Rv {
+        Rv {
+            v,
+            iface: elem == ElemType::Interface,
+        }
+    }
+
+    /// Go's `indirectInterface`: forget the interface slot.
+    pub fn unwrap(self) -> Rv {
+        Rv {
+            v: self.v,
+            iface: false,
+        }
+    }
+
+    /// The Go type name as reflection reports it for this slot.
+    pub fn type_name(&self) -> String {
+        if self.iface {
+            "interface {}".into()
+        } else {
+            self.v.type_name()
+        }
+    }
+}
+
+/// The zero value of a map's element type (what `missingkey=zero` yields).
+pub(crate) fn zero_of(elem: ElemType) -> Rv {
+    match elem {
+        ElemType::Interface => Rv {
+            v: Value::Nil,
+            iface: true,
+        },
+        ElemType::String => Rv::plain(Value::str("")),
+        ElemType::Int => Rv::plain(Value::Int(0)),
+        ElemType::Int64 => Rv::plain(Value::Int64(0)),
+        ElemType::Float64 => Rv::plain(Value::Float64(0.0)),
+        ElemType::Bool => Rv::plain(Value::Bool(false)),
+    }
+}
+
+/// The node an error is reported at.
+#[derive(Clone, Copy)]
+pub(crate) enum At<'t> {
+    None,
+    Node(&'t Node),
+    Pipe(&'t Pipe),
+    Cmd(&'t Command),
+    Arg(&'t Arg),
+}
+
+impl At<'_> {
+    fn pos_and_context(&self) -> Option<(usize, String)> {
+        match self {
+            At::None => None,
+            At::Node(n) => Some((node_pos(n), n.to_string())),
+            At::Pipe(p) => Some((p.pos, p.to_string())),
+            At::Cmd(c) => Some((c.pos, c.to_string())),
+            At::Arg(a) => Some((a.pos(), a.to_string())),
+        }
+    }
+}
+
+fn node_pos(n: &Node) -> usize {
+    match n {
+        Node::Text { pos, .. }
+        | Node::Action { pos, .. }
+        | Node::Comment { pos, .. }
+        | Node::Template { pos, .. }
+        | Node::Break { pos }
+        | Node::Continue { pos } => *pos,
+        Node::If(b) | Node::Range(b) | Node::With(b) => b.pos,
+    }
+}
+
+/// Non-local exits from a walk.
+pub(crate) enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+pub(crate) type R<T> = Result<T, Error>;
+
+/// The state of one execution (Go's `state`).
+pub(crate) struct State<'t, 'o> {
+    pub set: &'t Templates,
+    pub tree: &'t Tree,
+    pub at: At<'t>,
+    pub vars: Vec<(&'t str, Rv)>,
+    pub depth: usize,
+    pub out: &'o mut String,
+    pub shared: &'o mut Shared,
+}
+
+/// A function to call: a builtin, a registered function or an object's method.
+pub(crate) enum Callee<'c> {
+    Builtin(Builtin),
+    Func(&'c Function),
+    Method(&'c Arc<dyn crate::value::Object>),
+}
+
+impl<'t> State<'t, '_> {
+    /// Go's `state.errorf`.
+    pub fn errorf(&self, message: impl Into<String>) -> Error {
+        let name = self.tree.name.clone();
+        match self.at.pos_and_context() {
+            None => Error::Exec {
+                name,
+                location: None,
+                context: String::new(),
+                message: message.into(),
+            },
+            Some((pos, context)) => {
+                let (line, col) = self.tree.location(pos);
+                Error::Exec {
+                    name,
+                    location: Some(Location {
+                        parse_name: self.tree.parse_name.to_string(),
+                        line,
+                        col,
+                    }),
+                    context,
+                    message: message.into(),
+                }
+            }
+        }
+    }
+
+    fn var_value(&self, name: &str) -> R<Rv> {
+        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+            Some((_, v)) => Ok(v.clone()),
+            None => Err(self.errorf(format!("undefined variable: {name}"))),
+        }
+    }
+
+    fn set_var(&mut self, name: &str, value: Rv) -> R<()> {
+        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+            Some(slot) => {
+                slot.1 = value;
+                Ok(())
+            }
+            None => Err(self.errorf(format!("undefined variable: {name}"))),
+        }
+    }
+
+    fn set_top_var(&mut self, n: usize, value: Rv) {
+        let len = self.vars.len();
+        if let Some(slot) = self.vars.get_mut(len.wrapping_sub(n)) {
+            slot.1 = value;
+        }
+    }
+
+    pub fn walk_list(&mut self, dot: &Rv, list: &'t List) -> R<Flow> {
+        for n in &list.nodes {
+            match self.walk(dot, n)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Rv, node: &'t Node) -> R<Flow> {
+        self.at = At::Node(node);
+        match node {
+            Node::Text { text, .. } => self.out.push_str(text),
+            Node::Action { pipe, .. } => {
+                let val = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.at = At::Node(node);
+                    printer::print_value(self.out, &val.v);
+                }
+            }
+            Node::Comment { .. } => {}
+            Node::If(b) => return self.walk_if_or_with(false, dot, b),
+            Node::With(b) => return self.walk_if_or_with(true, dot, b),
+            Node::Range(b) => return self.walk_range(dot, node, b),
+            Node::Template { name, pipe, .. } => {
+                return self.walk_template(dot, node, name, pipe.as_ref())
+            }
+            Node::Break { .. } => return Ok(Flow::Break),
+            Node::Continue { .. } => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk_if_or_with(&mut self, with: bool, dot: &Rv, b: &'t Branch) -> R<Flow> {
+        let mark = self.vars.len();
+        let r = (|| {
+            let val = self.eval_pipeline(dot, &b.pipe)?;
+            if truth(&val) {
+                if with {
+                    self.walk_list(&val, &b.list)
+                } else {
+                    self.walk_list(dot, &b.list)
+                }
+            } else if let Some(e) = &b.else_list {
+                self.walk_list(dot, e)
+            } else {
+                Ok(Flow::Normal)
+            }
+        })();
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_range(&mut self, dot: &Rv, node: &'t Node, b: &'t Branch) -> R<Flow> {
+        self.at = At::Node(node);
+        let mark0 = self.vars.len();
+        let r = self.walk_range_inner(dot, node, b);
+        self.vars.truncate(mark0);
+        r
+    }
+
+    fn walk_range_inner(&mut self, dot: &Rv, node: &'t Node, b: &'t Branch) -> R<Flow> {
+        let val = self.eval_pipeline(dot, &b.pipe)?.unwrap();
+        let mark = self.vars.len();
+        let items: Vec<(Rv, Rv)> = match &val.v {
+            Value::List(l) => l
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Rv::plain(Value::Int(i as i64)), Rv::elem(v.clone(), l.elem)))
+                .collect(),
+            Value::Bytes(bs) => bs
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    (
+                        Rv::plain(Value::Int(i as i64)),
+                        Rv::plain(Value::Uint64(*v as u64)),
+                    )
+                })
+                .collect(),
+            Value::Map(m) => m
+                .entries
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        Rv::plain(Value::str(k.as_str())),
+                        Rv::elem(v.clone(), m.elem),
+                    )
+                })
+                .collect(),
+            Value::Int(_) | Value::Int64(_) | Value::Uint64(_) => {
+                if b.pipe.decl.len() > 1 {
+                    self.at = At::Node(node);
+                    return Err(self.errorf(format!(
+                        "can't use {} to iterate over more than one variable",
+                        printer::sprint_one(&val.v)
+                    )));
+                }
+                let n: u64 = match val.v {
+                    Value::Int(i) | Value::Int64(i) => i.max(0) as u64,
+                    Value::Uint64(u) => u,
+                    _ => 0,
+                };
+                let make = |i: u64| match val.v {
+                    Value::Int(_) => Value::Int(i as i64),
+                    Value::Int64(_) => Value::Int64(i as i64),
+                    _ => Value::Uint64(i),
+                };
+                // Iterate lazily: an integer range can be huge.
+                let mut ran = false;
+                for i in 0..n {
+                    ran = true;
+                    let v = Rv::plain(make(i));
+                    match self.one_iteration(b, mark, v.clone(), v)? {
+                        Flow::Break => break,
+                        _ => continue,
+                    }
+                }
+                if ran {
+                    return Ok(Flow::Normal);
+                }
+                Vec::new()
+            }
+            Value::Nil => Vec::new(),
+            Value::Object(o) if o.kind() == Kind::Map => match o.to_data() {
+                Value::Map(m) => m
+                    .entries
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            Rv::plain(Value::str(k.as_str())),
+                            Rv::elem(v.clone(), m.elem),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+            other => {
+                self.at = At::Node(node);
+                return Err(self.errorf(format!(
+                    "range can't iterate over {}",
+                    printer::sprint_one(other)
+                )));
+            }
+        };
+        if !items.is_empty() {
+            for (index, elem) in items {
+                if let Flow::Break = self.one_iteration(b, mark, index, elem)? {
+                    break;
+                }
+            }
+            return Ok(Flow::Normal);
+        }
+        if let Some(e) = &b.else_list {
+            return self.walk_list(dot, e);
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn one_iteration(&mut self, b: &'t Branch, mark: usize, index: Rv, elem: Rv) -> R<Flow> {
+        let decl = &b.pipe.decl;
+        if !decl.is_empty() {
+            if b.pipe.is_assign {
+                if decl.len() > 1 {
+                    self.set_var(&decl[0].name, index.clone())?;
+                } else {
+                    self.set_var(&decl[0].name, elem.clone())?;
+                }
+            } else {
+                self.set_top_var(1, elem.clone());
+            }
+        }
+        if decl.len() > 1 {
+            if b.pipe.is_assign {
+                self.set_var(&decl[1].name, elem.clone())?;
+            } else {
+                self.set_top_var(2, index);
+            }
+        }
+        let r = self.walk_list(&elem, &b.list);
+        self.vars.truncate(mark);
+        r
+    }
+
+    fn walk_template(
+        &mut self,
+        dot: &Rv,
+        node: &'t Node,
+        name: &str,
+        pipe: Option<&'t Pipe>,
+    ) -> R<Flow> {
+        self.at = At::Node(node);
+        let Some(tree) = self.set.tree(name) else {
+            return Err(self.errorf(format!(
+                "template {} not defined",
+                crate::lex::go_quote(name)
+            )));
+        };
+        if self.depth >= MAX_EXEC_DEPTH || self.shared.depth >= MAX_EXEC_DEPTH {
+            return Err(self.errorf(format!(
+                "exceeded maximum template depth ({MAX_EXEC_DEPTH})"
+            )));
+        }
+        let new_dot = match pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Rv::invalid(),
+        };
+        let saved_tree = std::mem::replace(&mut self.tree, tree);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        self.depth += 1;
+        self.shared.depth += 1;
+        let r = self.walk_list(&new_dot, &tree.root);
+        self.shared.depth -= 1;
+        self.depth -= 1;
+        self.vars = saved_vars;
+        self.tree = saved_tree;
+        r.map(|_| Flow::Normal)
+    }
+
+    pub fn eval_pipeline(&mut self, dot: &Rv, pipe: &'t Pipe) -> R<Rv> {
+        self.at = At::Pipe(pipe);
+        let mut value: Option<Rv> = None;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value.take())?;
+            // Go digs a value out of its interface{} slot after every command.
+            value = Some(v.unwrap());
+        }
+        let value = value.unwrap_or_else(Rv::invalid);
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(&var.name, value.clone())?;
+            } else {
+                self.vars.push((var.name.as_str(), value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &[Arg], final_: &Option<Rv>) -> R<()> {
+        if args.len() > 1 || final_.is_some() {
+            return Err(self.errorf(format!("can't give argument to non-function {}", args[0])));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Rv, cmd: &'t Command, final_: Option<Rv>) -> R<Rv> {
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field { idents, .. } => {
+                return self.eval_field_chain_at(
+                    dot,
+                    dot.clone(),
+                    first,
+                    idents,
+                    Some(&cmd.args),
+                    final_,
+                )
+            }
+            Arg::Chain { .. } => return self.eval_chain_node(dot, first, Some(&cmd.args), final_),
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, At::Cmd(cmd), Some(&cmd.args), final_)
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &final_)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable { .. } => {
+                return self.eval_variable_node(dot, first, Some(&cmd.args), final_)
+            }
+            _ => {}
+        }
+        self.at = At::Arg(first);
+        self.not_a_function(&cmd.args, &final_)?;
+        match first {
+            Arg::Bool { value, .. } => Ok(Rv::plain(Value::Bool(*value))),
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Nil { .. } => Err(self.errorf("nil is not a command")),
+            Arg::Number { num, .. } => self.ideal_constant(first, num),
+            Arg::String { text, .. } => Ok(Rv::plain(Value::String(text.clone()))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                crate::lex::go_quote(&first.to_string())
+            ))),
+        }
+    }
+
+    /// Go's `idealConstant`: the type a number constant gets when nothing asks for one.
+    fn ideal_constant(&mut self, node: &'t Arg, n: &Number) -> R<Rv> {
+        self.at = At::Arg(node);
+        let t = &n.text;
+        let is_hex_int = t.len() > 2
+            && t.starts_with('0')
+            && (t.as_bytes()[1] == b'x' || t.as_bytes()[1] == b'X')
+            && !t.contains(['p', 'P']);
+        let is_rune = t.starts_with('\'');
+        if n.is_complex {
+            return Ok(Rv::plain(builtins::complex_value(n.complex.0, n.complex.1)));
+        }
+        if n.is_float && !is_hex_int && !is_rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Rv::plain(Value::Float64(n.float)));
+        }
+        if n.is_int {
+            return Ok(Rv::plain(Value::Int(n.int)));
+        }
+        if n.is_uint {
+            return Err(self.errorf(format!("{t} overflows int")));
+        }
+        Ok(Rv::invalid())
+    }
+
+    fn eval_chain_node(
+        &mut self,
+        dot: &Rv,
+        node: &'t Arg,
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at = At::Arg(node);
+        let Arg::Chain {
+            node: inner,
+            fields,
+            ..
+        } = node
+        else {
+            return Err(self.errorf("internal error: not a chain"));
+        };
+        if let Arg::Nil { .. } = inner.as_ref() {
+            return Err(self.errorf(format!("indirection through explicit nil in {node}")));
+        }
+        let recv = self.eval_arg(dot, None, inner)?;
+        self.eval_field_chain(dot, recv, node, fields, args, final_)
+    }
+
+    fn eval_variable_node(
+        &mut self,
+        dot: &Rv,
+        node: &'t Arg,
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at = At::Arg(node);
+        let Arg::Variable { idents, .. } = node else {
+            return Err(self.errorf("internal error: not a variable"));
+        };
+        let value = self.var_value(&idents[0])?;
+        if idents.len() == 1 {
+            if let Some(a) = args {
+                self.not_a_function(a, &final_)?;
+            } else if final_.is_some() {
+                return Err(self.errorf(format!("can't give argument to non-function {node}")));
+            }
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, node, &idents[1..], args, final_)
+    }
+
+    fn eval_field_chain_at(
+        &mut self,
+        dot: &Rv,
+        recv: Rv,
+        node: &'t Arg,
+        idents: &'t [String],
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at = At::Arg(node);
+        self.eval_field_chain(dot, recv, node, idents, args, final_)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Rv,
+        mut recv: Rv,
+        node: &'t Arg,
+        idents: &'t [String],
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        let n = idents.len();
+        for ident in &idents[..n - 1] {
+            recv = self.eval_field(dot, ident, node, None, None, recv)?;
+        }
+        self.eval_field(dot, &idents[n - 1], node, args, final_, recv)
+    }
+
+    /// Go's `evalField`: `.Name` on a receiver (method, struct field or map key).
+    fn eval_field(
+        &mut self,
+        dot: &Rv,
+        name: &str,
+        node: &'t Arg,
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+        recv: Rv,
+    ) -> R<Rv> {
+        if recv.is_invalid() {
+            if self.set.missingkey == MissingKey::Error {
+                return Err(self.errorf(format!(
+                    "nil data; no entry for key {}",
+                    crate::lex::go_quote(name)
+                )));
+            }
+            return Ok(Rv::invalid());
+        }
+        let typ = recv.type_name();
+        if recv.v.is_nil() {
+            return Err(self.errorf(format!("nil pointer evaluating {typ}.{name}")));
+        }
+        let has_args = args.is_some_and(|a| a.len() > 1) || final_.is_some();
+        match &recv.v {
+            Value::Object(o) => {
+                if o.has_method(name) {
+                    let o = o.clone();
+                    return self.eval_call(
+                        dot,
+                        Callee::Method(&o),
+                        At::Arg(node),
+                        name,
+                        args,
+                        final_,
+                    );
+                }
+                let is_map = o.kind() == Kind::Map;
+                if let Some(v) = o.field(name) {
+                    if has_args {
+                        return Err(self.errorf(if is_map {
+                            format!("{name} is not a method but has arguments")
+                        } else {
+                            format!("{name} has arguments but cannot be invoked as function")
+                        }));
+                    }
+                    return Ok(Rv { v, iface: is_map });
+                }
+                if is_map {
+                    if has_args {
+                        return Err(
+                            self.errorf(format!("{name} is not a method but has arguments"))
+                        );
+                    }
+                    return self.missing_key(name, ElemType::Interface);
+                }
+            }
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.errorf(format!("{name} is not a method but has arguments")));
+                }
+                return match m.entries.get(name) {
+                    Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
+                    None => self.missing_key(name, m.elem),
+                };
+            }
+            _ => {}
+        }
+        Err(self.errorf(format!("can't evaluate field {name} in type {typ}")))
+    }
+
+    fn missing_key(&self, name: &str, elem: ElemType) -> R<Rv> {
+        match self.set.missingkey {
+            MissingKey::Default => Ok(Rv::invalid()),
+            MissingKey::Zero => Ok(zero_of(elem)),
+            MissingKey::Error => Err(self.errorf(format!(
+                "map has no entry for key {}",
+                crate::lex::go_quote(name)
+            ))),
+        }
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Rv,
+        ident: &'t Arg,
+        name: &'t str,
+        cmd: At<'t>,
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        self.at = At::Arg(ident);
+        let set = self.set;
+        if let Some(f) = set.funcs.get(name) {
+            return self.eval_call(dot, Callee::Func(f), cmd, name, args, final_);
+        }
+        match Builtin::lookup(name) {
+            Some(b) => self.eval_call(dot, Callee::Builtin(b), cmd, name, args, final_),
+            None => Err(self.errorf(format!(
+                "{} is not a defined function",
+                crate::lex::go_quote(name)
+            ))),
+        }
+    }
+
+    /// Go's `evalCall`: checks arity, evaluates and converts the arguments, calls.
+    pub(crate) fn eval_call(
+        &mut self,
+        dot: &Rv,
+        callee: Callee<'_>,
+        node: At<'t>,
+        name: &str,
+        args: Option<&'t [Arg]>,
+        final_: Option<Rv>,
+    ) -> R<Rv> {
+        let args: &'t [Arg] = match args {
+            Some(a) if !a.is_empty() => &a[1..],
+            _ => &[],
+        };
+        let sig = match &callee {
+            Callee::Builtin(b) => Some(b.signature()),
+            Callee::Func(f) => f.sig.as_deref().cloned(),
+            Callee::Method(_) => None,
+        };
+        let num_in = args.len() + usize::from(final_.is_some());
+        let mut num_fixed = args.len();
+        if let Some(sig) = &sig {
+            if sig.variadic.is_some() {
+                num_fixed = sig.params.len();
+                if num_in < num_fixed {
+                    return Err(self.errorf(format!(
+                        "wrong number of args for {name}: want at least {} got {}",
+                        sig.params.len(),
+                        args.len()
+                    )));
+                }
+            } else if num_in != sig.params.len() {
+                return Err(self.errorf(format!(
+                    "wrong number of args for {name}: want {} got {num_in}",
+                    sig.params.len()
+                )));
+            }
+        }
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            let or = b == Builtin::Or;
+            let mut v = Rv::invalid();
+            for arg in args {
+                v = self.eval_arg(dot, Some(&Param::Reflect), arg)?;
+                if truth(&v) == or {
+                    return Ok(v);
+                }
+            }
+            if let Some(f) = final_ {
+                v = self.validate_type(f, Some(&Param::Reflect))?;
+            }
+            return Ok(v);
+        }
+        let param_at = |i: usize| -> Option<Param> {
+            match &sig {
+                None => Some(Param::Any),
+                Some(s) => s.params.get(i).cloned().or_else(|| s.variadic.clone()),
+            }
+        };
+        let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        for (i, arg) in args.iter().enumerate() {
+            let p = param_at(i);
+            argv.push(self.eval_arg(dot, p.as_ref(), arg)?);
+        }
+        if let Some(f) = final_ {
+            let p = match &sig {
+                None => Some(Param::Any),
+                Some(s) => {
+                    if s.variadic.is_some() && num_in - 1 >= num_fixed {
+                        s.variadic.clone()
+                    } else {
+                        s.params
+                            .get(num_in - 1)
+                            .cloned()
+                            .or_else(|| s.variadic.clone())
+                    }
+                }
+            };
+            argv.push(self.validate_type(f, p.as_ref())?);
+        }
+        let result = match callee {
+            Callee::Builtin(b) => {
+                builtins::call(self, b, args, final_present(num_in, args.len()), argv)
+            }
+            Callee::Func(f) => {
+                let values: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
+                let pos = match node.pos_and_context() {
+                    Some((p, _)) => p,
+                    None => 0,
+                };
+                let mut ctx = FuncCtx {
+                    set: self.set,
+                    shared: self.shared,
+                    tree: self.tree,
+                    pos,
+                };
+                (f.f)(&mut ctx, &values)
+                    .map(Rv::plain)
+                    .map_err(|e| e.message)
+            }
+            Callee::Method(o) => {
+                let values: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
+                o.call_method(name, &values).map(Rv::plain)
+            }
+        };
+        match result {
+            Ok(v) => Ok(v),
+            Err(msg) => {
+                self.at = node;
+                Err(self.errorf(format!("error calling {name}: {msg}")))
+            }
+        }
+    }
+
+    /// Go's `evalArg`: evaluates an argument for a parameter of type `typ`
+    /// (`None`: untyped, as for the receiver of a chain).
+    pub(crate) fn eval_arg(&mut self, dot: &Rv, typ: Option<&Param>, n: &'t Arg) -> R<Rv> {
+        self.at = At::Arg(n);
+        match n {
+            Arg::Dot { .. } => return self.validate_type(dot.clone(), typ),
+            Arg::Nil { .. } => {
+                return match typ {
+                    Some(t) if can_be_nil(t) => Ok(zero_param(t)),
+                    _ => Err(self.errorf(format!(
+                        "cannot assign nil to {}",
+                        typ.map_or_else(|| "<nil>".to_string(), |t| t.go_name())
+                    ))),
+                };
+            }
+            Arg::Field { idents, .. } => {
+                let v = self.eval_field_chain_at(
+                    dot,
+                    dot.clone(),
+                    n,
+                    idents,
+                    Some(std::slice::from_ref(n)),
+                    None,
+                )?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Variable { .. } => {
+                let v = self.eval_variable_node(dot, n, None, None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Pipe(p) => {
+                let v = self.eval_pipeline(dot, p)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Identifier { name, .. } => {
+                let v = self.eval_function(dot, n, name, At::Arg(n), None, None)?;
+                return self.validate_type(v, typ);
+            }
+            Arg::Chain { .. } => {
+                let v = self.eval_chain_node(dot, n, None, None)?;
+                return self.validate_type(v, typ);
+            }
+            _ => {}
+        }
+        let Some(typ) = typ else {
+            return self.eval_empty_interface(dot, n);
+        };
+        match typ {
+            Param::Bool => match n {
+                Arg::Bool { value, .. } => Ok(Rv::plain(Value::Bool(*value))),
+                _ => Err(self.errorf(format!("expected bool; found {n}"))),
+            },
+            Param::Float64 => match n {
+                Arg::Number { num, .. } if num.is_float => Ok(Rv::plain(Value::Float64(num.float))),
+                _ => Err(self.errorf(format!("expected float; found {n}"))),
+            },
+            Param::Int | Param::Int64 => match n {
+                Arg::Number { num, .. } if num.is_int => Ok(Rv::plain(if *typ == Param::Int {
+                    Value::Int(num.int)
+                } else {
+                    Value::Int64(num.int)
+                })),
+                _ => Err(self.errorf(format!("expected integer; found {n}"))),
+            },
+            Param::Uint64 => match n {
+                Arg::Number { num, .. } if num.is_uint => Ok(Rv::plain(Value::Uint64(num.uint))),
+                _ => Err(self.errorf(format!("expected unsigned integer; found {n}"))),
+            },
+            Param::String => match n {
+                Arg::String { text, .. } => Ok(Rv::plain(Value::String(text.clone()))),
+                _ => Err(self.errorf(format!("expected string; found {n}"))),
+            },
+            Param::Any | Param::Reflect => self.eval_empty_interface(dot, n),
+            other => Err(self.errorf(format!(
+                "can't handle {n} for arg of type {}",
+                other.go_name()
+            ))),
+        }
+    }
+
+    fn eval_empty_interface(&mut self, dot: &Rv, n: &'t Arg) -> R<Rv> {
+        self.at = At::Arg(n);
+        match n {
+            Arg::Bool { value, .. } => Ok(Rv::plain(Value::Bool(*value))),
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Number { num, .. } => self.ideal_constant(n, num),
+            Arg::String { text, .. } => Ok(Rv::plain(Value::String(text.clone()))),
+            Arg::Nil { .. } => Err(self.errorf("evalEmptyInterface: nil (can't happen)")),
+            _ => self.eval_arg(dot, Some(&Param::Any), n),
+        }
+    }
+
+    /// Go's `validateType`: checks a computed value against a parameter type.
+    pub(crate) fn validate_type(&mut self, value: Rv, typ: Option<&Param>) -> R<Rv> {
+        let Some(typ) = typ else {
+            return Ok(value);
+        };
+        if value.is_invalid() {
+            if can_be_nil(typ) {
+                return Ok(zero_param(typ));
+            }
+            return Err(self.errorf(format!("invalid value; expected {}", typ.go_name())));
+        }
+        match typ {
+            Param::Reflect => return Ok(value),
+            // Anything fits an empty interface; a function receives the value itself.
+            Param::Any => return Ok(Rv::plain(value.v)),
+            _ => {}
+        }
+        if !value.v.is_nil() && assignable(&value.v, typ) {
+            return Ok(Rv::plain(value.v));
+        }
+        Err(self.errorf(format!(
+            "wrong type for value; expected {}; got {}",
+            typ.go_name(),
+            value.type_name()
+        )))
+    }
+}
+
+fn final_present(num_in: usize, nargs: usize) -> bool {
+    num_in > nargs
+}
+
+/// Go's `canBeNil` for our parameter types.
+fn can_be_nil(t: &Param) -> bool {
+    matches!(
+        t,
+        Param::Any | Param::Reflect | Param::Slice(_) | Param::Map(_) | Param::NamedMap(_)
+    )
+}
+
+/// The zero value of a nil-able parameter type.
+fn zero_param(t: &Param) -> Rv {
+    match t {
+        Param::Slice(e) => Rv::plain(Value::List(Arc::new(crate::value::List {
+            elem: *e,
+            items: Vec::new(),
+        }))),
+        Param::Map(e) => Rv::plain(Value::Map(Arc::new(crate::value::Map {
+            named: None,
+            elem: *e,
+            entries: Default::default(),
+        }))),
+        Param::NamedMap(n) => Rv::plain(Value::Map(Arc::new(crate::value::Map {
+            named: Some(n),
+            elem: ElemType::Interface,
+            entries: Default::default(),
+        }))),
+        _ => Rv::invalid(),
+    }
+}
+
+/// Go's assignability of a concrete value to a parameter type.
+fn assignable(v: &Value, t: &Param) -> bool {
+    match (t, v) {
+        (Param::Any | Param::Reflect, _) => true,
+        (Param::String, Value::String(_)) => true,
+        (Param::Bool, Value::Bool(_)) => true,
+        (Param::Int, Value::Int(_)) => true,
+        (Param::Int64, Value::Int64(_)) => true,
+        (Param::Uint64, Value::Uint64(_)) => true,
+        (Param::Float64, Value::Float64(_)) => true,
+        (Param::Slice(e), Value::List(l)) => l.elem == *e,
+        // An unnamed map type accepts a named one with the same underlying type.
+        (Param::Map(e), Value::Map(m)) => m.elem == *e,
+        (Param::NamedMap(n), Value::Map(m)) => {
+            m.elem == ElemType::Interface && (m.named.is_none() || m.named == Some(n))
+        }
+        _ => false,
+    }
+}
+
+/// Go's `truth(indirectInterface(v))`: template truthiness.
+pub(crate) fn truth(v: &Rv) -> bool {
+    v.v.is_true()
+}

@@ -1,0 +1,224 @@
+//! The template set: one namespace of named templates shared by every parsed file, as
+//! Helm parses all of a chart's files into one `template.Template`.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::Tree;
+use crate::builtins::Builtin;
+use crate::error::Error;
+use crate::exec::{At, Rv, State};
+use crate::func::{FuncMap, Function, Shared};
+use crate::value::Value;
+
+/// What a missing map key evaluates to (Go's `missingkey` option).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum MissingKey {
+    /// `missingkey=default` (or `invalid`): the "no value" (`<no value>` when printed).
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the map's element type (Helm's default).
+    Zero,
+    /// `missingkey=error`: execution stops with `map has no entry for key "x"` (Helm's
+    /// `--strict`).
+    Error,
+}
+
+/// A set of named templates with their functions and options.
+///
+/// Cloning is cheap (the parse trees and the function map are shared), which is what
+/// Helm's `tpl` needs: a clone of the set to parse a new text into.
+#[derive(Clone)]
+pub struct Templates {
+    name: String,
+    trees: HashMap<String, Arc<Tree>>,
+    pub(crate) funcs: Arc<FuncMap>,
+    pub(crate) missingkey: MissingKey,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::new("")
+    }
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("name", &self.name)
+            .field("templates", &self.names())
+            .field("missingkey", &self.missingkey)
+            .finish()
+    }
+}
+
+/// Stack size of the thread executions run on: deep but legal templates (Go allows
+/// 100000 nested template calls and 10000 nested parentheses) need far more than a
+/// default thread's stack. The memory is reserved, not committed, until used.
+const BIG_STACK: usize = 4 << 30;
+
+thread_local! {
+    static ON_BIG_STACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` on a thread with a stack large enough for the engine's depth limits, unless
+/// the current thread already is one. Callers rendering many templates can wrap the whole
+/// job in one call to pay for the thread once.
+pub fn run_with_big_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    if ON_BIG_STACK.with(|c| c.get()) {
+        return f();
+    }
+    std::thread::scope(|s| {
+        let handle = std::thread::Builder::new()
+            .name("gotmpl".into())
+            .stack_size(BIG_STACK)
+            .spawn_scoped(s, || {
+                ON_BIG_STACK.with(|c| c.set(true));
+                f()
+            });
+        match handle {
+            Ok(h) => match h.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread could be made (resource limits): run here and rely on the limits.
+            Err(_) => panic!("gotmpl: cannot spawn the execution thread"),
+        }
+    })
+}
+
+impl Templates {
+    /// An empty set. `name` is the set's own name, which Go quotes in
+    /// `no template "x" associated with template "NAME"` (Helm's is `gotpl`).
+    pub fn new(name: &str) -> Templates {
+        Templates {
+            name: name.to_string(),
+            trees: HashMap::new(),
+            funcs: Arc::new(FuncMap::new()),
+            missingkey: MissingKey::Default,
+        }
+    }
+
+    /// Adds functions (replacing any of the same name). Like Go's `Funcs`, this must come
+    /// before parsing texts that call them.
+    pub fn funcs(&mut self, map: FuncMap) -> &mut Self {
+        let funcs = Arc::make_mut(&mut self.funcs);
+        funcs.extend(map);
+        self
+    }
+
+    /// Adds or replaces one function.
+    pub fn add_func(&mut self, name: &str, f: Function) -> &mut Self {
+        Arc::make_mut(&mut self.funcs).insert(name.to_string(), f);
+        self
+    }
+
+    /// Sets the `missingkey` option.
+    pub fn option_missingkey(&mut self, mk: MissingKey) -> &mut Self {
+        self.missingkey = mk;
+        self
+    }
+
+    /// The `missingkey` option in effect.
+    pub fn missingkey(&self) -> MissingKey {
+        self.missingkey
+    }
+
+    /// Parses `text` as the template `name` and adds it, with every template it defines,
+    /// to the set (Go's `t.New(name).Parse(text)`). A later definition of a name replaces
+    /// the earlier one, except that an empty body never replaces a non-empty one.
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let funcs = self.funcs.clone();
+        let has_func = move |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
+        let trees = run_with_big_stack(|| crate::parse::parse(name, text, &has_func))?;
+        for tree in trees {
+            if let Some(old) = self.trees.get(&tree.name) {
+                let _ = old;
+                if tree.is_empty() {
+                    continue;
+                }
+            }
+            self.trees.insert(tree.name.clone(), Arc::new(tree));
+        }
+        Ok(())
+    }
+
+    /// Whether the set has a template of that name.
+    pub fn has(&self, name: &str) -> bool {
+        self.trees.contains_key(name)
+    }
+
+    /// The names of the templates in the set, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// The set's own name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub(crate) fn tree(&self, name: &str) -> Option<&Tree> {
+        self.trees.get(name).map(|t| t.as_ref())
+    }
+
+    /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
+    pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
+        let mut out = String::new();
+        self.execute_into(name, data, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`Templates::execute`], appending to `out`. On error, `out` holds what was
+    /// written before the failure, as with Go's writer.
+    pub fn execute_into(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
+        run_with_big_stack(|| {
+            let mut shared = Shared::default();
+            self.execute_nested(name, data, out, &mut shared)
+        })
+    }
+
+    /// Executes within an outer execution (from a function), sharing its depth accounting.
+    pub(crate) fn execute_nested(
+        &self,
+        name: &str,
+        data: &Value,
+        out: &mut String,
+        shared: &mut Shared,
+    ) -> Result<(), Error> {
+        let Some(tree) = self.trees.get(name) else {
+            return Err(Error::NoTemplate {
+                name: name.to_string(),
+                set_name: self.name.clone(),
+            });
+        };
+        if shared.depth >= crate::exec::MAX_EXEC_DEPTH {
+            return Err(Error::Exec {
+                name: name.to_string(),
+                location: None,
+                context: String::new(),
+                message: format!(
+                    "exceeded maximum template depth ({})",
+                    crate::exec::MAX_EXEC_DEPTH
+                ),
+            });
+        }
+        let dot = Rv::plain(data.clone());
+        shared.depth += 1;
+        let mut state = State {
+            set: self,
+            tree,
+            at: At::None,
+            vars: vec![("$", dot.clone())],
+            depth: 0,
+            out,
+            shared,
+        };
+        let r = state.walk_list(&dot, &tree.root).map(|_| ());
+        state.shared.depth -= 1;
+        r
+    }
+}

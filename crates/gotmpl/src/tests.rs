@@ -1,0 +1,5 @@
+//! Unit tests: expected outputs and error texts were produced by the real Go engine
+//! (helm 4.3.1's `helm template`, Go 1.27) unless a comment says otherwise.
+
+mod harness;
+mod smoke;
