@@ -173,7 +173,10 @@ impl Value {
 
     /// A `[]interface {}`.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(List { elem: ElemType::Interface, items }))
+        Value::List(Arc::new(List {
+            elem: ElemType::Interface,
+            items,
+        }))
     }
 
     /// A `[]string`.
@@ -186,7 +189,11 @@ impl Value {
 
     /// A `map[string]interface {}`.
     pub fn map(entries: BTreeMap<String, Value>) -> Value {
-        Value::Map(Arc::new(Map { named: None, elem: ElemType::Interface, entries }))
+        Value::Map(Arc::new(Map {
+            named: None,
+            elem: ElemType::Interface,
+            entries,
+        }))
     }
 
     /// Go's `%T`.
