@@ -270,3 +270,35 @@ fn kube_version_parse_matches_helm() {
         );
     }
 }
+
+#[test]
+fn lint_version_reason_matches_helm() {
+    // `helm lint` on a chart with `version: 0.0.0-0` prints
+    // `[ERROR] Chart.yaml: version "0.0.0-0" is less than or equal to "0.0.0-0"`.
+    let c = Constraints::parse(">0.0.0-0").expect("parses");
+    let reasons = c
+        .validate(&Version::parse("0.0.0-0").expect("parses"))
+        .expect_err("fails");
+    assert_eq!(
+        format!("version {}", reasons[0]),
+        r#"version "0.0.0-0" is less than or equal to "0.0.0-0""#
+    );
+}
+
+#[test]
+fn increments_follow_masterminds() {
+    // helm 4.3.1: `(semver "v1.2.3-rc.1+b").IncPatch` prints 1.2.3, `IncMinor` of 1.2.3 prints
+    // 1.3.0, and IncMajor at u64::MAX fails with "error calling IncMajor: <the text below>".
+    let v = Version::parse("v1.2.3-rc.1+b").expect("parses");
+    let p = v.inc_patch().expect("patch");
+    assert_eq!((p.to_string().as_str(), p.original()), ("1.2.3", "v1.2.3"));
+    let p = p.inc_patch().expect("patch");
+    assert_eq!(p.to_string(), "1.2.4");
+    assert_eq!(v.inc_minor().expect("minor").to_string(), "1.3.0");
+    assert_eq!(v.inc_major().expect("major").to_string(), "2.0.0");
+    let max = Version::parse("18446744073709551615.0.0").expect("parses");
+    assert_eq!(
+        max.inc_major().expect_err("overflow").to_string(),
+        "major version increment would overflow uint64"
+    );
+}

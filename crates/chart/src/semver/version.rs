@@ -62,6 +62,10 @@ pub enum VersionError {
     /// A segment of a strict version is not a `u64` (Go returns the bare strconv error).
     #[error("{0}")]
     StrictSegment(ParseUintError),
+    /// `inc_major`/`inc_minor`/`inc_patch` on a number already at `u64::MAX` (Masterminds
+    /// panics with this text; Go templates report the panic as the call's error).
+    #[error("{0} version increment would overflow uint64")]
+    IncrementOverflow(&'static str),
 }
 
 /// A semantic version. Equality, ordering and hashing follow SemVer 2 precedence as
@@ -205,6 +209,46 @@ impl Version {
     /// The text this version was parsed from (`v1.2` stays `v1.2`).
     pub fn original(&self) -> &str {
         &self.original
+    }
+
+    /// Masterminds' `IncPatch`: a prerelease version becomes its release (`1.2.3-rc.1` to
+    /// `1.2.3`); a release gets the next patch. Metadata is dropped either way.
+    pub fn inc_patch(&self) -> Result<Version, VersionError> {
+        let patch = if self.pre.is_empty() {
+            self.patch
+                .checked_add(1)
+                .ok_or(VersionError::IncrementOverflow("patch"))?
+        } else {
+            self.patch
+        };
+        Ok(self.derived(self.major, self.minor, patch))
+    }
+
+    /// Masterminds' `IncMinor`: next minor, patch 0, no prerelease or metadata.
+    pub fn inc_minor(&self) -> Result<Version, VersionError> {
+        let minor = self
+            .minor
+            .checked_add(1)
+            .ok_or(VersionError::IncrementOverflow("minor"))?;
+        Ok(self.derived(self.major, minor, 0))
+    }
+
+    /// Masterminds' `IncMajor`: next major, minor and patch 0, no prerelease or metadata.
+    pub fn inc_major(&self) -> Result<Version, VersionError> {
+        let major = self
+            .major
+            .checked_add(1)
+            .ok_or(VersionError::IncrementOverflow("major"))?;
+        Ok(self.derived(major, 0, 0))
+    }
+
+    /// A release version derived from this one; its original keeps a leading `v`.
+    fn derived(&self, major: u64, minor: u64, patch: u64) -> Version {
+        let mut v = Version::new(major, minor, patch, "", "");
+        if self.original.starts_with('v') {
+            v.original = format!("v{}", v.original);
+        }
+        v
     }
 
     /// Masterminds' `Compare`: SemVer precedence, metadata ignored.
