@@ -237,7 +237,8 @@ pub fn load_archive_files(bytes: &[u8]) -> Result<Vec<BufferedFile>, ArchiveErro
                 .unwrap_or_default();
             let ok = if kind.is_hard_link() {
                 // Hard link targets are archive paths, first component included.
-                entry_path(&target).is_ok()
+                let whole = clean_path(&target.replace('\\', "/"));
+                entry_path(&target).is_ok() && whole != ".." && !whole.starts_with("../")
             } else {
                 link_stays_inside(&name, &target)
             };

@@ -120,11 +120,8 @@ fn apply_tags(c: &mut Chart, cvals: &Values) {
                 _ => {}
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        // Disabled only when some tag is false and none is true.
+        r.enabled = has_true || !has_false;
     }
 }
 

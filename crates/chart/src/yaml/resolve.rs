@@ -276,7 +276,7 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
             acc &= (1 << bits) - 1;
         }
     }
-    if count % 4 != 0 || pad > 2 {
+    if !count.is_multiple_of(4) || pad > 2 {
         return None;
     }
     Some(out)
@@ -433,7 +433,7 @@ mod tests {
     fn g32_format() {
         assert_eq!(format_g32(1.5), "1.5");
         assert_eq!(format_g32(1000.0), "1000");
-        assert_eq!(format_g32(3.14159265358979), "3.1415927");
+        assert_eq!(format_g32(std::f64::consts::PI), "3.1415927");
         assert_eq!(format_g32(1.10), "1.1");
         assert_eq!(format_g32(1.0), "1");
         assert_eq!(format_g32(1e6), "1e+06");
