@@ -1,6 +1,7 @@
 //! Helm's rendering on top of the `gotmpl` engine: Sprig and Helm functions, the built-in
 //! objects, the go-yaml-compatible `toYaml` emitter, Go-compatible `toJson`, NOTES.
 
+pub mod data;
 pub mod glob;
 pub mod json;
 pub mod objects;
