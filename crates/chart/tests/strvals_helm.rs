@@ -595,6 +595,159 @@ const HELM_CASES: &[Case] = &[
             r#"a=map[string]interface {};"#,
         )),
     ),
+    (
+        &[(r#"--set-json"#, r#"a=1x"#)],
+        Err(r#"failed parsing --set-json data a=1x"#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a="x",b={"c":1}"#)],
+        Ok((
+            r#"{"a":"x","b":{"c":1}}"#,
+            r#"a=string;b=map[string]interface {};"#,
+        )),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=[1,2] ,b=3"#)],
+        Ok((r#"{"a":[1,2],"b":3}"#, r#"a=[]interface {};b=float64;"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=  1"#)],
+        Ok((r#"{"a":1}"#, r#"a=float64;"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a= 1"#)],
+        Ok((r#"{"a":1}"#, r#"a=float64;"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a[0]=1,a[2]=2"#)],
+        Ok((r#"{"a":[1,null,2]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a={"b":1}"#), (r#"--set"#, r#"a.c=2"#)],
+        Ok((r#"{"a":{"b":1,"c":2}}"#, r#"a=map[string]interface {};"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a="\ud800""#)],
+        Ok((r#"{"a":"�"}"#, r#"a=string;"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a="\x""#)],
+        Err(r#"failed parsing --set-json data a="\x""#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=-"#)],
+        Err(r#"failed parsing --set-json data a=-"#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=1."#)],
+        Err(r#"failed parsing --set-json data a=1."#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=.5"#)],
+        Err(r#"failed parsing --set-json data a=.5"#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=[1 2]"#)],
+        Err(r#"failed parsing --set-json data a=[1 2]"#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a={"b" 1}"#)],
+        Err(r#"failed parsing --set-json data a={"b" 1}"#),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=1e-400"#)],
+        Ok((r#"{"a":0}"#, r#"a=float64;"#)),
+    ),
+    (
+        &[(r#"--set-json"#, r#"a=-0"#)],
+        Ok((r#"{"a":-0}"#, r#"a=float64;"#)),
+    ),
+    (
+        &[(r#"--set-literal"#, r#"a[0][1]=x"#)],
+        Ok((r#"{"a":[[null,"x"]]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set-literal"#, r#"a[x]=1"#)],
+        Err(
+            r#"failed parsing --set-literal data: error parsing index: strconv.Atoi: parsing "x": invalid syntax"#,
+        ),
+    ),
+    (
+        &[(r#"--set-literal"#, r#"a[0]b=1"#)],
+        Err(r#"failed parsing --set-literal data: unexpected data at end of array index: ['b']"#),
+    ),
+    (
+        &[
+            (r#"--set-literal"#, r#"a=1"#),
+            (r#"--set-literal"#, r#"a.b=2"#),
+        ],
+        Err(
+            r#"failed parsing --set-literal data: unable to parse key: interface conversion: interface {} is string, not map[string]interface {}"#,
+        ),
+    ),
+    (
+        &[(r#"--set"#, r#"a[0]=1"#), (r#"--set"#, r#"a[0]=2"#)],
+        Ok((r#"{"a":[2]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a=1\,2"#)],
+        Ok((r#"{"a":"1,2"}"#, r#"a=string;"#)),
+    ),
+    (
+        &[(r#"--set-string"#, r#"a[0]"#)],
+        Ok((r#"{"a":[]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a.b=1,a.b.c=2"#)],
+        Err(
+            r#"failed parsing --set data: unable to parse key: interface conversion: interface {} is int64, not map[string]interface {}"#,
+        ),
+    ),
+    (
+        &[(r#"--set"#, r#"a=[1,2]"#)],
+        Err(r#"failed parsing --set data: key "2]" has no value"#),
+    ),
+    (
+        &[(r#"--set"#, r#"a={a,{b}}"#)],
+        Err(r#"failed parsing --set data: key "}" has no value"#),
+    ),
+    (
+        &[(r#"--set"#, r#"a={x\,y,z\}}"#)],
+        Ok((r#"{"a":["x,y","z}"]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a={ x , y }"#)],
+        Ok((r#"{"a":[" x "," y "]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a=\{x,y}"#)],
+        Err(r#"failed parsing --set data: key "y}" has no value"#),
+    ),
+    (
+        &[(r#"--set"#, r#"a.b[0]=1"#), (r#"--set"#, r#"a.b=2"#)],
+        Ok((r#"{"a":{"b":2}}"#, r#"a=map[string]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a[0]=1"#), (r#"--set"#, r#"a=2"#)],
+        Ok((r#"{"a":2}"#, r#"a=int64;"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a[1][0]=1"#), (r#"--set"#, r#"a[0].b=2"#)],
+        Ok((r#"{"a":[{"b":2},[1]]}"#, r#"a=[]interface {};"#)),
+    ),
+    (
+        &[(r#"--set"#, r#"a[0].b=1"#), (r#"--set"#, r#"a[0][0]=2"#)],
+        Err(
+            r#"failed parsing --set data: unable to parse key: interface conversion: interface {} is map[string]interface {}, not []interface {}"#,
+        ),
+    ),
+    (
+        &[(r#"--set"#, r#"a=TrUe,b=FALSE,c=Null,d=nil"#)],
+        Ok((
+            r#"{"a":true,"b":false,"c":null,"d":"nil"}"#,
+            r#"a=bool;b=bool;c=<nil>;d=string;"#,
+        )),
+    ),
 ];
 
 /// What `toJson` prints for a Go value: keys sorted, int64 as integers, float64 in Go's
