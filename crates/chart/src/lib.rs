@@ -52,6 +52,29 @@ pub enum ValuesPipelineError {
     Schema(#[from] schema::SchemaError),
 }
 
+/// The chart's `kubeVersion:` constraint does not admit the target cluster version.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("chart requires kubeVersion: {constraint} which is incompatible with Kubernetes {version}")]
+pub struct KubeVersionMismatch {
+    /// The chart's constraint.
+    pub constraint: String,
+    /// The cluster version as Helm prints it (`v1.31.0`).
+    pub version: String,
+}
+
+/// Helm's render-time check of `kubeVersion:` against the target cluster version
+/// (`kube_version` as Helm prints it, e.g. `v1.31.0`). Charts without a constraint pass.
+pub fn check_kube_version(chart: &Chart, kube_version: &str) -> Result<(), KubeVersionMismatch> {
+    let constraint = &chart.metadata.kube_version;
+    if constraint.is_empty() || semver::kube_version_compatible(constraint, kube_version) {
+        return Ok(());
+    }
+    Err(KubeVersionMismatch {
+        constraint: constraint.clone(),
+        version: kube_version.to_string(),
+    })
+}
+
 /// Helm's `checkIfInstallable`: only `application` (or untyped) charts install.
 pub fn check_installable(chart: &Chart) -> Result<(), ValuesPipelineError> {
     match chart.metadata.chart_type.as_str() {

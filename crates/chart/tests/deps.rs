@@ -1,0 +1,178 @@
+//! Dependency processing on corpus charts and small in-memory charts: what is removed,
+//! how aliases name things, and Helm's error messages.
+
+use std::path::PathBuf;
+
+use capstan_chart::archive::BufferedFile;
+use capstan_chart::values::Values;
+use capstan_chart::{helm_values, Chart};
+
+fn corpus_chart(name: &str) -> Chart {
+    let corpus = PathBuf::from(
+        std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into()),
+    );
+    assert!(
+        corpus.join("charts").is_dir(),
+        "the Helm corpus is missing at {}: set CAPSTAN_CORPUS",
+        corpus.display()
+    );
+    capstan_chart::load_dir(corpus.join("charts").join(name)).expect("load")
+}
+
+fn chart(files: &[(&str, &str)]) -> Chart {
+    let files = files
+        .iter()
+        .map(|(n, d)| BufferedFile {
+            name: n.to_string(),
+            data: d.as_bytes().to_vec(),
+        })
+        .collect();
+    capstan_chart::loader::load_files(files).expect("load")
+}
+
+fn user(yaml: &str) -> Values {
+    capstan_chart::values::parse_values(yaml.as_bytes()).expect("values")
+}
+
+#[test]
+fn aliased_twice_gives_two_named_copies() {
+    let mut c = corpus_chart("helm-dependency-aliased-twice");
+    helm_values(&mut c, &Values::new(), false).expect("values");
+    let mut names: Vec<String> = c.all_templates().into_iter().map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![
+            "chart-with-dependency-aliased-twice/charts/bar/charts/grandchild/templates/dummy.yaml",
+            "chart-with-dependency-aliased-twice/charts/bar/templates/dummy.yaml",
+            "chart-with-dependency-aliased-twice/charts/foo/charts/grandchild/templates/dummy.yaml",
+            "chart-with-dependency-aliased-twice/charts/foo/templates/dummy.yaml",
+        ]
+    );
+}
+
+#[test]
+fn disabled_subcharts_are_removed_from_the_chart() {
+    let mut c = corpus_chart("helm-subchart");
+    let before = c.dependencies.len();
+    helm_values(&mut c, &user("subcharta:\n  enabled: false\n"), false).expect("values");
+    assert!(c.dependency("subcharta").is_none());
+    assert!(c.dependencies.len() < before);
+    assert!(c.metadata.deps().all(|d| d.name != "subcharta"));
+}
+
+const SUB: &str = "apiVersion: v2\nname: sub\nversion: 1.2.3\n";
+
+#[test]
+fn conditions_first_bool_wins_and_tags() {
+    let mk = |cond: &str, tags: &str| {
+        chart(&[
+            (
+                "Chart.yaml",
+                &format!(
+                    "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 1.2.3\n  condition: {cond}\n  tags: {tags}\n"
+                ),
+            ),
+            ("charts/sub/Chart.yaml", SUB),
+        ])
+    };
+    let cases = [
+        ("sub.enabled,other", "[]", "sub: {enabled: false}\n", false),
+        (
+            "sub.enabled,other",
+            "[]",
+            "sub: {enabled: \"no\"}\nother: false\n",
+            false,
+        ),
+        ("sub.enabled,other", "[]", "sub: {enabled: \"no\"}\n", true),
+        ("missing", "[t1, t2]", "tags: {t1: false}\n", false),
+        ("missing", "[t1, t2]", "tags: {t1: false, t2: true}\n", true),
+        // A resolvable condition overrides tags.
+        (
+            "sub.on",
+            "[t1]",
+            "tags: {t1: false}\nsub: {\"on\": true}\n",
+            true,
+        ),
+    ];
+    for (cond, tags, vals, enabled) in cases {
+        let mut c = mk(cond, tags);
+        helm_values(&mut c, &user(vals), false).expect("values");
+        assert_eq!(
+            c.dependency("sub").is_some(),
+            enabled,
+            "{cond} {tags} {vals}"
+        );
+    }
+}
+
+#[test]
+fn version_constraints_select_the_chart_to_alias() {
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: \"~2.0\"\n  alias: renamed\n",
+        ),
+        ("charts/sub/Chart.yaml", SUB),
+        ("charts/sub/values.yaml", "x: 1\n"),
+    ]);
+    // No chart satisfies ~2.0: the chart keeps its own name and stays enabled.
+    let v = helm_values(&mut c, &Values::new(), false).expect("values");
+    assert!(c.dependency("sub").is_some());
+    assert!(c.dependency("renamed").is_none());
+    assert!(v.contains_key("sub"));
+}
+
+#[test]
+fn helm_messages() {
+    let mut c = chart(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n- name: a\n  version: 1.0.0\n- name: b\n  version: 1.0.0\n  alias: bee\n",
+    )]);
+    assert_eq!(
+        helm_values(&mut c, &Values::new(), false).expect_err("missing").to_string(),
+        "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: a, b"
+    );
+    let mut lib = chart(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: l\nversion: 1.0.0\ntype: library\n",
+    )]);
+    assert_eq!(
+        helm_values(&mut lib, &Values::new(), false)
+            .expect_err("library")
+            .to_string(),
+        "library charts are not installable"
+    );
+    let kv = chart(&[(
+        "Chart.yaml",
+        "apiVersion: v2\nname: k\nversion: 1.0.0\nkubeVersion: \">=1.40\"\n",
+    )]);
+    assert_eq!(
+        capstan_chart::check_kube_version(&kv, "v1.37.0")
+            .expect_err("kube")
+            .to_string(),
+        "chart requires kubeVersion: >=1.40 which is incompatible with Kubernetes v1.37.0"
+    );
+    assert!(capstan_chart::check_kube_version(&kv, "v1.41.2").is_ok());
+}
+
+#[test]
+fn library_dependencies_stay_and_are_marked() {
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n- name: lib\n  version: 0.1.0\n",
+        ),
+        ("templates/a.yaml", "{{ include \"lib.x\" . }}"),
+        ("charts/lib/Chart.yaml", "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n"),
+        ("charts/lib/templates/_x.tpl", "{{ define \"lib.x\" }}x{{ end }}"),
+        ("charts/lib/values.yaml", "libdefault: 1\n"),
+    ]);
+    let v = helm_values(&mut c, &Values::new(), false).expect("values");
+    let lib = c.dependency("lib").expect("library kept");
+    assert!(lib.is_library());
+    // Its templates are there for `include`; the renderer decides not to render them.
+    let names: Vec<String> = c.all_templates().into_iter().map(|(n, _)| n).collect();
+    assert!(names.contains(&"app/charts/lib/templates/_x.tpl".to_string()));
+    assert_eq!(v["lib"]["libdefault"].as_f64(), Some(1.0));
+}
