@@ -19,6 +19,9 @@ pub struct WriteOpts {
     pub dry_run: bool,
     /// Server-side apply `force`.
     pub force: bool,
+    /// The create comes from a server-side apply: ownership is recorded as `Apply` of the
+    /// fields the client sent.
+    pub apply: bool,
 }
 
 fn track_generation(def: &ResourceDef) -> bool {
@@ -88,6 +91,7 @@ fn next_cluster_ip(sh: &Shared) -> String {
 /// Creates an object (POST).
 pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, opts: &WriteOpts) -> Result<Value, ApiError> {
     check_type(def, &mut obj)?;
+    let sent = obj.clone();
     let ns = place_namespace(def, &mut obj, ns)?;
     if def.namespaced {
         check_namespace(sh, &ns, true)?;
@@ -116,8 +120,15 @@ pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, 
     if def.kind == "CustomResourceDefinition" {
         obj["status"] = crd_status(&obj);
     }
-    let actor = Actor { manager: &opts.manager, api_version: &def.api_version(), subresource: "", time: &now_rfc3339() };
-    ssa::record_update(None, &mut obj, &actor);
+    let now = now_rfc3339();
+    if opts.apply {
+        let entry = ssa::Entry { manager: opts.manager.clone(), operation: "Apply".into(), api_version: def.api_version(),
+            subresource: String::new(), time: now, fields: ssa::leaves(&sent) };
+        ssa::set_entries(&mut obj, &[entry]);
+    } else {
+        let actor = Actor { manager: &opts.manager, api_version: &def.api_version(), subresource: "", time: &now };
+        ssa::record_update(None, &mut obj, &actor);
+    }
     if opts.dry_run {
         return Ok(obj);
     }
@@ -248,7 +259,24 @@ fn patch_err(e: PatchError) -> ApiError {
 }
 
 /// Applies a PATCH. Returns the stored object and whether it was created (apply only).
+///
+/// Like the real server, a patch that does not pin a resourceVersion is retried when a
+/// concurrent writer (a controller updating status) got in between.
+#[allow(clippy::too_many_arguments)]
 pub fn patch(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: Option<&str>, pt: PatchType, body: &Value, opts: &WriteOpts) -> Result<(Value, bool), ApiError> {
+    let pinned = body["metadata"]["resourceVersion"].is_string();
+    let mut last = None;
+    for _ in 0..8 {
+        match patch_once(sh, def, ns, name, sub, pt, body, opts) {
+            Err(e) if !pinned && e.code == 409 && e.message.starts_with("Operation cannot be fulfilled") => last = Some(e),
+            other => return other,
+        }
+    }
+    Err(last.unwrap_or_else(|| ApiError::conflict(&def.group, &def.plural, name)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn patch_once(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: Option<&str>, pt: PatchType, body: &Value, opts: &WriteOpts) -> Result<(Value, bool), ApiError> {
     let ns_s = if def.namespaced { ns.unwrap_or("default").to_string() } else { String::new() };
     let live = sh.store.get(&def.store_key(), &ns_s, name);
     if pt == PatchType::Apply {
@@ -267,18 +295,8 @@ pub fn patch(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: 
             if def.namespaced {
                 check_namespace(sh, &ns_s, true)?;
             }
-            let created = create(sh, def, ns, applied.clone(), &WriteOpts { manager: String::new(), ..opts.clone() })?;
-            // Ownership of a created-by-apply object belongs to the applier as Apply.
-            let base = { let mut b = created.clone(); if let Some(m) = b["metadata"].as_object_mut() { m.remove("managedFields"); } b };
-            let ApplyOutcome::Applied(mut owned) = ssa::apply(&base, &applied, &actor, true) else {
-                return Ok((created, true));
-            };
-            owned["metadata"]["resourceVersion"] = created["metadata"]["resourceVersion"].clone();
-            if opts.dry_run {
-                return Ok((owned, true));
-            }
-            let stored = sh.store.update(&def.store_key(), &def.group, &def.plural, owned, track_generation(def))?;
-            return Ok((stored, true));
+            let created = create(sh, def, ns, applied, &WriteOpts { apply: true, ..opts.clone() })?;
+            return Ok((created, true));
         };
         match ssa::apply(&live, &applied, &actor, opts.force) {
             ApplyOutcome::Conflicts(c) => Err(ApiError::apply_conflict(&def.group, &def.plural, name, &c)),

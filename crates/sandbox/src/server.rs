@@ -107,7 +107,11 @@ pub async fn handle(sh: Arc<Shared>, method: Method, uri: Uri, headers: HeaderMa
         resource,
         group: p.group.clone(),
         namespace: p.namespace.clone().unwrap_or_default(),
-        name: p.name.clone().unwrap_or_default(),
+        name: p.name.clone().or_else(|| {
+            // A create names its object in the body.
+            let v: Value = serde_json::from_slice(&body).ok()?;
+            v["metadata"]["name"].as_str().map(String::from)
+        }).unwrap_or_default(),
         field_manager: if matches!(verb, "create" | "update" | "patch") { manager.clone() } else { String::new() },
         code: 0,
         user_agent: ua,
@@ -224,6 +228,7 @@ fn write_opts(req: &Req) -> WriteOpts {
         manager: req.manager.clone(),
         dry_run: req.q.get("dryRun").is_some_and(|d| d == "All"),
         force: req.q.get("force").is_some_and(|f| f == "true" || f == "1"),
+        apply: false,
     }
 }
 
