@@ -181,3 +181,57 @@ mod tests {
         assert!(Glob::compile("{a,b").is_none());
     }
 }
+
+/// Go's `path/filepath.Match` on slash paths: `*` and `?` never match `/`, `[...]` classes
+/// (with `^` or `!` negation), `\` escapes; the whole name must match.
+pub fn go_path_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go_match(&p, &n)
+}
+
+fn go_match(p: &[char], n: &[char]) -> bool {
+    let Some((&c, rest)) = p.split_first() else {
+        return n.is_empty();
+    };
+    match c {
+        '*' => (0..=n.len())
+            .take_while(|&i| i == 0 || n[i - 1] != '/')
+            .any(|i| go_match(rest, &n[i..])),
+        '?' => n.first().is_some_and(|ch| *ch != '/') && go_match(rest, &n[1..]),
+        '[' => {
+            let Some(ch) = n.first() else { return false };
+            let mut i = 0;
+            let negated = matches!(rest.first(), Some('^') | Some('!'));
+            if negated {
+                i = 1;
+            }
+            let mut matched = false;
+            let mut first = true;
+            while i < rest.len() && (rest[i] != ']' || first) {
+                first = false;
+                let lo = rest[i];
+                if i + 2 < rest.len() && rest[i + 1] == '-' && rest[i + 2] != ']' {
+                    if lo <= *ch && *ch <= rest[i + 2] {
+                        matched = true;
+                    }
+                    i += 3;
+                } else {
+                    if lo == *ch {
+                        matched = true;
+                    }
+                    i += 1;
+                }
+            }
+            if i >= rest.len() {
+                return false;
+            }
+            matched != negated && *ch != '/' && go_match(&rest[i + 1..], &n[1..])
+        }
+        '\\' => match rest.split_first() {
+            Some((&lit, rest2)) => n.first() == Some(&lit) && go_match(rest2, &n[1..]),
+            None => false,
+        },
+        lit => n.first() == Some(&lit) && go_match(rest, &n[1..]),
+    }
+}

@@ -7,3 +7,7 @@ pub mod json;
 pub mod objects;
 pub mod sprig;
 pub mod to_yaml;
+pub mod engine;
+pub mod functions;
+pub mod sprig_adapter;
+pub mod template;

@@ -22,3 +22,43 @@ pub struct ValuesFlags {
     #[arg(long = "set-literal")]
     pub set_literal: Vec<String>,
 }
+
+impl ValuesFlags {
+    /// Helm's `MergeValues`: `-f` files in order (maps merged, later wins), then the `--set*`
+    /// flags by kind.
+    pub fn merge(&self) -> anyhow::Result<capstan_chart::Values> {
+        let mut base = capstan_chart::Values::new();
+        for path in &self.values {
+            let data = if path == "-" {
+                let mut buf = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+                buf
+            } else {
+                std::fs::read(path).map_err(|e| anyhow::anyhow!("open {path}: {}", io_text(&e)))?
+            };
+            let parsed = capstan_chart::values::parse_values(&data)
+                .map_err(|e| anyhow::anyhow!("failed to parse {path}: {e}"))?;
+            base = capstan_chart::values::merge_maps(base, parsed);
+        }
+        let flags = capstan_chart::strvals::SetFlags {
+            json: self.set_json.clone(),
+            values: self.set.clone(),
+            strings: self.set_string.clone(),
+            files: self.set_file.clone(),
+            literals: self.set_literal.clone(),
+        };
+        capstan_chart::strvals::merge_set_flags(&mut base, &flags, |p: &str| {
+            std::fs::read_to_string(p).map_err(|e| format!("open {p}: {}", io_text(&e)))
+        })?;
+        Ok(base)
+    }
+}
+
+/// Go's wording for common I/O errors.
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}

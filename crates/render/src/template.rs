@@ -1,0 +1,263 @@
+//! `helm template` as a library call: values, render, NOTES, manifest sorting and the exact
+//! text Helm 4 prints (Helm's `renderResources` plus `pkg/cmd/template.go`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use capstan_chart::Chart;
+use capstan_release::manifest::{HeadMetadata, SimpleHead};
+use capstan_release::{sort_manifests, split_manifests, Hook, HookEvent, INSTALL_ORDER};
+
+use crate::data::ReleaseInfo;
+use crate::engine::{render, EngineOptions, RenderContext};
+use crate::objects::{Capabilities, KubeVersion};
+
+/// What `helm template` is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateRequest {
+    /// The release name.
+    pub release_name: String,
+    /// The namespace (`default` when not given).
+    pub namespace: String,
+    /// `--kube-version`, already parsed.
+    pub kube_version: Option<KubeVersion>,
+    /// `--api-versions`
+    pub api_versions: Vec<String>,
+    /// `--is-upgrade`
+    pub is_upgrade: bool,
+    /// `--include-crds`
+    pub include_crds: bool,
+    /// `--skip-tests`
+    pub skip_tests: bool,
+    /// `--no-hooks`
+    pub no_hooks: bool,
+    /// `--render-subchart-notes`
+    pub subchart_notes: bool,
+    /// `--show-only` patterns.
+    pub show_only: Vec<String>,
+    /// `--skip-schema-validation`
+    pub skip_schema_validation: bool,
+}
+
+/// The outcome of a successful `helm template`.
+#[derive(Clone, Debug, Default)]
+pub struct TemplateOutput {
+    /// What Helm prints on stdout.
+    pub stdout: String,
+    /// Warnings Helm prints on stderr (slog lines), in order.
+    pub warnings: Vec<String>,
+    /// The rendered NOTES.
+    pub notes: String,
+    /// The hooks, in kind order.
+    pub hooks: Vec<Hook>,
+}
+
+/// A `helm template` failure: the text after `Error: `, and any warnings printed before it.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    /// The message Helm prints after `Error: `.
+    pub message: String,
+    /// Warnings printed before the error.
+    pub warnings: Vec<String>,
+}
+
+fn fail(message: impl Into<String>, warnings: &[String]) -> TemplateError {
+    TemplateError {
+        message: message.into(),
+        warnings: warnings.to_vec(),
+    }
+}
+
+/// Reads the head of a manifest (apiVersion, kind, metadata.name, annotations) as Helm's
+/// `SimpleHead` unmarshalling does.
+pub fn parse_head(doc: &str) -> Result<SimpleHead, String> {
+    let v = capstan_chart::yaml::from_str(doc).map_err(|e| e.to_string())?;
+    let obj = match v {
+        serde_json::Value::Object(o) => o,
+        serde_json::Value::Null => return Ok(SimpleHead::default()),
+        other => {
+            let kind = match other {
+                serde_json::Value::Array(_) => "array",
+                serde_json::Value::String(_) => "string",
+                serde_json::Value::Number(_) => "number",
+                serde_json::Value::Bool(_) => "bool",
+                _ => "value",
+            };
+            return Err(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type util.SimpleHead"
+            ));
+        }
+    };
+    let text = |key: &str| match obj.get(key) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let metadata = match obj.get("metadata") {
+        Some(serde_json::Value::Object(m)) => {
+            let name = match m.get("name") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            let mut annotations = BTreeMap::new();
+            if let Some(serde_json::Value::Object(a)) = m.get("annotations") {
+                for (k, v) in a {
+                    match v {
+                        serde_json::Value::String(s) => {
+                            annotations.insert(k.clone(), s.clone());
+                        }
+                        serde_json::Value::Null => {}
+                        other => {
+                            let kind = match other {
+                                serde_json::Value::Number(_) => "number",
+                                serde_json::Value::Bool(_) => "bool",
+                                serde_json::Value::Array(_) => "array",
+                                _ => "object",
+                            };
+                            return Err(format!(
+                                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go struct field .metadata.annotations of type string"
+                            ));
+                        }
+                    }
+                }
+            }
+            Some(HeadMetadata { name, annotations })
+        }
+        _ => None,
+    };
+    Ok(SimpleHead {
+        api_version: text("apiVersion"),
+        kind: text("kind"),
+        metadata,
+    })
+}
+
+/// Runs `helm template` on a loaded chart with the merged user values.
+pub fn template(
+    mut chart: Chart,
+    user_values: &capstan_chart::Values,
+    req: &TemplateRequest,
+) -> Result<TemplateOutput, TemplateError> {
+    let mut warnings = Vec::new();
+    capstan_chart::check_installable(&chart).map_err(|e| fail(e.to_string(), &warnings))?;
+    if chart.metadata.deprecated {
+        warnings.push("level=WARN msg=\"this chart is deprecated\"".to_string());
+    }
+    let values = capstan_chart::helm_values(&mut chart, user_values, req.skip_schema_validation)
+        .map_err(|e| fail(e.to_string(), &warnings))?;
+
+    let capabilities = Capabilities::for_template(req.kube_version.clone(), &req.api_versions);
+    if !chart.metadata.kube_version.is_empty() {
+        let kv = &capabilities.kube_version;
+        if !capstan_chart::semver::kube_version_compatible(
+            &chart.metadata.kube_version,
+            &kv.normalized,
+        ) {
+            return Err(fail(
+                format!(
+                    "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+                    chart.metadata.kube_version, kv.version
+                ),
+                &warnings,
+            ));
+        }
+    }
+    let ctx = RenderContext {
+        release: ReleaseInfo {
+            name: req.release_name.clone(),
+            namespace: req.namespace.clone(),
+            revision: 1,
+            is_upgrade: req.is_upgrade,
+        },
+        capabilities: Arc::new(capabilities),
+        values,
+    };
+    let debug_hint = |m: String| format!("{m}\n\nUse --debug flag to render out invalid YAML");
+    let mut files = render(&chart, &ctx, EngineOptions::default())
+        .map_err(|e| fail(debug_hint(e.0), &warnings))?;
+
+    // NOTES.txt: only the top chart's unless subchart notes are asked for.
+    let top_notes = format!("{}/templates/NOTES.txt", chart.name());
+    let mut notes = String::new();
+    let note_names: Vec<String> = files
+        .keys()
+        .filter(|k| k.ends_with("NOTES.txt"))
+        .cloned()
+        .collect();
+    for name in note_names {
+        let text = files.remove(&name).unwrap_or_default();
+        if req.subchart_notes || name == top_notes {
+            if !notes.is_empty() {
+                notes.push('\n');
+            }
+            notes.push_str(&text);
+        }
+    }
+
+    let sorted = sort_manifests(&files, INSTALL_ORDER, parse_head)
+        .map_err(|e| fail(debug_hint(e.to_string()), &warnings))?;
+    for (path, value) in &sorted.skipped_unknown_hooks {
+        warnings.push(format!(
+            "level=WARN msg=\"skipping unknown hooks\" hookTypes={value:?} path={path}"
+        ));
+    }
+
+    let mut manifest = String::new();
+    if req.include_crds {
+        for (name, file) in chart.crd_objects() {
+            manifest.push_str(&format!(
+                "---\n# Source: {name}\n{}\n",
+                String::from_utf8_lossy(&file.data)
+            ));
+        }
+    }
+    for m in &sorted.manifests {
+        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
+    }
+    let mut out = String::new();
+    out.push_str(manifest.trim());
+    out.push('\n');
+    if !req.no_hooks {
+        for h in &sorted.hooks {
+            if req.skip_tests && h.events.contains(&HookEvent::Test) {
+                continue;
+            }
+            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+        }
+    }
+    if !req.show_only.is_empty() {
+        out = show_only(&out, &req.show_only).map_err(|m| fail(m, &warnings))?;
+    }
+    Ok(TemplateOutput {
+        stdout: out,
+        warnings,
+        notes,
+        hooks: sorted.hooks,
+    })
+}
+
+/// `--show-only`: keeps the documents whose `# Source:` path (without the chart name)
+/// matches one of the patterns (Go's `filepath.Match`), in pattern order.
+fn show_only(all: &str, patterns: &[String]) -> Result<String, String> {
+    let docs = split_manifests(all);
+    let mut out = String::new();
+    for pattern in patterns {
+        let mut found = false;
+        for doc in &docs {
+            let Some(source) = doc.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
+                continue;
+            };
+            let Some((_, path)) = source.split_once('/') else {
+                continue;
+            };
+            if crate::glob::go_path_match(pattern, path) {
+                out.push_str(&format!("---\n{doc}\n"));
+                found = true;
+            }
+        }
+        if !found {
+            return Err(format!("could not find template {pattern} in chart"));
+        }
+    }
+    Ok(out)
+}
