@@ -292,7 +292,6 @@ impl<'t> State<'t, '_> {
                 .collect(),
             Value::Int(_) | Value::Int64(_) | Value::Uint64(_) => {
                 if b.pipe.decl.len() > 1 {
-                    self.at = At::Node(node);
                     return Err(self.errorf(format!(
                         "can't use {} to iterate over more than one variable",
                         printer::sprint_one(&val.v)
@@ -338,7 +337,6 @@ impl<'t> State<'t, '_> {
                 _ => Vec::new(),
             },
             other => {
-                self.at = At::Node(node);
                 return Err(self.errorf(format!(
                     "range can't iterate over {}",
                     printer::sprint_one(other)
@@ -915,10 +913,16 @@ impl<'t> State<'t, '_> {
         if !value.v.is_nil() && assignable(&value.v, typ) {
             return Ok(Rv::plain(value.v));
         }
+        // A non-nil interface is looked through before the type is reported.
+        let got = if value.v.is_nil() {
+            value.type_name()
+        } else {
+            value.v.type_name()
+        };
         Err(self.errorf(format!(
             "wrong type for value; expected {}; got {}",
             typ.go_name(),
-            value.type_name()
+            got
         )))
     }
 }

@@ -226,6 +226,10 @@ mod fallback {
             }
             match chars.next() {
                 Some('%') => out.push('%'),
+                Some('T') => match it.next() {
+                    Some(a) => out.push_str(&a.type_name()),
+                    None => out.push_str("%!T(MISSING)"),
+                },
                 Some('q') => match it.next() {
                     Some(Value::String(s)) => out.push_str(&crate::lex::go_quote(s)),
                     Some(a) => v(&mut out, a),
