@@ -51,12 +51,18 @@ impl Audit {
                 let _ = writeln!(f, "{line}");
             }
         }
-        self.records.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(r);
     }
 
     /// Every record so far.
     pub fn records(&self) -> Vec<AuditRecord> {
-        self.records.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// The records as JSON lines.

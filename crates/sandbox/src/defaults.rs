@@ -8,7 +8,8 @@ use serde_json::{json, Value};
 fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -23,7 +24,11 @@ pub fn validate_name(def: &ResourceDef, name: &str) -> Result<(), ApiError> {
     let rbac = def.group == "rbac.authorization.k8s.io";
     let ok = if rbac {
         // RBAC names are path segments: anything without `/` or `%`.
-        !name.is_empty() && !name.contains('/') && !name.contains('%') && name != "." && name != ".."
+        !name.is_empty()
+            && !name.contains('/')
+            && !name.contains('%')
+            && name != "."
+            && name != ".."
     } else if label_only {
         is_dns_label(name)
     } else {
@@ -37,7 +42,13 @@ pub fn validate_name(def: &ResourceDef, name: &str) -> Result<(), ApiError> {
     } else {
         format!("Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
     };
-    Err(ApiError::invalid(&def.group, &def.kind, name, "metadata.name", &detail))
+    Err(ApiError::invalid(
+        &def.group,
+        &def.kind,
+        name,
+        "metadata.name",
+        &detail,
+    ))
 }
 
 fn set_default(obj: &mut Value, path: &[&str], v: Value) {
@@ -80,10 +91,20 @@ fn pod_spec_defaults(spec: &mut Value) {
     set_default(spec, &["securityContext"], json!({}));
     if let Some(cs) = spec["containers"].as_array_mut() {
         for c in cs {
-            set_default(c, &["terminationMessagePath"], json!("/dev/termination-log"));
+            set_default(
+                c,
+                &["terminationMessagePath"],
+                json!("/dev/termination-log"),
+            );
             set_default(c, &["terminationMessagePolicy"], json!("File"));
-            let latest = c["image"].as_str().is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
-            set_default(c, &["imagePullPolicy"], json!(if latest { "Always" } else { "IfNotPresent" }));
+            let latest = c["image"]
+                .as_str()
+                .is_some_and(|i| !i.contains(':') || i.ends_with(":latest"));
+            set_default(
+                c,
+                &["imagePullPolicy"],
+                json!(if latest { "Always" } else { "IfNotPresent" }),
+            );
             set_default(c, &["resources"], json!({}));
             if let Some(ps) = c["ports"].as_array_mut() {
                 for p in ps {
@@ -95,8 +116,16 @@ fn pod_spec_defaults(spec: &mut Value) {
 }
 
 /// Fills defaults on create (and `uid`-dependent ones like Job selectors).
-pub fn on_create(def: &ResourceDef, obj: &mut Value, uid: &str, cluster_ip: &str) -> Result<(), ApiError> {
-    let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+pub fn on_create(
+    def: &ResourceDef,
+    obj: &mut Value,
+    uid: &str,
+    cluster_ip: &str,
+) -> Result<(), ApiError> {
+    let name = obj["metadata"]["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     match (def.group.as_str(), def.kind.as_str()) {
         ("", "Namespace") => {
             obj["metadata"]["labels"]["kubernetes.io/metadata.name"] = json!(name);
@@ -128,8 +157,17 @@ pub fn on_create(def: &ResourceDef, obj: &mut Value, uid: &str, cluster_ip: &str
             obj["status"] = json!({"loadBalancer": {}});
         }
         ("", "Pod") => {
-            if obj["spec"]["containers"].as_array().is_none_or(|c| c.is_empty()) {
-                return Err(ApiError::invalid("", "Pod", &name, "spec.containers", "Required value"));
+            if obj["spec"]["containers"]
+                .as_array()
+                .is_none_or(|c| c.is_empty())
+            {
+                return Err(ApiError::invalid(
+                    "",
+                    "Pod",
+                    &name,
+                    "spec.containers",
+                    "Required value",
+                ));
             }
             pod_spec_defaults(&mut obj["spec"]);
             set_default(obj, &["spec", "serviceAccountName"], json!("default"));
@@ -153,22 +191,44 @@ pub fn on_create(def: &ResourceDef, obj: &mut Value, uid: &str, cluster_ip: &str
             match kind {
                 "Deployment" => {
                     set_default(obj, &["spec", "progressDeadlineSeconds"], json!(600));
-                    set_default(obj, &["spec", "strategy"], json!({"type": "RollingUpdate",
-                        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}));
+                    set_default(
+                        obj,
+                        &["spec", "strategy"],
+                        json!({"type": "RollingUpdate",
+                        "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+                    );
                 }
                 "StatefulSet" => {
                     set_default(obj, &["spec", "podManagementPolicy"], json!("OrderedReady"));
-                    set_default(obj, &["spec", "updateStrategy"], json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
-                    set_default(obj, &["spec", "persistentVolumeClaimRetentionPolicy"], json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+                    set_default(
+                        obj,
+                        &["spec", "updateStrategy"],
+                        json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+                    );
+                    set_default(
+                        obj,
+                        &["spec", "persistentVolumeClaimRetentionPolicy"],
+                        json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+                    );
                 }
                 "DaemonSet" => {
-                    set_default(obj, &["spec", "updateStrategy"], json!({"type": "RollingUpdate",
-                        "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}));
+                    set_default(
+                        obj,
+                        &["spec", "updateStrategy"],
+                        json!({"type": "RollingUpdate",
+                        "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+                    );
                 }
                 _ => {}
             }
             if obj["spec"]["selector"].is_null() {
-                return Err(ApiError::invalid("apps", kind, &name, "spec.selector", "Required value"));
+                return Err(ApiError::invalid(
+                    "apps",
+                    kind,
+                    &name,
+                    "spec.selector",
+                    "Required value",
+                ));
             }
             pod_spec_defaults(&mut obj["spec"]["template"]["spec"]);
             obj.as_object_mut().map(|m| m.remove("status"));
@@ -187,7 +247,10 @@ pub fn on_create(def: &ResourceDef, obj: &mut Value, uid: &str, cluster_ip: &str
 
 fn job_defaults(obj: &mut Value, uid: &str, name: &str) -> Result<(), ApiError> {
     let spec = &mut obj["spec"];
-    let rp = spec["template"]["spec"]["restartPolicy"].as_str().unwrap_or("Always").to_string();
+    let rp = spec["template"]["spec"]["restartPolicy"]
+        .as_str()
+        .unwrap_or("Always")
+        .to_string();
     if rp != "Never" && rp != "OnFailure" {
         return Err(ApiError::invalid(
             "batch",
@@ -202,7 +265,11 @@ fn job_defaults(obj: &mut Value, uid: &str, name: &str) -> Result<(), ApiError> 
     set_default(spec, &["backoffLimit"], json!(6));
     set_default(spec, &["completionMode"], json!("NonIndexed"));
     set_default(spec, &["suspend"], json!(false));
-    set_default(spec, &["podReplacementPolicy"], json!("TerminatingOrFailed"));
+    set_default(
+        spec,
+        &["podReplacementPolicy"],
+        json!("TerminatingOrFailed"),
+    );
     let labels = json!({
         "batch.kubernetes.io/controller-uid": uid,
         "batch.kubernetes.io/job-name": name,
@@ -236,8 +303,12 @@ mod tests {
         assert!(validate_name(&ns, "a.b").is_err());
         let e = validate_name(&cm, "Bad").unwrap_err();
         assert_eq!(e.code, 422);
-        assert!(e.message.starts_with("ConfigMap \"Bad\" is invalid: metadata.name: Invalid value"));
-        let role = r.find("rbac.authorization.k8s.io", "v1", "clusterroles").unwrap();
+        assert!(e
+            .message
+            .starts_with("ConfigMap \"Bad\" is invalid: metadata.name: Invalid value"));
+        let role = r
+            .find("rbac.authorization.k8s.io", "v1", "clusterroles")
+            .unwrap();
         assert!(validate_name(&role, "system:controller:x").is_ok());
     }
 
@@ -249,7 +320,8 @@ mod tests {
         on_create(&job, &mut j, "u-1", "").unwrap();
         assert_eq!(j["spec"]["backoffLimit"], 6);
         assert_eq!(j["spec"]["template"]["metadata"]["labels"]["job-name"], "j");
-        let mut bad = json!({"metadata": {"name": "j"}, "spec": {"template": {"spec": {"containers": []}}}});
+        let mut bad =
+            json!({"metadata": {"name": "j"}, "spec": {"template": {"spec": {"containers": []}}}});
         assert_eq!(on_create(&job, &mut bad, "u", "").unwrap_err().code, 422);
     }
 

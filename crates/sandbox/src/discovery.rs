@@ -92,26 +92,41 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
     if !reg.has_group_version(group, version) {
         return None;
     }
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
     let mut resources = Vec::new();
-    for d in reg.all().into_iter().filter(|d| d.group == group && d.version == version) {
+    for d in reg
+        .all()
+        .into_iter()
+        .filter(|d| d.group == group && d.version == version)
+    {
         resources.push(d.discovery_entry());
         for (sub, kind, verbs) in subresources(&d) {
-            resources.push(json!({"name": format!("{}/{sub}", d.plural), "singularName": "",
-                                  "namespaced": d.namespaced, "kind": kind, "verbs": verbs}));
+            resources.push(
+                json!({"name": format!("{}/{sub}", d.plural), "singularName": "",
+                                  "namespaced": d.namespaced, "kind": kind, "verbs": verbs}),
+            );
         }
     }
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}))
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
+    )
 }
 
 /// The media type of aggregated discovery responses.
-pub const AGGREGATED_CT: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+pub const AGGREGATED_CT: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 /// Whether the client asked for aggregated discovery (v2).
 pub fn wants_aggregated(accept: &str) -> bool {
     accept.split(',').any(|part| {
         let p = part.replace(' ', "");
-        p.contains("g=apidiscovery.k8s.io") && p.contains("v=v2") && p.contains("as=APIGroupDiscoveryList")
+        p.contains("g=apidiscovery.k8s.io")
+            && p.contains("v=v2")
+            && p.contains("as=APIGroupDiscoveryList")
     })
 }
 
@@ -182,7 +197,11 @@ fn schema_name(d: &ResourceDef) -> String {
         let rev: Vec<&str> = d.group.split('.').rev().collect();
         format!("{}.{}.{}", rev.join("."), d.version, d.kind)
     } else {
-        let g = if d.group.is_empty() { "core" } else { d.group.split('.').next().unwrap_or("core") };
+        let g = if d.group.is_empty() {
+            "core"
+        } else {
+            d.group.split('.').next().unwrap_or("core")
+        };
         format!("io.k8s.api.{g}.{}.{}", d.version, d.kind)
     }
 }
@@ -193,19 +212,27 @@ pub fn openapi_v3_index(reg: &Registry, hash: u64) -> Value {
     for (g, vs) in reg.groups() {
         for v in vs {
             let p = gv_path(&g, &v);
-            paths.insert(p.clone(), json!({"serverRelativeURL": format!("/openapi/v3/{p}?hash={hash:016X}")}));
+            paths.insert(
+                p.clone(),
+                json!({"serverRelativeURL": format!("/openapi/v3/{p}?hash={hash:016X}")}),
+            );
         }
     }
     json!({"paths": paths})
 }
 
 fn op(d: &ResourceDef, action: &str, list: bool) -> Value {
-    let mut params = vec![json!({"name": "fieldManager", "in": "query", "schema": {"type": "string"}})];
+    let mut params =
+        vec![json!({"name": "fieldManager", "in": "query", "schema": {"type": "string"}})];
     if matches!(action, "post" | "put" | "patch") {
         params.push(json!({"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true}}));
         params.push(json!({"name": "dryRun", "in": "query", "schema": {"type": "string"}}));
     }
-    let kind = if list { format!("{}List", d.kind) } else { d.kind.clone() };
+    let kind = if list {
+        format!("{}List", d.kind)
+    } else {
+        d.kind.clone()
+    };
     let action_name = match (action, list) {
         ("get", true) => "list",
         ("post", _) => "post",
@@ -229,23 +256,39 @@ pub fn openapi_v3_doc(reg: &Registry, group: &str, version: &str) -> Option<Valu
     }
     let mut paths = serde_json::Map::new();
     let mut schemas = serde_json::Map::new();
-    for d in reg.all().into_iter().filter(|d| d.group == group && d.version == version) {
+    for d in reg
+        .all()
+        .into_iter()
+        .filter(|d| d.group == group && d.version == version)
+    {
         let base = if d.namespaced {
-            format!("/{}/namespaces/{{namespace}}/{}", gv_path(group, version), d.plural)
+            format!(
+                "/{}/namespaces/{{namespace}}/{}",
+                gv_path(group, version),
+                d.plural
+            )
         } else {
             format!("/{}/{}", gv_path(group, version), d.plural)
         };
         paths.insert(base.clone(), json!({"get": op(&d, "get", true), "post": op(&d, "post", false), "delete": op(&d, "delete", true)}));
-        paths.insert(format!("{base}/{{name}}"), json!({"get": op(&d, "get", false), "put": op(&d, "put", false),
-            "patch": op(&d, "patch", false), "delete": op(&d, "delete", false)}));
+        paths.insert(
+            format!("{base}/{{name}}"),
+            json!({"get": op(&d, "get", false), "put": op(&d, "put", false),
+            "patch": op(&d, "patch", false), "delete": op(&d, "delete", false)}),
+        );
         let gvk = json!([{"group": d.group, "version": d.version, "kind": d.kind}]);
-        schemas.insert(schema_name(&d), json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true,
-            "x-kubernetes-group-version-kind": gvk}));
+        schemas.insert(
+            schema_name(&d),
+            json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+            "x-kubernetes-group-version-kind": gvk}),
+        );
         schemas.insert(format!("{}List", schema_name(&d)), json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true,
             "x-kubernetes-group-version-kind": [{"group": d.group, "version": d.version, "kind": format!("{}List", d.kind)}]}));
     }
-    Some(json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": format!("v1.{KUBE_MINOR}.0")},
-                "paths": paths, "components": {"schemas": schemas}}))
+    Some(
+        json!({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": format!("v1.{KUBE_MINOR}.0")},
+                "paths": paths, "components": {"schemas": schemas}}),
+    )
 }
 
 /// `GET /openapi/v2` (JSON; clients that insist on protobuf fall back to v3 first).
@@ -267,13 +310,27 @@ mod tests {
     fn discovery_lists_resources_with_subresources() {
         let reg = Registry::new();
         let l = resource_list(&reg, "apps", "v1").unwrap();
-        let names: Vec<&str> = l["resources"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
-        assert!(names.contains(&"deployments") && names.contains(&"deployments/status") && names.contains(&"deployments/scale"));
+        let names: Vec<&str> = l["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["name"].as_str())
+            .collect();
+        assert!(
+            names.contains(&"deployments")
+                && names.contains(&"deployments/status")
+                && names.contains(&"deployments/scale")
+        );
         assert!(resource_list(&reg, "apps", "v9").is_none());
         let agg = aggregated(&reg, true);
         assert_eq!(agg["items"][0]["metadata"]["name"], "");
         let apis = aggregated(&reg, false);
-        let auto = apis["items"].as_array().unwrap().iter().find(|i| i["metadata"]["name"] == "autoscaling").unwrap();
+        let auto = apis["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["metadata"]["name"] == "autoscaling")
+            .unwrap();
         assert_eq!(auto["versions"][0]["version"], "v2");
     }
 
@@ -281,12 +338,21 @@ mod tests {
     fn openapi_marks_field_validation() {
         let reg = Registry::new();
         let idx = openapi_v3_index(&reg, 1);
-        assert!(idx["paths"]["api/v1"]["serverRelativeURL"].as_str().unwrap().starts_with("/openapi/v3/api/v1?hash="));
+        assert!(idx["paths"]["api/v1"]["serverRelativeURL"]
+            .as_str()
+            .unwrap()
+            .starts_with("/openapi/v3/api/v1?hash="));
         let doc = openapi_v3_doc(&reg, "", "v1").unwrap();
         let post = &doc["paths"]["/api/v1/namespaces/{namespace}/configmaps"]["post"];
         assert_eq!(post["x-kubernetes-group-version-kind"]["kind"], "ConfigMap");
-        assert!(post["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "fieldValidation"));
-        assert!(wants_aggregated("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"));
+        assert!(post["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "fieldValidation"));
+        assert!(wants_aggregated(
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+        ));
         assert!(!wants_aggregated("application/json"));
     }
 }

@@ -13,7 +13,7 @@ pub struct ApiError {
     /// Human-readable message, worded like the real API server.
     pub message: String,
     /// `Status.details`, when the real server fills it.
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
     /// Seconds for a `Retry-After` header (429/503 faults).
     pub retry_after: Option<u64>,
 }
@@ -34,7 +34,7 @@ impl ApiError {
         if !group.is_empty() {
             d["group"] = json!(group);
         }
-        self.details = Some(d);
+        self.details = Some(Box::new(d));
         self
     }
 
@@ -52,15 +52,21 @@ impl ApiError {
             "NotFound",
             "the server could not find the requested resource".to_string(),
         );
-        e.details = Some(json!({"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]}));
+        e.details = Some(Box::new(
+            json!({"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]}),
+        ));
         e
     }
 
     /// `409 AlreadyExists`.
     pub fn already_exists(group: &str, plural: &str, name: &str) -> Self {
         let res = qualified(group, plural);
-        Self::new(409, "AlreadyExists", format!("{res} \"{name}\" already exists"))
-            .with_details(name, group, plural)
+        Self::new(
+            409,
+            "AlreadyExists",
+            format!("{res} \"{name}\" already exists"),
+        )
+        .with_details(name, group, plural)
     }
 
     /// `409 Conflict` for a stale resourceVersion.
@@ -77,7 +83,12 @@ impl ApiError {
     }
 
     /// `409 Conflict` from server-side apply, listing the conflicting managers and fields.
-    pub fn apply_conflict(group: &str, plural: &str, name: &str, conflicts: &[(String, String)]) -> Self {
+    pub fn apply_conflict(
+        group: &str,
+        plural: &str,
+        name: &str,
+        conflicts: &[(String, String)],
+    ) -> Self {
         let n = conflicts.len();
         let mut msg = format!(
             "Apply failed with {n} conflict{}: ",
@@ -107,7 +118,8 @@ impl ApiError {
         )
         .with_details(name, group, kind);
         if let Some(d) = e.details.as_mut() {
-            d["causes"] = json!([{"reason": "FieldValueInvalid", "message": detail, "field": field}]);
+            d["causes"] =
+                json!([{"reason": "FieldValueInvalid", "message": detail, "field": field}]);
         }
         e
     }
@@ -151,7 +163,7 @@ impl ApiError {
         let mut e = Self::new(code, reason, msg.to_string());
         e.retry_after = retry_after;
         if let Some(s) = retry_after {
-            e.details = Some(json!({"retryAfterSeconds": s}));
+            e.details = Some(Box::new(json!({"retryAfterSeconds": s})));
         }
         e
     }
@@ -173,7 +185,7 @@ impl ApiError {
             "code": self.code,
         });
         if let Some(d) = &self.details {
-            s["details"] = d.clone();
+            s["details"] = (**d).clone();
         }
         s
     }
@@ -229,7 +241,9 @@ mod tests {
         assert_eq!(s["details"]["group"], "apps");
         let c = ApiError::conflict("", "configmaps", "a");
         assert_eq!(c.code, 409);
-        assert!(c.message.starts_with("Operation cannot be fulfilled on configmaps \"a\""));
+        assert!(c
+            .message
+            .starts_with("Operation cannot be fulfilled on configmaps \"a\""));
         let i = ApiError::injected(429, Some(2));
         assert_eq!(i.to_status()["details"]["retryAfterSeconds"], 2);
     }

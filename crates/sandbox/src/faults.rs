@@ -87,7 +87,11 @@ impl Faults {
 
     /// The current plan.
     pub fn plan(&self) -> FaultPlan {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).0.clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .0
+            .clone()
     }
 
     /// Decides the faults for one request.
@@ -96,7 +100,9 @@ impl Faults {
         let mut d = Decision::default();
         let rules = g.0.rules.clone();
         for r in rules {
-            if r.verb.as_deref().is_some_and(|v| v != verb) || r.resource.as_deref().is_some_and(|x| x != resource) {
+            if r.verb.as_deref().is_some_and(|v| v != verb)
+                || r.resource.as_deref().is_some_and(|x| x != resource)
+            {
                 continue;
             }
             d.latency += Duration::from_millis(r.latency_ms);
@@ -130,10 +136,21 @@ mod tests {
 
     #[test]
     fn seeded_rates_are_reproducible_and_scoped() {
-        let plan = FaultPlan { seed: 42, rules: vec![FaultRule { verb: Some("get".into()), error_rate: 0.5, error_code: 503, retry_after_seconds: Some(1), ..Default::default() }] };
+        let plan = FaultPlan {
+            seed: 42,
+            rules: vec![FaultRule {
+                verb: Some("get".into()),
+                error_rate: 0.5,
+                error_code: 503,
+                retry_after_seconds: Some(1),
+                ..Default::default()
+            }],
+        };
         let run = || {
             let f = Faults::new(plan.clone());
-            (0..100).map(|_| f.decide("get", "pods").error.is_some()).collect::<Vec<_>>()
+            (0..100)
+                .map(|_| f.decide("get", "pods").error.is_some())
+                .collect::<Vec<_>>()
         };
         let a = run();
         assert_eq!(a, run());
@@ -148,7 +165,10 @@ mod tests {
         let p: FaultPlan = serde_json::from_str(r#"{"seed": 1, "rules": [{"resource": "secrets", "errorRate": 1.0, "errorCode": 429, "retryAfterSeconds": 2, "latencyMs": 5, "watchCutAfter": 3}]}"#).unwrap();
         let f = Faults::new(p);
         let d = f.decide("create", "secrets");
-        assert_eq!(d.error.map(|e| (e.code, e.retry_after)), Some((429, Some(2))));
+        assert_eq!(
+            d.error.map(|e| (e.code, e.retry_after)),
+            Some((429, Some(2)))
+        );
         assert_eq!(d.latency, Duration::from_millis(5));
         assert_eq!(d.watch_cut_after, Some(3));
     }

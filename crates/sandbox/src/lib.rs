@@ -13,8 +13,8 @@ pub mod discovery;
 pub mod error;
 pub mod faults;
 mod objects;
-mod proto;
 pub mod patch;
+mod proto;
 pub mod query;
 pub mod resources;
 pub mod selector;
@@ -51,7 +51,9 @@ impl std::str::FromStr for ExecMode {
         match s {
             "simulate" => Ok(Self::Simulate),
             "local" => Ok(Self::Local),
-            other => Err(SandboxError::Config(format!("--exec must be simulate or local, not {other:?}"))),
+            other => Err(SandboxError::Config(format!(
+                "--exec must be simulate or local, not {other:?}"
+            ))),
         }
     }
 }
@@ -172,10 +174,19 @@ pub fn kubeconfig_for(url: &str) -> String {
 
 fn seed_objects(sh: &Shared) {
     let ns_def = sh.registry.find("", "v1", "namespaces");
-    let opts = objects::WriteOpts { manager: "kube-apiserver".into(), ..Default::default() };
+    let opts = objects::WriteOpts {
+        manager: "kube-apiserver".into(),
+        ..Default::default()
+    };
     if let Some(def) = ns_def {
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            let _ = objects::create(sh, &def, None, serde_json::json!({"metadata": {"name": ns}}), &opts);
+            let _ = objects::create(
+                sh,
+                &def,
+                None,
+                serde_json::json!({"metadata": {"name": ns}}),
+                &opts,
+            );
         }
     }
     if let Some(def) = sh.registry.find("", "v1", "nodes") {
@@ -194,23 +205,46 @@ fn seed_objects(sh: &Shared) {
 /// Starts a sandbox on the current tokio runtime.
 pub async fn serve(config: SandboxConfig) -> Result<Handle, SandboxError> {
     if !config.listen.ip().is_loopback() {
-        return Err(SandboxError::Config(format!("the sandbox listens on loopback only, not {}", config.listen)));
+        return Err(SandboxError::Config(format!(
+            "the sandbox listens on loopback only, not {}",
+            config.listen
+        )));
     }
-    let audit_path = config.audit_path.clone().or_else(|| config.state_dir.as_ref().map(|d| d.join("audit.jsonl")));
+    let audit_path = config
+        .audit_path
+        .clone()
+        .or_else(|| config.state_dir.as_ref().map(|d| d.join("audit.jsonl")));
     if let Some(d) = &config.state_dir {
-        std::fs::create_dir_all(d).map_err(|source| SandboxError::Io { what: "create state dir", path: d.display().to_string(), source })?;
+        std::fs::create_dir_all(d).map_err(|source| SandboxError::Io {
+            what: "create state dir",
+            path: d.display().to_string(),
+            source,
+        })?;
     }
     let audit_file = match &audit_path {
         Some(p) => Some(
-            std::fs::OpenOptions::new().create(true).append(true).open(p)
-                .map_err(|source| SandboxError::Io { what: "open audit log", path: p.display().to_string(), source })?,
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|source| SandboxError::Io {
+                    what: "open audit log",
+                    path: p.display().to_string(),
+                    source,
+                })?,
         ),
         None => None,
     };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| SandboxError::Bind { addr: config.listen.to_string(), source })?;
-    let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: config.listen.to_string(), source })?;
+        .map_err(|source| SandboxError::Bind {
+            addr: config.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+        addr: config.listen.to_string(),
+        source,
+    })?;
     let shared = Arc::new(Shared::new(config, audit::Audit::new(audit_file)));
     seed_objects(&shared);
     controllers::start(shared.clone());
@@ -227,12 +261,23 @@ pub async fn serve(config: SandboxConfig) -> Result<Handle, SandboxError> {
             })
             .await;
     });
-    Ok(Handle { addr, shared, shutdown: Some(tx), task: Some(task) })
+    Ok(Handle {
+        addr,
+        shared,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
 }
 
 /// Runs a sandbox in the foreground until Ctrl-C, writing the kubeconfig once it is ready.
-pub fn run_foreground(config: SandboxConfig, kubeconfig: Option<&Path>) -> Result<(), SandboxError> {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(SandboxError::Runtime)?;
+pub fn run_foreground(
+    config: SandboxConfig,
+    kubeconfig: Option<&Path>,
+) -> Result<(), SandboxError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(SandboxError::Runtime)?;
     rt.block_on(async move {
         let handle = serve(config).await?;
         if let Some(p) = kubeconfig {

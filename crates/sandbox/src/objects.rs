@@ -25,7 +25,17 @@ pub struct WriteOpts {
 }
 
 fn track_generation(def: &ResourceDef) -> bool {
-    def.custom || (def.has_status && !matches!(def.kind.as_str(), "Namespace" | "Pod" | "Node" | "Service" | "PersistentVolumeClaim" | "PersistentVolume"))
+    def.custom
+        || (def.has_status
+            && !matches!(
+                def.kind.as_str(),
+                "Namespace"
+                    | "Pod"
+                    | "Node"
+                    | "Service"
+                    | "PersistentVolumeClaim"
+                    | "PersistentVolume"
+            ))
 }
 
 fn meta_str<'a>(obj: &'a Value, f: &str) -> &'a str {
@@ -36,16 +46,20 @@ fn meta_str<'a>(obj: &'a Value, f: &str) -> &'a str {
 pub fn check_namespace(sh: &Shared, ns: &str, creating: bool) -> Result<(), ApiError> {
     match sh.store.get("/namespaces", "", ns) {
         None => Err(ApiError::not_found("", "namespaces", ns)),
-        Some(n) if creating && n["metadata"]["deletionTimestamp"].is_string() => Err(ApiError::forbidden(format!(
-            "unable to create new content in namespace {ns} because it is being terminated"
-        ))),
+        Some(n) if creating && n["metadata"]["deletionTimestamp"].is_string() => {
+            Err(ApiError::forbidden(format!(
+                "unable to create new content in namespace {ns} because it is being terminated"
+            )))
+        }
         Some(_) => Ok(()),
     }
 }
 
 fn check_type(def: &ResourceDef, obj: &mut Value) -> Result<(), ApiError> {
     if !obj.is_object() {
-        return Err(ApiError::bad_request("the object provided is not a JSON object"));
+        return Err(ApiError::bad_request(
+            "the object provided is not a JSON object",
+        ));
     }
     let av = obj["apiVersion"].as_str().unwrap_or_default();
     let kind = obj["kind"].as_str().unwrap_or_default();
@@ -64,7 +78,11 @@ fn check_type(def: &ResourceDef, obj: &mut Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn place_namespace(def: &ResourceDef, obj: &mut Value, ns: Option<&str>) -> Result<String, ApiError> {
+fn place_namespace(
+    def: &ResourceDef,
+    obj: &mut Value,
+    ns: Option<&str>,
+) -> Result<String, ApiError> {
     if !def.namespaced {
         if let Some(m) = obj["metadata"].as_object_mut() {
             m.remove("namespace");
@@ -89,7 +107,13 @@ fn next_cluster_ip(sh: &Shared) -> String {
 }
 
 /// Creates an object (POST).
-pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, opts: &WriteOpts) -> Result<Value, ApiError> {
+pub fn create(
+    sh: &Shared,
+    def: &ResourceDef,
+    ns: Option<&str>,
+    mut obj: Value,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     check_type(def, &mut obj)?;
     let sent = obj.clone();
     let ns = place_namespace(def, &mut obj, ns)?;
@@ -99,7 +123,13 @@ pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, 
     if meta_str(&obj, "name").is_empty() {
         let gen = meta_str(&obj, "generateName").to_string();
         if gen.is_empty() {
-            return Err(ApiError::invalid(&def.group, &def.kind, "", "metadata.name", "Required value: name or generateName is required"));
+            return Err(ApiError::invalid(
+                &def.group,
+                &def.kind,
+                "",
+                "metadata.name",
+                "Required value: name or generateName is required",
+            ));
         }
         obj["metadata"]["name"] = json!(format!("{gen}{}", sh.store.name_suffix()));
     }
@@ -107,7 +137,13 @@ pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, 
     defaults::validate_name(def, &name)?;
     let uid = sh.store.uid();
     if let Some(m) = obj["metadata"].as_object_mut() {
-        for f in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"] {
+        for f in [
+            "resourceVersion",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "managedFields",
+            "selfLink",
+        ] {
             m.remove(f);
         }
     }
@@ -122,17 +158,34 @@ pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, 
     }
     let now = now_rfc3339();
     if opts.apply {
-        let entry = ssa::Entry { manager: opts.manager.clone(), operation: "Apply".into(), api_version: def.api_version(),
-            subresource: String::new(), time: now, fields: ssa::leaves(&sent) };
+        let entry = ssa::Entry {
+            manager: opts.manager.clone(),
+            operation: "Apply".into(),
+            api_version: def.api_version(),
+            subresource: String::new(),
+            time: now,
+            fields: ssa::leaves(&sent),
+        };
         ssa::set_entries(&mut obj, &[entry]);
     } else {
-        let actor = Actor { manager: &opts.manager, api_version: &def.api_version(), subresource: "", time: &now };
+        let actor = Actor {
+            manager: &opts.manager,
+            api_version: &def.api_version(),
+            subresource: "",
+            time: &now,
+        };
         ssa::record_update(None, &mut obj, &actor);
     }
     if opts.dry_run {
         return Ok(obj);
     }
-    let stored = sh.store.create(&def.store_key(), &def.group, &def.plural, obj, track_generation(def))?;
+    let stored = sh.store.create(
+        &def.store_key(),
+        &def.group,
+        &def.plural,
+        obj,
+        track_generation(def),
+    )?;
     after_write(sh, def, &stored);
     Ok(stored)
 }
@@ -140,8 +193,13 @@ pub fn create(sh: &Shared, def: &ResourceDef, ns: Option<&str>, mut obj: Value, 
 fn crd_status(crd: &Value) -> Value {
     let names = crd["spec"]["names"].clone();
     let now = now_rfc3339();
-    let versions: Vec<Value> = crd["spec"]["versions"].as_array().into_iter().flatten()
-        .filter(|v| v["storage"].as_bool() == Some(true)).map(|v| v["name"].clone()).collect();
+    let versions: Vec<Value> = crd["spec"]["versions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|v| v["storage"].as_bool() == Some(true))
+        .map(|v| v["name"].clone())
+        .collect();
     json!({"acceptedNames": names, "storedVersions": versions, "conditions": [
         {"type": "NamesAccepted", "status": "True", "reason": "NoConflicts", "message": "no conflicts found", "lastTransitionTime": now},
         {"type": "Established", "status": "True", "reason": "InitialNamesAccepted", "message": "the initial names have been accepted", "lastTransitionTime": now}]})
@@ -151,25 +209,41 @@ fn crd_status(crd: &Value) -> Value {
 /// ServiceAccount.
 fn after_write(sh: &Shared, def: &ResourceDef, obj: &Value) {
     if def.kind == "CustomResourceDefinition" && def.group == "apiextensions.k8s.io" {
-        sh.registry.set_custom(meta_str(obj, "name"), defs_from_crd(obj));
+        sh.registry
+            .set_custom(meta_str(obj, "name"), defs_from_crd(obj));
     }
-    if def.kind == "Namespace" && def.group.is_empty() && obj["metadata"]["deletionTimestamp"].is_null() {
+    if def.kind == "Namespace"
+        && def.group.is_empty()
+        && obj["metadata"]["deletionTimestamp"].is_null()
+    {
         let ns = meta_str(obj, "name");
         if sh.store.get("/serviceaccounts", ns, "default").is_none() {
             let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": ns,
                 "uid": sh.store.uid(), "creationTimestamp": now_rfc3339()}});
             // Racing creators are fine: AlreadyExists means someone else made it.
-            let _ = sh.store.create("/serviceaccounts", "", "serviceaccounts", sa, false);
+            let _ = sh
+                .store
+                .create("/serviceaccounts", "", "serviceaccounts", sa, false);
         }
     }
 }
 
 /// Replaces an object (PUT), on the main resource or the `status` subresource.
-pub fn update(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, mut obj: Value, sub: Option<&str>, opts: &WriteOpts) -> Result<Value, ApiError> {
+pub fn update(
+    sh: &Shared,
+    def: &ResourceDef,
+    ns: Option<&str>,
+    name: &str,
+    mut obj: Value,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     check_type(def, &mut obj)?;
     let ns = place_namespace(def, &mut obj, ns)?;
     if meta_str(&obj, "name") != name {
-        return Err(ApiError::bad_request("the name of the object does not match the name on the URL"));
+        return Err(ApiError::bad_request(
+            "the name of the object does not match the name on the URL",
+        ));
     }
     let Some(live) = sh.store.get(&def.store_key(), &ns, name) else {
         return Err(ApiError::not_found(&def.group, &def.plural, name));
@@ -178,7 +252,14 @@ pub fn update(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, mut 
 }
 
 /// Stores `obj` over `live`, keeping what the subresource rules say is not writable here.
-fn write_over(sh: &Shared, def: &ResourceDef, live: &Value, mut obj: Value, sub: Option<&str>, opts: &WriteOpts) -> Result<Value, ApiError> {
+fn write_over(
+    sh: &Shared,
+    def: &ResourceDef,
+    live: &Value,
+    mut obj: Value,
+    sub: Option<&str>,
+    opts: &WriteOpts,
+) -> Result<Value, ApiError> {
     let name = meta_str(live, "name").to_string();
     if sub == Some("status") {
         let mut next = live.clone();
@@ -205,12 +286,23 @@ fn write_over(sh: &Shared, def: &ResourceDef, live: &Value, mut obj: Value, sub:
     if def.kind == "CustomResourceDefinition" {
         obj["status"] = crd_status(&obj);
     }
-    let actor = Actor { manager: &opts.manager, api_version: &def.api_version(), subresource: sub.unwrap_or(""), time: &now_rfc3339() };
+    let actor = Actor {
+        manager: &opts.manager,
+        api_version: &def.api_version(),
+        subresource: sub.unwrap_or(""),
+        time: &now_rfc3339(),
+    };
     ssa::record_update(Some(live), &mut obj, &actor);
     if opts.dry_run {
         return Ok(obj);
     }
-    let stored = sh.store.update(&def.store_key(), &def.group, &def.plural, obj, track_generation(def))?;
+    let stored = sh.store.update(
+        &def.store_key(),
+        &def.group,
+        &def.plural,
+        obj,
+        track_generation(def),
+    )?;
     after_write(sh, def, &stored);
     // An object waiting on finalizers goes once the last one is removed.
     if stored["metadata"]["deletionTimestamp"].is_string() && finalizers(&stored).is_empty() {
@@ -245,7 +337,9 @@ impl PatchType {
             "application/json-patch+json" => Self::Json,
             "application/merge-patch+json" => Self::Merge,
             "application/strategic-merge-patch+json" => Self::Strategic,
-            "application/apply-patch+yaml" | "application/apply-patch+json" | "application/apply-patch+cbor" => Self::Apply,
+            "application/apply-patch+yaml"
+            | "application/apply-patch+json"
+            | "application/apply-patch+cbor" => Self::Apply,
             _ => return None,
         })
     }
@@ -263,12 +357,27 @@ fn patch_err(e: PatchError) -> ApiError {
 /// Like the real server, a patch that does not pin a resourceVersion is retried when a
 /// concurrent writer (a controller updating status) got in between.
 #[allow(clippy::too_many_arguments)]
-pub fn patch(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: Option<&str>, pt: PatchType, body: &Value, opts: &WriteOpts) -> Result<(Value, bool), ApiError> {
+pub fn patch(
+    sh: &Shared,
+    def: &ResourceDef,
+    ns: Option<&str>,
+    name: &str,
+    sub: Option<&str>,
+    pt: PatchType,
+    body: &Value,
+    opts: &WriteOpts,
+) -> Result<(Value, bool), ApiError> {
     let pinned = body["metadata"]["resourceVersion"].is_string();
     let mut last = None;
     for _ in 0..8 {
         match patch_once(sh, def, ns, name, sub, pt, body, opts) {
-            Err(e) if !pinned && e.code == 409 && e.message.starts_with("Operation cannot be fulfilled") => last = Some(e),
+            Err(e)
+                if !pinned
+                    && e.code == 409
+                    && e.message.starts_with("Operation cannot be fulfilled") =>
+            {
+                last = Some(e)
+            }
             other => return other,
         }
     }
@@ -276,8 +385,21 @@ pub fn patch(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn patch_once(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub: Option<&str>, pt: PatchType, body: &Value, opts: &WriteOpts) -> Result<(Value, bool), ApiError> {
-    let ns_s = if def.namespaced { ns.unwrap_or("default").to_string() } else { String::new() };
+fn patch_once(
+    sh: &Shared,
+    def: &ResourceDef,
+    ns: Option<&str>,
+    name: &str,
+    sub: Option<&str>,
+    pt: PatchType,
+    body: &Value,
+    opts: &WriteOpts,
+) -> Result<(Value, bool), ApiError> {
+    let ns_s = if def.namespaced {
+        ns.unwrap_or("default").to_string()
+    } else {
+        String::new()
+    };
     let live = sh.store.get(&def.store_key(), &ns_s, name);
     if pt == PatchType::Apply {
         if opts.manager.is_empty() {
@@ -288,27 +410,56 @@ fn patch_once(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub:
         if meta_str(&applied, "name").is_empty() {
             applied["metadata"]["name"] = json!(name);
         } else if meta_str(&applied, "name") != name {
-            return Err(ApiError::bad_request("the name of the object does not match the name on the URL"));
+            return Err(ApiError::bad_request(
+                "the name of the object does not match the name on the URL",
+            ));
         }
-        let actor = Actor { manager: &opts.manager, api_version: &def.api_version(), subresource: sub.unwrap_or(""), time: &now_rfc3339() };
+        let actor = Actor {
+            manager: &opts.manager,
+            api_version: &def.api_version(),
+            subresource: sub.unwrap_or(""),
+            time: &now_rfc3339(),
+        };
         let Some(live) = live else {
             if def.namespaced {
                 check_namespace(sh, &ns_s, true)?;
             }
-            let created = create(sh, def, ns, applied, &WriteOpts { apply: true, ..opts.clone() })?;
+            let created = create(
+                sh,
+                def,
+                ns,
+                applied,
+                &WriteOpts {
+                    apply: true,
+                    ..opts.clone()
+                },
+            )?;
             return Ok((created, true));
         };
         match ssa::apply(&live, &applied, &actor, opts.force) {
-            ApplyOutcome::Conflicts(c) => Err(ApiError::apply_conflict(&def.group, &def.plural, name, &c)),
+            ApplyOutcome::Conflicts(c) => {
+                Err(ApiError::apply_conflict(&def.group, &def.plural, name, &c))
+            }
             ApplyOutcome::Applied(mut next) => {
                 next["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"].clone();
                 if def.has_status && sub != Some("status") {
-                    match live.get("status") { Some(s) => next["status"] = s.clone(), None => { next.as_object_mut().map(|m| m.remove("status")); } }
+                    match live.get("status") {
+                        Some(s) => next["status"] = s.clone(),
+                        None => {
+                            next.as_object_mut().map(|m| m.remove("status"));
+                        }
+                    }
                 }
                 if opts.dry_run {
                     return Ok((next, false));
                 }
-                let stored = sh.store.update(&def.store_key(), &def.group, &def.plural, next, track_generation(def))?;
+                let stored = sh.store.update(
+                    &def.store_key(),
+                    &def.group,
+                    &def.plural,
+                    next,
+                    track_generation(def),
+                )?;
                 after_write(sh, def, &stored);
                 Ok((stored, false))
             }
@@ -324,7 +475,9 @@ fn patch_once(sh: &Shared, def: &ResourceDef, ns: Option<&str>, name: &str, sub:
             PatchType::Merge => patch::merge_patch(&mut next, body),
             PatchType::Strategic => {
                 if def.custom {
-                    return Err(ApiError::unsupported_media("application/strategic-merge-patch+json"));
+                    return Err(ApiError::unsupported_media(
+                        "application/strategic-merge-patch+json",
+                    ));
                 }
                 patch::strategic_merge(&mut next, body)
             }
@@ -351,18 +504,39 @@ pub struct DeleteOpts {
 }
 
 fn finalizers(obj: &Value) -> Vec<String> {
-    obj["metadata"]["finalizers"].as_array().map(|a| a.iter().filter_map(|f| f.as_str().map(String::from)).collect()).unwrap_or_default()
+    obj["metadata"]["finalizers"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Deletes an object; returns it as last seen (with deletionTimestamp if it must wait).
-pub fn delete(sh: &Shared, def: &ResourceDef, ns: &str, name: &str, opts: &DeleteOpts) -> Result<Value, ApiError> {
+pub fn delete(
+    sh: &Shared,
+    def: &ResourceDef,
+    ns: &str,
+    name: &str,
+    opts: &DeleteOpts,
+) -> Result<Value, ApiError> {
     let Some(live) = sh.store.get(&def.store_key(), ns, name) else {
         return Err(ApiError::not_found(&def.group, &def.plural, name));
     };
-    if opts.uid.as_deref().is_some_and(|u| u != meta_str(&live, "uid")) {
+    if opts
+        .uid
+        .as_deref()
+        .is_some_and(|u| u != meta_str(&live, "uid"))
+    {
         return Err(ApiError::conflict(&def.group, &def.plural, name));
     }
-    if opts.resource_version.as_deref().is_some_and(|r| r != meta_str(&live, "resourceVersion")) {
+    if opts
+        .resource_version
+        .as_deref()
+        .is_some_and(|r| r != meta_str(&live, "resourceVersion"))
+    {
         return Err(ApiError::conflict(&def.group, &def.plural, name));
     }
     if opts.dry_run {
@@ -370,8 +544,15 @@ pub fn delete(sh: &Shared, def: &ResourceDef, ns: &str, name: &str, opts: &Delet
     }
     let uid = meta_str(&live, "uid").to_string();
     // batch/v1 Jobs still default to orphaning their pods, as on a real server.
-    let default_policy = if def.kind == "Job" { "Orphan" } else { "Background" };
-    let policy = opts.propagation.clone().unwrap_or_else(|| default_policy.to_string());
+    let default_policy = if def.kind == "Job" {
+        "Orphan"
+    } else {
+        "Background"
+    };
+    let policy = opts
+        .propagation
+        .clone()
+        .unwrap_or_else(|| default_policy.to_string());
     if def.kind == "Namespace" && def.group.is_empty() {
         return delete_namespace(sh, live);
     }
@@ -388,9 +569,18 @@ pub fn delete(sh: &Shared, def: &ResourceDef, ns: &str, name: &str, opts: &Delet
         let mut marked = live.clone();
         marked["metadata"]["deletionTimestamp"] = json!(now_rfc3339());
         marked["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-        return sh.store.update(&def.store_key(), &def.group, &def.plural, marked, track_generation(def));
+        return sh.store.update(
+            &def.store_key(),
+            &def.group,
+            &def.plural,
+            marked,
+            track_generation(def),
+        );
     }
-    let gone = sh.store.remove(&def.store_key(), ns, name).ok_or_else(|| ApiError::not_found(&def.group, &def.plural, name))?;
+    let gone = sh
+        .store
+        .remove(&def.store_key(), ns, name)
+        .ok_or_else(|| ApiError::not_found(&def.group, &def.plural, name))?;
     after_remove(sh, def, &gone);
     if policy == "Background" {
         delete_dependents(sh, &uid);
@@ -407,9 +597,13 @@ fn after_remove(sh: &Shared, def: &ResourceDef, gone: &Value) {
 
 fn for_each_dependent(sh: &Shared, uid: &str, mut f: impl FnMut(&ResourceDef, &Value)) {
     for key in sh.store.keys() {
-        let Some(def) = sh.def_for_key(&key) else { continue };
+        let Some(def) = sh.def_for_key(&key) else {
+            continue;
+        };
         for obj in sh.store.list(&key, None).0 {
-            let owned = obj["metadata"]["ownerReferences"].as_array().is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid));
+            let owned = obj["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid));
             if owned {
                 f(&def, &obj);
             }
@@ -420,9 +614,24 @@ fn for_each_dependent(sh: &Shared, uid: &str, mut f: impl FnMut(&ResourceDef, &V
 /// Removes every object owned by `uid` (background garbage collection, done at once).
 pub fn delete_dependents(sh: &Shared, uid: &str) {
     let mut todo = Vec::new();
-    for_each_dependent(sh, uid, |def, obj| todo.push((def.clone(), meta_str(obj, "namespace").to_string(), meta_str(obj, "name").to_string())));
+    for_each_dependent(sh, uid, |def, obj| {
+        todo.push((
+            def.clone(),
+            meta_str(obj, "namespace").to_string(),
+            meta_str(obj, "name").to_string(),
+        ))
+    });
     for (def, ns, name) in todo {
-        let _ = delete(sh, &def, &ns, &name, &DeleteOpts { propagation: Some("Background".into()), ..Default::default() });
+        let _ = delete(
+            sh,
+            &def,
+            &ns,
+            &name,
+            &DeleteOpts {
+                propagation: Some("Background".into()),
+                ..Default::default()
+            },
+        );
     }
 }
 
@@ -433,7 +642,13 @@ fn orphan_dependents(sh: &Shared, uid: &str) {
         if let Some(refs) = obj["metadata"]["ownerReferences"].as_array_mut() {
             refs.retain(|r| r["uid"] != uid);
         }
-        let _ = sh.store.update(&def.store_key(), &def.group, &def.plural, obj, track_generation(&def));
+        let _ = sh.store.update(
+            &def.store_key(),
+            &def.group,
+            &def.plural,
+            obj,
+            track_generation(&def),
+        );
     }
 }
 
@@ -443,22 +658,39 @@ fn delete_namespace(sh: &Shared, live: Value) -> Result<Value, ApiError> {
     if marked["metadata"]["deletionTimestamp"].is_null() {
         marked["metadata"]["deletionTimestamp"] = json!(now_rfc3339());
         marked["status"]["phase"] = json!("Terminating");
-        marked = sh.store.update("/namespaces", "", "namespaces", marked, false)?;
+        marked = sh
+            .store
+            .update("/namespaces", "", "namespaces", marked, false)?;
     }
     // The namespace controller's work, done right away: empty it, then drop it.
     for key in sh.store.keys() {
-        let Some(def) = sh.def_for_key(&key) else { continue };
+        let Some(def) = sh.def_for_key(&key) else {
+            continue;
+        };
         if !def.namespaced {
             continue;
         }
         for obj in sh.store.list(&key, Some(&name)).0 {
             let n = meta_str(&obj, "name").to_string();
-            let _ = delete(sh, &def, &name, &n, &DeleteOpts { propagation: Some("Background".into()), ..Default::default() });
+            let _ = delete(
+                sh,
+                &def,
+                &name,
+                &n,
+                &DeleteOpts {
+                    propagation: Some("Background".into()),
+                    ..Default::default()
+                },
+            );
             // Content with finalizers is forced out: nothing else will remove them here.
             if let Some(mut still) = sh.store.get(&key, &name, &n) {
-                if let Some(m) = still["metadata"].as_object_mut() { m.remove("finalizers"); }
+                if let Some(m) = still["metadata"].as_object_mut() {
+                    m.remove("finalizers");
+                }
                 let _ = sh.store.update(&key, &def.group, &def.plural, still, false);
-                if let Some(g) = sh.store.remove(&key, &name, &n) { after_remove(sh, &def, &g); }
+                if let Some(g) = sh.store.remove(&key, &name, &n) {
+                    after_remove(sh, &def, &g);
+                }
             }
         }
     }

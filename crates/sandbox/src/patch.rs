@@ -20,7 +20,11 @@ pub enum PatchError {
 /// itself tells which.
 pub fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
     Some(match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes"
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
         | "imagePullSecrets" => "name",
         "volumeMounts" => "mountPath",
         "volumeDevices" => "devicePath",
@@ -80,9 +84,11 @@ fn remove_at(doc: &mut Value, path: &str) -> Result<Value, PatchError> {
         .ok_or_else(|| PatchError::Failed("cannot remove the document root".into()))?;
     let parent = walk(doc, &parts)?;
     match parent {
-        Value::Object(m) => m
-            .remove(&last)
-            .ok_or_else(|| PatchError::Failed(format!("remove operation does not apply: doc is missing path: {path}"))),
+        Value::Object(m) => m.remove(&last).ok_or_else(|| {
+            PatchError::Failed(format!(
+                "remove operation does not apply: doc is missing path: {path}"
+            ))
+        }),
         Value::Array(a) => {
             let i: usize = last
                 .parse()
@@ -90,7 +96,9 @@ fn remove_at(doc: &mut Value, path: &str) -> Result<Value, PatchError> {
             if i < a.len() {
                 Ok(a.remove(i))
             } else {
-                Err(PatchError::Failed(format!("remove operation does not apply: doc is missing path: {path}")))
+                Err(PatchError::Failed(format!(
+                    "remove operation does not apply: doc is missing path: {path}"
+                )))
             }
         }
         _ => Err(PatchError::Failed(format!("doc is missing path: {path}"))),
@@ -101,17 +109,23 @@ fn walk<'a>(doc: &'a mut Value, parts: &[String]) -> Result<&'a mut Value, Patch
     let mut cur = doc;
     for p in parts {
         cur = match cur {
-            Value::Object(m) => m
-                .get_mut(p)
-                .ok_or_else(|| PatchError::Failed(format!("doc is missing path: /{}", parts.join("/"))))?,
+            Value::Object(m) => m.get_mut(p).ok_or_else(|| {
+                PatchError::Failed(format!("doc is missing path: /{}", parts.join("/")))
+            })?,
             Value::Array(a) => {
                 let i: usize = p
                     .parse()
                     .map_err(|_| PatchError::Failed(format!("invalid array index {p:?}")))?;
-                a.get_mut(i)
-                    .ok_or_else(|| PatchError::Failed(format!("doc is missing path: /{}", parts.join("/"))))?
+                a.get_mut(i).ok_or_else(|| {
+                    PatchError::Failed(format!("doc is missing path: /{}", parts.join("/")))
+                })?
             }
-            _ => return Err(PatchError::Failed(format!("doc is missing path: /{}", parts.join("/")))),
+            _ => {
+                return Err(PatchError::Failed(format!(
+                    "doc is missing path: /{}",
+                    parts.join("/")
+                )))
+            }
         };
     }
     Ok(cur)
@@ -127,7 +141,9 @@ fn add_at(doc: &mut Value, path: &str, value: Value, replace: bool) -> Result<()
     match parent {
         Value::Object(m) => {
             if replace && !m.contains_key(&last) {
-                return Err(PatchError::Failed(format!("replace operation does not apply: doc is missing key: {path}")));
+                return Err(PatchError::Failed(format!(
+                    "replace operation does not apply: doc is missing key: {path}"
+                )));
             }
             m.insert(last, value);
             Ok(())
@@ -141,14 +157,18 @@ fn add_at(doc: &mut Value, path: &str, value: Value, replace: bool) -> Result<()
                 .parse()
                 .map_err(|_| PatchError::Failed(format!("invalid array index {last:?}")))?;
             if replace {
-                let slot = a
-                    .get_mut(i)
-                    .ok_or_else(|| PatchError::Failed(format!("replace operation does not apply: doc is missing path: {path}")))?;
+                let slot = a.get_mut(i).ok_or_else(|| {
+                    PatchError::Failed(format!(
+                        "replace operation does not apply: doc is missing path: {path}"
+                    ))
+                })?;
                 *slot = value;
             } else if i <= a.len() {
                 a.insert(i, value);
             } else {
-                return Err(PatchError::Failed(format!("add operation does not apply: index out of range: {path}")));
+                return Err(PatchError::Failed(format!(
+                    "add operation does not apply: index out of range: {path}"
+                )));
             }
             Ok(())
         }
@@ -275,7 +295,12 @@ fn item_key<'a>(item: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 fn smp_list(field: &str, target: &mut Value, items: &[Value]) {
-    let key = merge_key(field, items.first().or_else(|| target.as_array().and_then(|a| a.first())));
+    let key = merge_key(
+        field,
+        items
+            .first()
+            .or_else(|| target.as_array().and_then(|a| a.first())),
+    );
     let primitive_merge = field == "finalizers";
     let Some(key) = key.filter(|_| items.iter().all(Value::is_object)) else {
         if primitive_merge {
@@ -403,7 +428,10 @@ mod tests {
             &json!({"spec": {"ports": [{"port": 80, "targetPort": 8080}], "selector": {"$patch": "replace", "c": "3"}},
                     "strategy": {"$retainKeys": ["type"], "type": "Recreate", "rollingUpdate": null}}),
         );
-        assert_eq!(d["spec"]["ports"], json!([{"port": 80, "name": "http", "targetPort": 8080}]));
+        assert_eq!(
+            d["spec"]["ports"],
+            json!([{"port": 80, "name": "http", "targetPort": 8080}])
+        );
         assert_eq!(d["spec"]["selector"], json!({"c": "3"}));
         assert_eq!(d["strategy"], json!({"type": "Recreate"}));
     }

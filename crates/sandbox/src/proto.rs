@@ -74,7 +74,10 @@ const SA: &[F] = &[
     (1, "metadata", Ty::Msg(META), false),
     (4, "automountServiceAccountToken", Ty::Bool, false),
 ];
-const PRECONDITIONS: &[F] = &[(1, "uid", Ty::Str, false), (2, "resourceVersion", Ty::Str, false)];
+const PRECONDITIONS: &[F] = &[
+    (1, "uid", Ty::Str, false),
+    (2, "resourceVersion", Ty::Str, false),
+];
 const DELETE_OPTIONS: &[F] = &[
     (1, "gracePeriodSeconds", Ty::Int, false),
     (2, "preconditions", Ty::Msg(PRECONDITIONS), false),
@@ -108,7 +111,11 @@ impl<'a> Reader<'a> {
 
     fn bytes(&mut self) -> Result<&'a [u8], ApiError> {
         let n = usize::try_from(self.varint()?).map_err(|_| bad())?;
-        let end = self.i.checked_add(n).filter(|e| *e <= self.b.len()).ok_or_else(bad)?;
+        let end = self
+            .i
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or_else(bad)?;
         let s = &self.b[self.i..end];
         self.i = end;
         Ok(s)
@@ -128,11 +135,23 @@ impl<'a> Reader<'a> {
             0 => {
                 self.varint()?;
             }
-            1 => self.i = self.i.checked_add(8).filter(|e| *e <= self.b.len()).ok_or_else(bad)?,
+            1 => {
+                self.i = self
+                    .i
+                    .checked_add(8)
+                    .filter(|e| *e <= self.b.len())
+                    .ok_or_else(bad)?
+            }
             2 => {
                 self.bytes()?;
             }
-            5 => self.i = self.i.checked_add(4).filter(|e| *e <= self.b.len()).ok_or_else(bad)?,
+            5 => {
+                self.i = self
+                    .i
+                    .checked_add(4)
+                    .filter(|e| *e <= self.b.len())
+                    .ok_or_else(bad)?
+            }
             _ => return Err(bad()),
         }
         Ok(())
@@ -176,7 +195,11 @@ fn time(b: &[u8]) -> Result<Value, ApiError> {
         }
     }
     let _ = TIME_FIELDS;
-    Ok(if seen { json!(crate::time::format_rfc3339(secs)) } else { Value::Null })
+    Ok(if seen {
+        json!(crate::time::format_rfc3339(secs))
+    } else {
+        Value::Null
+    })
 }
 
 fn message(b: &[u8], schema: &[F], depth: usize) -> Result<Value, ApiError> {
@@ -226,7 +249,14 @@ pub fn decode(body: &[u8]) -> Result<Option<Value>, ApiError> {
     while let Some((f, w)) = r.key()? {
         match (f, w) {
             (1, 2) => {
-                let tm = message(r.bytes()?, &[(1, "apiVersion", Ty::Str, false), (2, "kind", Ty::Str, false)], 0)?;
+                let tm = message(
+                    r.bytes()?,
+                    &[
+                        (1, "apiVersion", Ty::Str, false),
+                        (2, "kind", Ty::Str, false),
+                    ],
+                    0,
+                )?;
                 api_version = tm["apiVersion"].as_str().unwrap_or_default().to_string();
                 kind = tm["kind"].as_str().unwrap_or_default().to_string();
             }
@@ -260,10 +290,18 @@ mod tests {
 
     #[test]
     fn decodes_a_secret_like_client_go_sends_it() {
-        let meta = [field(1, b"sh.helm.release.v1.r1.v1"), field(3, b""),
-                    field(11, &[field(1, b"owner"), field(2, b"helm")].concat())].concat();
-        let secret = [field(1, &meta), field(2, &[field(1, b"release"), field(2, b"\x01\x02")].concat()),
-                      field(3, b"helm.sh/release.v1")].concat();
+        let meta = [
+            field(1, b"sh.helm.release.v1.r1.v1"),
+            field(3, b""),
+            field(11, &[field(1, b"owner"), field(2, b"helm")].concat()),
+        ]
+        .concat();
+        let secret = [
+            field(1, &meta),
+            field(2, &[field(1, b"release"), field(2, b"\x01\x02")].concat()),
+            field(3, b"helm.sh/release.v1"),
+        ]
+        .concat();
         let tm = [field(1, b"v1"), field(2, b"Secret")].concat();
         let body = [MAGIC.to_vec(), field(1, &tm), field(2, &secret)].concat();
         let v = decode(&body).unwrap().unwrap();

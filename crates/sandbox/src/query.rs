@@ -19,15 +19,13 @@ pub fn decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             c => out.push(c),
         }
         i += 1;
@@ -75,9 +73,18 @@ pub fn parse_path(path: &str) -> Option<ResourcePath> {
         version: version.to_string(),
         ..Default::default()
     };
-    let rest: Vec<String> = rest.iter().filter(|s| !s.is_empty()).map(|s| decode(s)).collect();
+    let rest: Vec<String> = rest
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| decode(s))
+        .collect();
     let tail: &[String] = match rest.as_slice() {
-        [ns, n, plural, tail @ ..] if ns == "namespaces" && !n.is_empty() && plural != "status" && plural != "finalize" => {
+        [ns, n, plural, tail @ ..]
+            if ns == "namespaces"
+                && !n.is_empty()
+                && plural != "status"
+                && plural != "finalize" =>
+        {
             p.namespace = Some(n.clone());
             p.plural = plural.clone();
             tail
@@ -106,7 +113,9 @@ mod tests {
 
     #[test]
     fn lenient_queries() {
-        let q = parse(Some("&fieldManager=kube%2Drs&force=true&labelSelector=a%3Db%2Cc+in+(x)"));
+        let q = parse(Some(
+            "&fieldManager=kube%2Drs&force=true&labelSelector=a%3Db%2Cc+in+(x)",
+        ));
         assert_eq!(q["fieldManager"], "kube-rs");
         assert_eq!(q["force"], "true");
         assert_eq!(q["labelSelector"], "a=b,c in (x)");
@@ -118,14 +127,26 @@ mod tests {
     #[test]
     fn paths() {
         let p = parse_path("/api/v1/namespaces/ns1/pods/p/log").unwrap();
-        assert_eq!((p.namespace.as_deref(), p.plural.as_str()), (Some("ns1"), "pods"));
-        assert_eq!((p.name.as_deref(), p.subresource.as_deref()), (Some("p"), Some("log")));
+        assert_eq!(
+            (p.namespace.as_deref(), p.plural.as_str()),
+            (Some("ns1"), "pods")
+        );
+        assert_eq!(
+            (p.name.as_deref(), p.subresource.as_deref()),
+            (Some("p"), Some("log"))
+        );
         let n = parse_path("/api/v1/namespaces/ns1").unwrap();
-        assert_eq!((n.plural.as_str(), n.name.as_deref(), n.namespace), ("namespaces", Some("ns1"), None));
+        assert_eq!(
+            (n.plural.as_str(), n.name.as_deref(), n.namespace),
+            ("namespaces", Some("ns1"), None)
+        );
         let s = parse_path("/api/v1/namespaces/ns1/status").unwrap();
         assert_eq!(s.subresource.as_deref(), Some("status"));
         let d = parse_path("/apis/apps/v1/deployments").unwrap();
-        assert_eq!((d.group.as_str(), d.plural.as_str(), d.name), ("apps", "deployments", None));
+        assert_eq!(
+            (d.group.as_str(), d.plural.as_str(), d.name),
+            ("apps", "deployments", None)
+        );
         let root = parse_path("/apis/apps/v1").unwrap();
         assert!(root.plural.is_empty());
         assert!(parse_path("/healthz").is_none());

@@ -51,7 +51,14 @@ impl ResourceDef {
 
     /// The verbs discovery advertises.
     pub fn verbs(&self) -> Vec<&'static str> {
-        let mut v = vec!["create", "delete", "deletecollection", "get", "list", "patch"];
+        let mut v = vec![
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+        ];
         v.extend(["update", "watch"]);
         v
     }
@@ -127,39 +134,177 @@ const BUILTINS: &[Builtin] = &[
     all(st(b("v1", "Service", "services", true, &["svc"]))),
     b("v1", "ServiceAccount", "serviceaccounts", true, &["sa"]),
     all(st(b("v1", "Pod", "pods", true, &["po"]))),
-    st(b("v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, &["pvc"])),
-    st(b("v1", "PersistentVolume", "persistentvolumes", false, &["pv"])),
+    st(b(
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        true,
+        &["pvc"],
+    )),
+    st(b(
+        "v1",
+        "PersistentVolume",
+        "persistentvolumes",
+        false,
+        &["pv"],
+    )),
     b("v1", "Endpoints", "endpoints", true, &["ep"]),
     b("v1", "Event", "events", true, &["ev"]),
     st(b("v1", "Node", "nodes", false, &["no"])),
-    st(sc(b("v1", "ReplicationController", "replicationcontrollers", true, &["rc"]))),
+    st(sc(b(
+        "v1",
+        "ReplicationController",
+        "replicationcontrollers",
+        true,
+        &["rc"],
+    ))),
     st(b("v1", "ResourceQuota", "resourcequotas", true, &["quota"])),
     b("v1", "LimitRange", "limitranges", true, &["limits"]),
     b("v1", "PodTemplate", "podtemplates", true, &[]),
-    all(st(sc(b("apps/v1", "Deployment", "deployments", true, &["deploy"])))),
-    all(st(sc(b("apps/v1", "StatefulSet", "statefulsets", true, &["sts"])))),
+    all(st(sc(b(
+        "apps/v1",
+        "Deployment",
+        "deployments",
+        true,
+        &["deploy"],
+    )))),
+    all(st(sc(b(
+        "apps/v1",
+        "StatefulSet",
+        "statefulsets",
+        true,
+        &["sts"],
+    )))),
     all(st(b("apps/v1", "DaemonSet", "daemonsets", true, &["ds"]))),
-    all(st(sc(b("apps/v1", "ReplicaSet", "replicasets", true, &["rs"])))),
-    b("apps/v1", "ControllerRevision", "controllerrevisions", true, &[]),
+    all(st(sc(b(
+        "apps/v1",
+        "ReplicaSet",
+        "replicasets",
+        true,
+        &["rs"],
+    )))),
+    b(
+        "apps/v1",
+        "ControllerRevision",
+        "controllerrevisions",
+        true,
+        &[],
+    ),
     all(st(b("batch/v1", "Job", "jobs", true, &[]))),
     all(st(b("batch/v1", "CronJob", "cronjobs", true, &["cj"]))),
-    st(b("networking.k8s.io/v1", "Ingress", "ingresses", true, &["ing"])),
-    b("networking.k8s.io/v1", "IngressClass", "ingressclasses", false, &[]),
-    b("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", true, &["netpol"]),
-    b("discovery.k8s.io/v1", "EndpointSlice", "endpointslices", true, &[]),
-    st(b("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", true, &["pdb"])),
-    all(st(b("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, &["hpa"]))),
-    st(b("autoscaling/v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, &["hpa"])),
+    st(b(
+        "networking.k8s.io/v1",
+        "Ingress",
+        "ingresses",
+        true,
+        &["ing"],
+    )),
+    b(
+        "networking.k8s.io/v1",
+        "IngressClass",
+        "ingressclasses",
+        false,
+        &[],
+    ),
+    b(
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "networkpolicies",
+        true,
+        &["netpol"],
+    ),
+    b(
+        "discovery.k8s.io/v1",
+        "EndpointSlice",
+        "endpointslices",
+        true,
+        &[],
+    ),
+    st(b(
+        "policy/v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        true,
+        &["pdb"],
+    )),
+    all(st(b(
+        "autoscaling/v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        true,
+        &["hpa"],
+    ))),
+    st(b(
+        "autoscaling/v1",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        true,
+        &["hpa"],
+    )),
     b("rbac.authorization.k8s.io/v1", "Role", "roles", true, &[]),
-    b("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", true, &[]),
-    b("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", false, &[]),
-    b("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "clusterrolebindings", false, &[]),
-    st(b("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", false, &["crd", "crds"])),
-    b("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false, &[]),
-    b("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, &[]),
-    b("scheduling.k8s.io/v1", "PriorityClass", "priorityclasses", false, &["pc"]),
-    b("storage.k8s.io/v1", "StorageClass", "storageclasses", false, &["sc"]),
-    st(b("apiregistration.k8s.io/v1", "APIService", "apiservices", false, &[])),
+    b(
+        "rbac.authorization.k8s.io/v1",
+        "RoleBinding",
+        "rolebindings",
+        true,
+        &[],
+    ),
+    b(
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRole",
+        "clusterroles",
+        false,
+        &[],
+    ),
+    b(
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+        &[],
+    ),
+    st(b(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        false,
+        &["crd", "crds"],
+    )),
+    b(
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations",
+        false,
+        &[],
+    ),
+    b(
+        "admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations",
+        false,
+        &[],
+    ),
+    b(
+        "scheduling.k8s.io/v1",
+        "PriorityClass",
+        "priorityclasses",
+        false,
+        &["pc"],
+    ),
+    b(
+        "storage.k8s.io/v1",
+        "StorageClass",
+        "storageclasses",
+        false,
+        &["sc"],
+    ),
+    st(b(
+        "apiregistration.k8s.io/v1",
+        "APIService",
+        "apiservices",
+        false,
+        &[],
+    )),
     b("coordination.k8s.io/v1", "Lease", "leases", true, &[]),
 ];
 
@@ -283,7 +428,11 @@ pub fn defs_from_crd(crd: &Value) -> Vec<ResourceDef> {
         .unwrap_or_else(|| kind.to_ascii_lowercase());
     let strs = |v: &Value| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let namespaced = spec["scope"].as_str() != Some("Cluster");
@@ -330,9 +479,13 @@ mod tests {
         assert_eq!(d.kind, "Deployment");
         assert!(d.namespaced && d.has_status && d.has_scale);
         assert_eq!(d.short_names, vec!["deploy"]);
-        assert!(r.find_kind("v1", "Namespace").is_some_and(|d| !d.namespaced));
+        assert!(r
+            .find_kind("v1", "Namespace")
+            .is_some_and(|d| !d.namespaced));
         assert!(r.find("apps", "v1", "nope").is_none());
-        let hpa2 = r.find("autoscaling", "v2", "horizontalpodautoscalers").expect("hpa");
+        let hpa2 = r
+            .find("autoscaling", "v2", "horizontalpodautoscalers")
+            .expect("hpa");
         assert!(hpa2.preferred);
     }
 

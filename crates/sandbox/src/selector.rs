@@ -93,14 +93,21 @@ impl LabelSelector {
         let mut reqs = Vec::new();
         if let Some(m) = sel["matchLabels"].as_object() {
             for (k, v) in m {
-                reqs.push(Req::Eq(k.clone(), v.as_str().unwrap_or_default().to_string()));
+                reqs.push(Req::Eq(
+                    k.clone(),
+                    v.as_str().unwrap_or_default().to_string(),
+                ));
             }
         }
         for e in sel["matchExpressions"].as_array().into_iter().flatten() {
             let key = e["key"].as_str().unwrap_or_default().to_string();
             let vals: Vec<String> = e["values"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             match e["operator"].as_str() {
                 Some("In") => reqs.push(Req::In(key, vals)),
@@ -193,10 +200,18 @@ mod tests {
     #[test]
     fn label_selectors_match() {
         let o = obj();
-        assert!(LabelSelector::parse("owner=helm,name=r1").unwrap().matches(&o));
-        assert!(!LabelSelector::parse("owner=helm,name=r2").unwrap().matches(&o));
-        assert!(LabelSelector::parse("tier in (web, db)").unwrap().matches(&o));
-        assert!(!LabelSelector::parse("tier notin (web)").unwrap().matches(&o));
+        assert!(LabelSelector::parse("owner=helm,name=r1")
+            .unwrap()
+            .matches(&o));
+        assert!(!LabelSelector::parse("owner=helm,name=r2")
+            .unwrap()
+            .matches(&o));
+        assert!(LabelSelector::parse("tier in (web, db)")
+            .unwrap()
+            .matches(&o));
+        assert!(!LabelSelector::parse("tier notin (web)")
+            .unwrap()
+            .matches(&o));
         assert!(LabelSelector::parse("owner,!missing").unwrap().matches(&o));
         assert!(!LabelSelector::parse("owner!=helm").unwrap().matches(&o));
         assert!(LabelSelector::parse("").unwrap().is_empty());
@@ -216,7 +231,11 @@ mod tests {
     fn field_selectors_match() {
         let o = obj();
         assert!(FieldSelector::parse("metadata.name=a").unwrap().matches(&o));
-        assert!(FieldSelector::parse("status.phase!=Pending,metadata.namespace==ns").unwrap().matches(&o));
+        assert!(
+            FieldSelector::parse("status.phase!=Pending,metadata.namespace==ns")
+                .unwrap()
+                .matches(&o)
+        );
         assert!(!FieldSelector::parse("metadata.name=b").unwrap().matches(&o));
         assert!(FieldSelector::parse("nonsense").is_err());
     }

@@ -38,7 +38,12 @@ pub fn leaves(obj: &Value) -> FieldSet {
                 if let Some(meta) = v.as_object() {
                     for (mk, mv) in meta {
                         if !UNOWNED_META.contains(&mk.as_str()) {
-                            walk(mv, mk, &mut vec!["f:metadata".into(), format!("f:{mk}")], &mut out);
+                            walk(
+                                mv,
+                                mk,
+                                &mut vec!["f:metadata".into(), format!("f:{mk}")],
+                                &mut out,
+                            );
                         }
                     }
                 }
@@ -66,7 +71,8 @@ fn walk(v: &Value, field: &str, path: &mut Vec<String>, out: &mut FieldSet) {
         }
         Value::Array(items) if !items.is_empty() => {
             let key = merge_key(field, items.first());
-            let keyed: Option<Vec<String>> = key.and_then(|k| items.iter().map(|i| key_elem(i, k)).collect());
+            let keyed: Option<Vec<String>> =
+                key.and_then(|k| items.iter().map(|i| key_elem(i, k)).collect());
             match keyed {
                 Some(elems) => {
                     for (item, e) in items.iter().zip(elems) {
@@ -178,7 +184,9 @@ pub fn to_fields_v1(set: &FieldSet) -> Value {
     for path in set {
         let mut cur = &mut root;
         for e in path {
-            let next = cur.entry(e.clone()).or_insert_with(|| Value::Object(Map::new()));
+            let next = cur
+                .entry(e.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
             let Value::Object(m) = next else { break };
             cur = m;
         }
@@ -192,10 +200,9 @@ pub fn from_fields_v1(v: &Value) -> FieldSet {
     fn rec(v: &Value, path: &mut Vec<String>, out: &mut FieldSet) {
         let Some(m) = v.as_object() else { return };
         let children: Vec<_> = m.iter().filter(|(k, _)| k.as_str() != ".").collect();
-        if children.is_empty() || path.last().is_some_and(|l| l.starts_with("k:")) {
-            if !path.is_empty() {
-                out.insert(path.clone());
-            }
+        let leaf = children.is_empty() || path.last().is_some_and(|l| l.starts_with("k:"));
+        if leaf && !path.is_empty() {
+            out.insert(path.clone());
         }
         for (k, c) in children {
             path.push(k.clone());
@@ -308,14 +315,17 @@ pub fn record_update(old: Option<&Value>, new: &mut Value, actor: &Actor<'_>) {
         }
     };
     for e in es.iter_mut() {
-        e.fields.retain(|p| new_leaves.iter().any(|l| overlaps(l, p)));
+        e.fields
+            .retain(|p| new_leaves.iter().any(|l| overlaps(l, p)));
         if e.manager != actor.manager || e.operation != "Update" {
             e.fields.retain(|p| !changed.contains(p));
         }
     }
     if !changed.is_empty() {
         match es.iter_mut().find(|e| {
-            e.manager == actor.manager && e.operation == "Update" && e.subresource == actor.subresource
+            e.manager == actor.manager
+                && e.operation == "Update"
+                && e.subresource == actor.subresource
         }) {
             Some(e) => {
                 e.fields.extend(changed);
@@ -390,7 +400,8 @@ pub fn apply(live: &Value, applied: &Value, actor: &Actor<'_>, force: bool) -> A
         let mut taken = Vec::new();
         for p in &new_set {
             for q in e.fields.iter().filter(|q| overlaps(p, q)) {
-                let same = get_path(live, q) == get_path(applied, q) && get_path(live, p) == get_path(applied, p);
+                let same = get_path(live, q) == get_path(applied, q)
+                    && get_path(live, p) == get_path(applied, p);
                 if !same {
                     if force {
                         taken.push(q.clone());
@@ -418,15 +429,20 @@ pub fn apply(live: &Value, applied: &Value, actor: &Actor<'_>, force: bool) -> A
         .flat_map(|e| e.fields.iter().cloned())
         .collect();
     for p in old_mine.difference(&new_set) {
-        let shared = es
-            .iter()
-            .any(|e| !(e.manager == actor.manager && e.operation == "Apply") && e.fields.iter().any(|q| overlaps(p, q)));
+        let shared = es.iter().any(|e| {
+            !(e.manager == actor.manager && e.operation == "Apply")
+                && e.fields.iter().any(|q| overlaps(p, q))
+        });
         if !shared && !new_set.iter().any(|n| overlaps(n, p)) {
             remove_path(&mut out, p);
         }
     }
     apply_merge(&mut out, applied, "");
-    es.retain(|e| !(e.manager == actor.manager && e.operation == "Apply" && e.subresource == actor.subresource));
+    es.retain(|e| {
+        !(e.manager == actor.manager
+            && e.operation == "Apply"
+            && e.subresource == actor.subresource)
+    });
     es.push(Entry {
         manager: actor.manager.into(),
         operation: "Apply".into(),
@@ -457,8 +473,17 @@ mod tests {
         let o = json!({"apiVersion": "v1", "metadata": {"name": "x", "labels": {"a": "1"}},
                        "spec": {"containers": [{"name": "c", "image": "i"}], "args": ["a"]}});
         let l = leaves(&o);
-        assert!(l.contains(&vec!["f:metadata".to_string(), "f:labels".into(), "f:a".into()]));
-        assert!(l.contains(&vec!["f:spec".to_string(), "f:containers".into(), "k:{\"name\":\"c\"}".into(), "f:image".into()]));
+        assert!(l.contains(&vec![
+            "f:metadata".to_string(),
+            "f:labels".into(),
+            "f:a".into()
+        ]));
+        assert!(l.contains(&vec![
+            "f:spec".to_string(),
+            "f:containers".into(),
+            "k:{\"name\":\"c\"}".into(),
+            "f:image".into()
+        ]));
         assert!(l.contains(&vec!["f:spec".to_string(), "f:args".into()]));
         assert_eq!(from_fields_v1(&to_fields_v1(&l)), l);
     }
@@ -466,13 +491,20 @@ mod tests {
     #[test]
     fn apply_conflicts_and_force() {
         let applied = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "1", "j": "x"}});
-        let ApplyOutcome::Applied(live) = apply(&json!({"metadata": {"name": "a"}}), &applied, &actor("one"), false) else {
+        let ApplyOutcome::Applied(live) = apply(
+            &json!({"metadata": {"name": "a"}}),
+            &applied,
+            &actor("one"),
+            false,
+        ) else {
             panic!("first apply must succeed")
         };
         assert_eq!(live["data"]["k"], "1");
         let other = json!({"metadata": {"name": "a"}, "data": {"k": "2"}});
         match apply(&live, &other, &actor("two"), false) {
-            ApplyOutcome::Conflicts(c) => assert_eq!(c, vec![("one".to_string(), ".data.k".to_string())]),
+            ApplyOutcome::Conflicts(c) => {
+                assert_eq!(c, vec![("one".to_string(), ".data.k".to_string())])
+            }
             ApplyOutcome::Applied(_) => panic!("expected a conflict"),
         }
         let ApplyOutcome::Applied(forced) = apply(&live, &other, &actor("two"), true) else {
@@ -481,16 +513,26 @@ mod tests {
         assert_eq!(forced["data"]["k"], "2");
         let es = entries(&forced);
         let one = es.iter().find(|e| e.manager == "one").unwrap();
-        assert!(!one.fields.contains(&vec!["f:data".to_string(), "f:k".into()]));
+        assert!(!one
+            .fields
+            .contains(&vec!["f:data".to_string(), "f:k".into()]));
         // Same value: shared ownership, no conflict.
         let same = json!({"metadata": {"name": "a"}, "data": {"j": "x"}});
-        assert!(matches!(apply(&live, &same, &actor("three"), false), ApplyOutcome::Applied(_)));
+        assert!(matches!(
+            apply(&live, &same, &actor("three"), false),
+            ApplyOutcome::Applied(_)
+        ));
     }
 
     #[test]
     fn reapply_removes_dropped_fields() {
         let first = json!({"metadata": {"name": "a"}, "data": {"k": "1", "gone": "x"}});
-        let ApplyOutcome::Applied(live) = apply(&json!({"metadata": {"name": "a"}}), &first, &actor("m"), false) else {
+        let ApplyOutcome::Applied(live) = apply(
+            &json!({"metadata": {"name": "a"}}),
+            &first,
+            &actor("m"),
+            false,
+        ) else {
             panic!()
         };
         let second = json!({"metadata": {"name": "a"}, "data": {"k": "1"}});

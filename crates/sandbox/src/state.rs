@@ -23,7 +23,10 @@ pub struct LogBuf {
 impl LogBuf {
     /// Appends a line.
     pub fn push(&self, line: String) {
-        self.lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
+        self.lines
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(line);
         self.notify.notify_waiters();
     }
 
@@ -47,11 +50,6 @@ impl LogBuf {
     /// Number of lines so far.
     pub fn len(&self) -> usize {
         self.lines.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Whether no line was written yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

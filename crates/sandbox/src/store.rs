@@ -48,6 +48,9 @@ pub struct Change {
 
 type Objects = BTreeMap<(String, String), Value>;
 
+/// Retained changes to replay, and the receiver of live ones.
+pub type WatchStart = (Vec<Arc<Change>>, broadcast::Receiver<Arc<Change>>);
+
 struct Inner {
     rv: u64,
     objects: HashMap<String, Objects>,
@@ -149,10 +152,7 @@ impl Store {
 
     /// Subscribes and returns the retained changes after `rv`, atomically, so nothing is missed
     /// between replay and live events. `Err` if `rv` is older than the retained history.
-    pub fn watch_from(
-        &self,
-        rv: u64,
-    ) -> Result<(Vec<Arc<Change>>, broadcast::Receiver<Arc<Change>>), ApiError> {
+    pub fn watch_from(&self, rv: u64) -> Result<WatchStart, ApiError> {
         let g = self.lock();
         let rx = self.tx.subscribe();
         let oldest = g.history.front().map(|c| c.rv).unwrap_or(g.rv + 1);
@@ -219,8 +219,14 @@ impl Store {
         mut obj: Value,
         track_generation: bool,
     ) -> Result<Value, ApiError> {
-        let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let ns = obj["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let mut g = self.lock();
         let id = (ns.clone(), name.clone());
         if g.objects.get(key).is_some_and(|m| m.contains_key(&id)) {
@@ -261,8 +267,14 @@ impl Store {
         mut obj: Value,
         track_generation: bool,
     ) -> Result<Value, ApiError> {
-        let ns = obj["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let ns = obj["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let name = obj["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let mut g = self.lock();
         let id = (ns.clone(), name.clone());
         let Some(old) = g.objects.get(key).and_then(|m| m.get(&id)).cloned() else {
@@ -350,15 +362,23 @@ mod tests {
     #[test]
     fn resource_versions_increase_and_conflicts_are_detected() {
         let s = Store::new(100, 7);
-        let a = s.create("/configmaps", "", "configmaps", cm("a"), false).unwrap();
+        let a = s
+            .create("/configmaps", "", "configmaps", cm("a"), false)
+            .unwrap();
         let rv1 = rv_of(&a).unwrap();
-        assert!(s.create("/configmaps", "", "configmaps", cm("a"), false).is_err());
+        assert!(s
+            .create("/configmaps", "", "configmaps", cm("a"), false)
+            .is_err());
         let mut changed = a.clone();
         changed["data"]["a"] = json!("2");
-        let b = s.update("/configmaps", "", "configmaps", changed.clone(), false).unwrap();
+        let b = s
+            .update("/configmaps", "", "configmaps", changed.clone(), false)
+            .unwrap();
         assert!(rv_of(&b).unwrap() > rv1);
         // The old resourceVersion is now stale.
-        let err = s.update("/configmaps", "", "configmaps", changed, false).unwrap_err();
+        let err = s
+            .update("/configmaps", "", "configmaps", changed, false)
+            .unwrap_err();
         assert_eq!(err.code, 409);
         assert_eq!(s.list("/configmaps", Some("default")).0.len(), 1);
         assert!(s.remove("/configmaps", "default", "a").is_some());
@@ -369,14 +389,20 @@ mod tests {
     fn generation_tracks_spec_changes_only() {
         let s = Store::new(100, 7);
         let d = json!({"metadata": {"name": "d", "namespace": "n"}, "spec": {"replicas": 1}});
-        let d = s.create("apps/deployments", "apps", "deployments", d, true).unwrap();
+        let d = s
+            .create("apps/deployments", "apps", "deployments", d, true)
+            .unwrap();
         let mut st = d.clone();
         st["status"] = json!({"replicas": 1});
-        let st = s.update("apps/deployments", "apps", "deployments", st, true).unwrap();
+        let st = s
+            .update("apps/deployments", "apps", "deployments", st, true)
+            .unwrap();
         assert_eq!(st["metadata"]["generation"], 1);
         let mut sp = st.clone();
         sp["spec"]["replicas"] = json!(3);
-        let sp = s.update("apps/deployments", "apps", "deployments", sp, true).unwrap();
+        let sp = s
+            .update("apps/deployments", "apps", "deployments", sp, true)
+            .unwrap();
         assert_eq!(sp["metadata"]["generation"], 2);
     }
 
@@ -384,7 +410,8 @@ mod tests {
     fn watch_history_expires() {
         let s = Store::new(2, 7);
         for n in ["a", "b", "c", "d"] {
-            s.create("/configmaps", "", "configmaps", cm(n), false).unwrap();
+            s.create("/configmaps", "", "configmaps", cm(n), false)
+                .unwrap();
         }
         let now = s.current_rv();
         assert!(s.watch_from(now - 1).is_ok());

@@ -19,8 +19,12 @@ use tokio::sync::broadcast::error::RecvError;
 fn streaming(rx: mpsc::Receiver<Bytes>, ct: &'static str) -> Response {
     let body = Body::from_stream(futures::StreamExt::map(rx, Ok::<Bytes, std::io::Error>));
     let mut r = Response::new(body);
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, private"));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, private"),
+    );
     r
 }
 
@@ -39,29 +43,50 @@ fn bookmark(def: &ResourceDef, rv: u64, initial_end: bool) -> Value {
 }
 
 /// Starts a watch stream.
-pub fn watch(sh: Arc<Shared>, def: ResourceDef, ns: Option<String>, q: &HashMap<String, String>, cut_after: Option<usize>) -> Result<Response, ApiError> {
+pub fn watch(
+    sh: Arc<Shared>,
+    def: ResourceDef,
+    ns: Option<String>,
+    q: &HashMap<String, String>,
+    cut_after: Option<usize>,
+) -> Result<Response, ApiError> {
     let filter = Filter::from_query(q)?;
     let rv_param = q.get("resourceVersion").cloned().unwrap_or_default();
-    let bookmarks = q.get("allowWatchBookmarks").is_some_and(|b| b == "true" || b == "1");
-    let send_initial = q.get("sendInitialEvents").is_some_and(|b| b == "true" || b == "1");
-    let timeout = q.get("timeoutSeconds").and_then(|t| t.parse::<u64>().ok()).map(Duration::from_secs).unwrap_or(Duration::from_secs(1800));
+    let bookmarks = q
+        .get("allowWatchBookmarks")
+        .is_some_and(|b| b == "true" || b == "1");
+    let send_initial = q
+        .get("sendInitialEvents")
+        .is_some_and(|b| b == "true" || b == "1");
+    let timeout = q
+        .get("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(Duration::from_secs(1800));
     let key = def.store_key();
     let ns = if def.namespaced { ns } else { None };
-    let in_scope = move |ns_of: &str, obj: &Value| ns.as_deref().is_none_or(|n| n == ns_of) && filter.matches(obj);
+    let in_scope = move |ns_of: &str, obj: &Value| {
+        ns.as_deref().is_none_or(|n| n == ns_of) && filter.matches(obj)
+    };
     // Initial state: a synthetic ADDED per object when no (or "0") resourceVersion is given,
     // or when the client asks for initial events.
     let mut initial = Vec::new();
     let start_rv = if rv_param.is_empty() || rv_param == "0" || send_initial {
         let (items, rv) = sh.store.list(&key, None);
         for o in items {
-            let ons = o["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+            let ons = o["metadata"]["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             if in_scope(&ons, &o) {
                 initial.push(o);
             }
         }
         rv
     } else {
-        rv_param.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version {rv_param:?}")))?
+        rv_param
+            .parse::<u64>()
+            .map_err(|_| ApiError::bad_request(format!("invalid resource version {rv_param:?}")))?
     };
     let (replay, mut live) = sh.store.watch_from(start_rv)?;
     let (mut tx, rx) = mpsc::channel::<Bytes>(64);
@@ -71,12 +96,23 @@ pub fn watch(sh: Arc<Shared>, def: ResourceDef, ns: Option<String>, q: &HashMap<
         let mut last_rv = start_rv;
         let cut = cut_after.unwrap_or(usize::MAX);
         for o in initial {
-            if sent >= cut || tx.send(event_line("ADDED", &as_version(&def, o))).await.is_err() {
+            if sent >= cut
+                || tx
+                    .send(event_line("ADDED", &as_version(&def, o)))
+                    .await
+                    .is_err()
+            {
                 return;
             }
             sent += 1;
         }
-        if send_initial && bookmarks && tx.send(event_line("BOOKMARK", &bookmark(&def, start_rv, true))).await.is_err() {
+        if send_initial
+            && bookmarks
+            && tx
+                .send(event_line("BOOKMARK", &bookmark(&def, start_rv, true)))
+                .await
+                .is_err()
+        {
             return;
         }
         let deadline = tokio::time::sleep(timeout);
@@ -117,7 +153,11 @@ pub fn watch(sh: Arc<Shared>, def: ResourceDef, ns: Option<String>, q: &HashMap<
                 EventType::Modified => "MODIFIED",
                 EventType::Deleted => "DELETED",
             };
-            if tx.send(event_line(kind, &as_version(&def, change.object.clone()))).await.is_err() {
+            if tx
+                .send(event_line(kind, &as_version(&def, change.object.clone())))
+                .await
+                .is_err()
+            {
                 return;
             }
             sent += 1;
@@ -127,14 +167,34 @@ pub fn watch(sh: Arc<Shared>, def: ResourceDef, ns: Option<String>, q: &HashMap<
 }
 
 /// `GET pods/NAME/log` with `container`, `tailLines`, `follow`.
-pub async fn pod_log(sh: Arc<Shared>, ns: &str, name: &str, q: &HashMap<String, String>) -> Result<Response, ApiError> {
-    let pod = sh.store.get("/pods", ns, name).ok_or_else(|| ApiError::not_found("", "pods", name))?;
-    let containers: Vec<String> = pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(String::from)).collect();
-    let inits: Vec<String> = pod["spec"]["initContainers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(String::from)).collect();
+pub async fn pod_log(
+    sh: Arc<Shared>,
+    ns: &str,
+    name: &str,
+    q: &HashMap<String, String>,
+) -> Result<Response, ApiError> {
+    let pod = sh
+        .store
+        .get("/pods", ns, name)
+        .ok_or_else(|| ApiError::not_found("", "pods", name))?;
+    let containers: Vec<String> = pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(String::from))
+        .collect();
+    let inits: Vec<String> = pod["spec"]["initContainers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(String::from))
+        .collect();
     let container = match q.get("container").filter(|c| !c.is_empty()) {
         Some(c) => {
             if !containers.contains(c) && !inits.contains(c) {
-                return Err(ApiError::bad_request(format!("container {c} is not valid for pod {name}")));
+                return Err(ApiError::bad_request(format!(
+                    "container {c} is not valid for pod {name}"
+                )));
             }
             c.clone()
         }
@@ -147,16 +207,23 @@ pub async fn pod_log(sh: Arc<Shared>, ns: &str, name: &str, q: &HashMap<String, 
         }
     };
     let Some(buf) = sh.existing_log(ns, name, &container) else {
-        return Err(ApiError::bad_request(format!("container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating")));
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: ContainerCreating"
+        )));
     };
     let follow = q.get("follow").is_some_and(|f| f == "true" || f == "1");
     let tail = q.get("tailLines").and_then(|t| t.parse::<usize>().ok());
     let existing = buf.len();
     let start = tail.map_or(0, |t| existing.saturating_sub(t));
     if !follow {
-        let text: String = buf.lines_from(start).into_iter().map(|l| l + "\n").collect();
+        let text: String = buf
+            .lines_from(start)
+            .into_iter()
+            .map(|l| l + "\n")
+            .collect();
         let mut r = Response::new(Body::from(text));
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
         return Ok(r);
     }
     let (mut tx, rx) = mpsc::channel::<Bytes>(64);

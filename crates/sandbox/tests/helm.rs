@@ -6,7 +6,10 @@ use common::Env;
 use std::path::PathBuf;
 
 fn chart() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/charts/hooks").display().to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/charts/hooks")
+        .display()
+        .to_string()
 }
 
 fn stderr(o: &std::process::Output) -> String {
@@ -29,56 +32,118 @@ fn exists(env: &Env, kind: &str, name: &str) -> bool {
 fn lifecycle(bin: &str) {
     let env = Env::start();
     let c = chart();
-    let out = env.helm_ok(bin, &["install", "r", &c, "--wait", "--wait-for-jobs", "--timeout", "60s"]);
+    let out = env.helm_ok(
+        bin,
+        &[
+            "install",
+            "r",
+            &c,
+            "--wait",
+            "--wait-for-jobs",
+            "--timeout",
+            "60s",
+        ],
+    );
     assert!(out.contains("STATUS: deployed"), "{out}");
     // Weights order the pre-install hooks; the release's own objects come after them, and
     // post-install after those.
-    let (cm, a, b) = (first_write(&env, "hook-cm"), first_write(&env, "pre-install-a"), first_write(&env, "pre-install-b"));
-    let (web, post) = (first_write(&env, "r-web"), first_write(&env, "post-install"));
-    assert!(cm < a && a < b && b < web && web < post, "order: cm {cm} a {a} b {b} web {web} post {post}");
+    let (cm, a, b) = (
+        first_write(&env, "hook-cm"),
+        first_write(&env, "pre-install-a"),
+        first_write(&env, "pre-install-b"),
+    );
+    let (web, post) = (
+        first_write(&env, "r-web"),
+        first_write(&env, "post-install"),
+    );
+    assert!(
+        cm < a && a < b && b < web && web < post,
+        "order: cm {cm} a {a} b {b} web {web} post {post}"
+    );
     // Delete policies: hook-succeeded removed pre-install-b, before-hook-creation kept pre-install-a.
     assert!(!exists(&env, "job", "pre-install-b"));
     assert!(exists(&env, "job", "pre-install-a"));
-    assert!(env.kubectl_ok(&["get", "deploy", "r-web", "-o", "jsonpath={.status.readyReplicas}"]).contains('1'));
+    assert!(env
+        .kubectl_ok(&[
+            "get",
+            "deploy",
+            "r-web",
+            "-o",
+            "jsonpath={.status.readyReplicas}"
+        ])
+        .contains('1'));
 
     let up = env.helm_ok(bin, &["upgrade", "r", &c]);
     assert!(up.contains("REVISION: 2"), "{up}");
-    assert!(!exists(&env, "job", "post-upgrade"), "hook-succeeded must delete post-upgrade");
+    assert!(
+        !exists(&env, "job", "post-upgrade"),
+        "hook-succeeded must delete post-upgrade"
+    );
 
     // A failing pre-upgrade hook fails the upgrade, as on a real cluster.
     let bad = env.helm(bin, &["upgrade", "r", &c, "--set", "failPreUpgrade=true"]);
     assert!(!bad.status.success());
     let err = stderr(&bad);
-    assert!(err.contains("UPGRADE FAILED: pre-upgrade hooks failed"), "{err}");
+    assert!(
+        err.contains("UPGRADE FAILED: pre-upgrade hooks failed"),
+        "{err}"
+    );
     if bin == "helm-3" {
-        assert!(err.contains("job pre-upgrade failed: BackoffLimitExceeded"), "{err}");
+        assert!(
+            err.contains("job pre-upgrade failed: BackoffLimitExceeded"),
+            "{err}"
+        );
     } else {
         assert!(err.contains("Job/default/pre-upgrade"), "{err}");
     }
     let hist = env.helm_ok(bin, &["history", "r"]);
-    assert!(hist.lines().nth(3).is_some_and(|l| l.contains("failed")), "{hist}");
+    assert!(
+        hist.lines().nth(3).is_some_and(|l| l.contains("failed")),
+        "{hist}"
+    );
     // The Job failed with the real reason.
-    let reason = env.kubectl_ok(&["get", "job", "pre-upgrade", "-o", "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}"]);
+    let reason = env.kubectl_ok(&[
+        "get",
+        "job",
+        "pre-upgrade",
+        "-o",
+        "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}",
+    ]);
     assert_eq!(reason, "BackoffLimitExceeded");
 
     let ok = env.helm_ok(bin, &["test", "r", "--logs"]);
-    assert!(ok.contains("test ok") && ok.contains("Phase:          Succeeded"), "{ok}");
+    assert!(
+        ok.contains("test ok") && ok.contains("Phase:          Succeeded"),
+        "{ok}"
+    );
     env.helm_ok(bin, &["upgrade", "r", &c, "--set", "failTest=true"]);
     let t = env.helm(bin, &["test", "r", "--logs"]);
-    assert!(!t.status.success(), "a failing test hook must fail helm test");
+    assert!(
+        !t.status.success(),
+        "a failing test hook must fail helm test"
+    );
     assert!(stderr(&t).contains("r-test-bad"), "{}", stderr(&t));
 
     env.helm_ok(bin, &["rollback", "r", "2"]);
     let st = env.helm_ok(bin, &["status", "r"]);
-    assert!(st.contains("REVISION: 5") && st.contains("STATUS: deployed"), "{st}");
+    assert!(
+        st.contains("REVISION: 5") && st.contains("STATUS: deployed"),
+        "{st}"
+    );
     assert!(first_write(&env, "pre-rollback") < first_write(&env, "post-rollback"));
     assert!(env.helm_ok(bin, &["list"]).contains("deployed"));
 
     env.helm_ok(bin, &["uninstall", "r"]);
     assert!(first_write(&env, "pre-delete") < first_write(&env, "post-delete"));
     assert!(!exists(&env, "deploy", "r-web"));
-    assert_eq!(env.kubectl_ok(&["get", "secrets", "-l", "owner=helm", "-o", "name"]), "");
-    assert_eq!(env.kubectl_ok(&["get", "rs,pods", "-l", "app=web", "-o", "name"]), "");
+    assert_eq!(
+        env.kubectl_ok(&["get", "secrets", "-l", "owner=helm", "-o", "name"]),
+        ""
+    );
+    assert_eq!(
+        env.kubectl_ok(&["get", "rs,pods", "-l", "app=web", "-o", "name"]),
+        ""
+    );
 }
 
 #[test]

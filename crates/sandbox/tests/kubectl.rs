@@ -5,27 +5,55 @@ use common::Env;
 use std::io::Read;
 use std::process::Stdio;
 
-const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: t1\ndata:\n  k: v\n";
+const CM: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: t1\ndata:\n  k: v\n";
 
 #[test]
 fn create_namespace_apply_get_and_delete() {
     let env = Env::start();
-    assert!(env.kubectl_ok(&["create", "namespace", "t1"]).contains("namespace/t1 created"));
+    assert!(env
+        .kubectl_ok(&["create", "namespace", "t1"])
+        .contains("namespace/t1 created"));
     let f = env.write("cm.yaml", CM);
     let f = f.to_str().expect("utf8 path");
-    assert!(env.kubectl_ok(&["apply", "-f", f]).contains("configmap/a created"));
-    assert!(env.kubectl_ok(&["apply", "-f", f]).contains("configmap/a unchanged"));
+    assert!(env
+        .kubectl_ok(&["apply", "-f", f])
+        .contains("configmap/a created"));
+    assert!(env
+        .kubectl_ok(&["apply", "-f", f])
+        .contains("configmap/a unchanged"));
     env.write("cm.yaml", &CM.replace("k: v", "k: w"));
-    assert!(env.kubectl_ok(&["apply", "-f", f]).contains("configmap/a configured"));
+    assert!(env
+        .kubectl_ok(&["apply", "-f", f])
+        .contains("configmap/a configured"));
     let y = env.kubectl_ok(&["get", "configmap", "a", "-n", "t1", "-o", "yaml"]);
     assert!(y.contains("k: w"), "{y}");
-    assert!(y.contains("kubectl.kubernetes.io/last-applied-configuration"), "{y}");
+    assert!(
+        y.contains("kubectl.kubernetes.io/last-applied-configuration"),
+        "{y}"
+    );
     assert!(y.contains("resourceVersion:") && y.contains("uid:"), "{y}");
     // Server-side apply takes over the same fields without conflict (same values).
-    assert!(env.kubectl_ok(&["apply", "--server-side", "-f", f]).contains("configmap/a serverside-applied"));
-    let mf = env.kubectl_ok(&["get", "configmap", "a", "-n", "t1", "-o", "yaml", "--show-managed-fields"]);
-    assert!(mf.contains("manager: kubectl") && mf.contains("operation: Apply"), "{mf}");
-    assert!(env.kubectl_ok(&["delete", "-f", f]).contains("configmap \"a\" deleted"));
+    assert!(env
+        .kubectl_ok(&["apply", "--server-side", "-f", f])
+        .contains("configmap/a serverside-applied"));
+    let mf = env.kubectl_ok(&[
+        "get",
+        "configmap",
+        "a",
+        "-n",
+        "t1",
+        "-o",
+        "yaml",
+        "--show-managed-fields",
+    ]);
+    assert!(
+        mf.contains("manager: kubectl") && mf.contains("operation: Apply"),
+        "{mf}"
+    );
+    assert!(env
+        .kubectl_ok(&["delete", "-f", f])
+        .contains("configmap \"a\" deleted"));
     let gone = env.kubectl(&["get", "configmap", "a", "-n", "t1"]);
     assert!(!gone.status.success());
     assert!(String::from_utf8_lossy(&gone.stderr).contains("configmaps \"a\" not found"));
@@ -46,8 +74,18 @@ fn server_side_apply_conflict_is_reported() {
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("conflict") && err.contains(".data.k"), "{err}");
-    env.kubectl_ok(&["apply", "--server-side", "--field-manager", "two", "--force-conflicts", "-f", f]);
-    assert!(env.kubectl_ok(&["get", "cm", "a", "-n", "t1", "-o", "jsonpath={.data.k}"]).contains("other"));
+    env.kubectl_ok(&[
+        "apply",
+        "--server-side",
+        "--field-manager",
+        "two",
+        "--force-conflicts",
+        "-f",
+        f,
+    ]);
+    assert!(env
+        .kubectl_ok(&["get", "cm", "a", "-n", "t1", "-o", "jsonpath={.data.k}"])
+        .contains("other"));
 }
 
 const WORKLOADS: &str = r#"apiVersion: apps/v1
@@ -87,19 +125,43 @@ fn rollout_wait_logs_describe() {
     let env = Env::start();
     let f = env.write("w.yaml", WORKLOADS);
     env.kubectl_ok(&["apply", "-f", f.to_str().expect("utf8")]);
-    assert!(env.kubectl_ok(&["rollout", "status", "deployment/web", "--timeout=30s"]).contains("successfully rolled out"));
-    assert!(env.kubectl_ok(&["wait", "--for=condition=complete", "job/x", "--timeout=30s"]).contains("condition met"));
+    assert!(env
+        .kubectl_ok(&["rollout", "status", "deployment/web", "--timeout=30s"])
+        .contains("successfully rolled out"));
+    assert!(env
+        .kubectl_ok(&["wait", "--for=condition=complete", "job/x", "--timeout=30s"])
+        .contains("condition met"));
     assert_eq!(env.kubectl_ok(&["logs", "job/x"]), "hello\nworld\n");
     assert_eq!(env.kubectl_ok(&["logs", "job/x", "--tail=1"]), "world\n");
     let d = env.kubectl_ok(&["describe", "job", "x"]);
-    assert!(d.contains("SuccessfulCreate") && d.contains("Completed"), "{d}");
-    let p = env.kubectl_ok(&["get", "pods", "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}"]);
+    assert!(
+        d.contains("SuccessfulCreate") && d.contains("Completed"),
+        "{d}"
+    );
+    let p = env.kubectl_ok(&[
+        "get",
+        "pods",
+        "-l",
+        "app=web",
+        "-o",
+        "jsonpath={.items[*].status.phase}",
+    ]);
     assert_eq!(p, "Running Running");
-    let sel = env.kubectl_ok(&["get", "pods", "--field-selector", "status.phase=Succeeded", "-o", "name"]);
+    let sel = env.kubectl_ok(&[
+        "get",
+        "pods",
+        "--field-selector",
+        "status.phase=Succeeded",
+        "-o",
+        "name",
+    ]);
     assert!(sel.starts_with("pod/x-"), "{sel}");
     // Deleting the Deployment collects its ReplicaSet and Pods.
     env.kubectl_ok(&["delete", "deployment", "web"]);
-    assert_eq!(env.kubectl_ok(&["get", "rs,pods", "-l", "app=web", "-o", "name"]), "");
+    assert_eq!(
+        env.kubectl_ok(&["get", "rs,pods", "-l", "app=web", "-o", "name"]),
+        ""
+    );
 }
 
 #[test]
@@ -108,22 +170,50 @@ fn get_watch_streams_changes() {
     env.kubectl_ok(&["create", "configmap", "w1", "--from-literal=a=1"]);
     let mut child = std::process::Command::new(common::tool("kubectl"))
         .env("HOME", env.dir.join("home"))
-        .args(["--kubeconfig", env.kubeconfig.to_str().expect("utf8"), "--cache-dir", env.dir.join("kc2").to_str().expect("utf8")])
-        .args(["get", "configmap", "-w", "--request-timeout=10s", "-o", "name"])
+        .args([
+            "--kubeconfig",
+            env.kubeconfig.to_str().expect("utf8"),
+            "--cache-dir",
+            env.dir.join("kc2").to_str().expect("utf8"),
+        ])
+        .args([
+            "get",
+            "configmap",
+            "-w",
+            "--request-timeout=10s",
+            "-o",
+            "name",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("kubectl -w");
     // Wait for the watch to be established, then create another object.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !env.handle().audit().iter().any(|r| r.verb == "watch" && r.resource == "configmaps") {
-        assert!(std::time::Instant::now() < deadline, "kubectl never started watching");
+    while !env
+        .handle()
+        .audit()
+        .iter()
+        .any(|r| r.verb == "watch" && r.resource == "configmaps")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "kubectl never started watching"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     env.kubectl_ok(&["create", "configmap", "w2", "--from-literal=a=1"]);
     std::thread::sleep(std::time::Duration::from_millis(500));
     let _ = child.kill();
     let mut out = String::new();
-    child.stdout.take().expect("stdout").read_to_string(&mut out).expect("read");
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read");
     let _ = child.wait();
-    assert!(out.contains("configmap/w1") && out.contains("configmap/w2"), "{out}");
+    assert!(
+        out.contains("configmap/w1") && out.contains("configmap/w2"),
+        "{out}"
+    );
 }

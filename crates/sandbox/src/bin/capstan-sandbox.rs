@@ -28,12 +28,19 @@ fn main() -> ExitCode {
                 "--write-kubeconfig" => kubeconfig = Some(PathBuf::from(val)),
                 "--exec" => cfg.exec = val.parse().map_err(|e| format!("{e}"))?,
                 "--state-dir" => cfg.state_dir = Some(PathBuf::from(val)),
-                "--pod-start-delay-ms" => cfg.pod_start_delay = Duration::from_millis(val.parse().map_err(|e| format!("{flag}: {e}"))?),
-                "--pod-run-ms" => cfg.pod_run_duration = Duration::from_millis(val.parse().map_err(|e| format!("{flag}: {e}"))?),
+                "--pod-start-delay-ms" => {
+                    cfg.pod_start_delay =
+                        Duration::from_millis(val.parse().map_err(|e| format!("{flag}: {e}"))?)
+                }
+                "--pod-run-ms" => {
+                    cfg.pod_run_duration =
+                        Duration::from_millis(val.parse().map_err(|e| format!("{flag}: {e}"))?)
+                }
                 "--seed" => cfg.seed = val.parse().map_err(|e| format!("{flag}: {e}"))?,
                 "--faults" => {
                     let text = std::fs::read_to_string(val).map_err(|e| format!("{val}: {e}"))?;
-                    cfg.faults = serde_json::from_str::<FaultPlan>(&text).map_err(|e| format!("{val}: {e}"))?;
+                    cfg.faults = serde_json::from_str::<FaultPlan>(&text)
+                        .map_err(|e| format!("{val}: {e}"))?;
                 }
                 other => return Err(format!("unknown flag {other}")),
             }

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 fn finished(job: &Value) -> bool {
     job["status"]["conditions"].as_array().is_some_and(|cs| {
-        cs.iter().any(|c| (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True")
+        cs.iter()
+            .any(|c| (c["type"] == "Complete" || c["type"] == "Failed") && c["status"] == "True")
     })
 }
 
@@ -34,7 +35,9 @@ fn job_condition(status: &mut Value, t: &str, reason: &str, message: &str) {
 
 pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let sh = &ctl.sh;
-    let Some(job) = sh.store.get("batch/jobs", ns, name) else { return };
+    let Some(job) = sh.store.get("batch/jobs", ns, name) else {
+        return;
+    };
     if job["metadata"]["deletionTimestamp"].is_string() || finished(&job) {
         return;
     }
@@ -43,25 +46,49 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     }
     let uid = meta(&job, "uid").to_string();
     let pods = owned_pods(sh, ns, &uid);
-    let active: Vec<&Value> = pods.iter().filter(|p| !pod_done(p) && p["metadata"]["deletionTimestamp"].is_null()).collect();
-    let succeeded = pods.iter().filter(|p| p["status"]["phase"] == "Succeeded").count() as i64;
-    let failed = pods.iter().filter(|p| p["status"]["phase"] == "Failed").count() as i64;
+    let active: Vec<&Value> = pods
+        .iter()
+        .filter(|p| !pod_done(p) && p["metadata"]["deletionTimestamp"].is_null())
+        .collect();
+    let succeeded = pods
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Succeeded")
+        .count() as i64;
+    let failed = pods
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Failed")
+        .count() as i64;
     let ready = active.iter().filter(|p| pod_ready(p)).count() as i64;
     let completions = int(&job["spec"]["completions"], 1);
     let parallelism = int(&job["spec"]["parallelism"], 1);
     let backoff = int(&job["spec"]["backoffLimit"], 6);
     let now = unix_now().as_secs();
-    let start = job["status"]["startTime"].as_str().and_then(parse_rfc3339).unwrap_or(now);
+    let start = job["status"]["startTime"]
+        .as_str()
+        .and_then(parse_rfc3339)
+        .unwrap_or(now);
     let first_pass = job["status"]["startTime"].is_null();
     let deadline = job["spec"]["activeDeadlineSeconds"].as_u64();
 
     let mut outcome: Option<(&str, &str, &str)> = None;
     if deadline.is_some_and(|d| now >= start + d) {
-        outcome = Some(("Failed", "DeadlineExceeded", "Job was active longer than specified deadline"));
+        outcome = Some((
+            "Failed",
+            "DeadlineExceeded",
+            "Job was active longer than specified deadline",
+        ));
     } else if failed > backoff {
-        outcome = Some(("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
+        outcome = Some((
+            "Failed",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+        ));
     } else if succeeded >= completions {
-        outcome = Some(("Complete", "CompletionsReached", "Reached expected number of succeeded pods"));
+        outcome = Some((
+            "Complete",
+            "CompletionsReached",
+            "Reached expected number of succeeded pods",
+        ));
     }
 
     let mut created = 0i64;
@@ -79,10 +106,17 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
             if let Some(m) = pmeta.as_object_mut() {
                 m.remove("name");
             }
-            let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": pmeta, "spec": tmpl["spec"]});
+            let pod =
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": pmeta, "spec": tmpl["spec"]});
             if let Some(p) = ctl.create("pods", "", ns, pod) {
                 created += 1;
-                ctl.event(&job, "Normal", "SuccessfulCreate", &format!("Created pod: {}", meta(&p, "name")), "job-controller");
+                ctl.event(
+                    &job,
+                    "Normal",
+                    "SuccessfulCreate",
+                    &format!("Created pod: {}", meta(&p, "name")),
+                    "job-controller",
+                );
             }
         }
     } else {
@@ -92,7 +126,11 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
         }
     }
 
-    let active_n = if outcome.is_some() { 0 } else { active.len() as i64 + created };
+    let active_n = if outcome.is_some() {
+        0
+    } else {
+        active.len() as i64 + created
+    };
     let start_s = crate::time::format_rfc3339(start);
     let updated = ctl.mutate("batch/jobs", "batch", "jobs", ns, name, Some(&uid), |j| {
         let st = &mut j["status"];
@@ -115,7 +153,11 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
             }
         }
         if let Some((t, reason, msg)) = outcome {
-            let target = if t == "Complete" { "SuccessCriteriaMet" } else { "FailureTarget" };
+            let target = if t == "Complete" {
+                "SuccessCriteriaMet"
+            } else {
+                "FailureTarget"
+            };
             job_condition(st, target, reason, msg);
             job_condition(st, t, reason, msg);
             if t == "Complete" {
@@ -134,7 +176,12 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
             let (ns, name, uid) = (ns.to_string(), name.to_string(), uid.clone());
             tokio::spawn(async move {
                 tokio::time::sleep(Duration::from_secs(ttl)).await;
-                if me.sh.store.get("batch/jobs", &ns, &name).is_some_and(|j| meta(&j, "uid") == uid) {
+                if me
+                    .sh
+                    .store
+                    .get("batch/jobs", &ns, &name)
+                    .is_some_and(|j| meta(&j, "uid") == uid)
+                {
                     me.delete("jobs", "batch", &ns, &name);
                 }
             });

@@ -30,7 +30,10 @@ pub struct Controllers {
 /// Starts the controller task.
 pub fn start(sh: Arc<Shared>) {
     let mut rx = sh.store.subscribe();
-    let ctl = Arc::new(Controllers { sh, runners: Mutex::new(HashMap::new()) });
+    let ctl = Arc::new(Controllers {
+        sh,
+        runners: Mutex::new(HashMap::new()),
+    });
     tokio::spawn(async move {
         loop {
             match rx.recv().await {
@@ -48,9 +51,16 @@ fn meta<'a>(o: &'a Value, f: &str) -> &'a str {
 
 /// The controlling owner reference (kind, name) of an object.
 fn controller_of(o: &Value) -> Option<(String, String)> {
-    o["metadata"]["ownerReferences"].as_array()?.iter().find(|r| r["controller"] == true).map(|r| {
-        (r["kind"].as_str().unwrap_or_default().to_string(), r["name"].as_str().unwrap_or_default().to_string())
-    })
+    o["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"] == true)
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap_or_default().to_string(),
+                r["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
 }
 
 impl Controllers {
@@ -75,9 +85,15 @@ impl Controllers {
                     self.reconcile_kind(&kind, ns, &name);
                 }
             }
-            "apps/deployments" if c.kind != EventType::Deleted => self.reconcile_kind("Deployment", ns, &c.name),
-            "apps/statefulsets" if c.kind != EventType::Deleted => self.reconcile_kind("StatefulSet", ns, &c.name),
-            "apps/daemonsets" if c.kind != EventType::Deleted => self.reconcile_kind("DaemonSet", ns, &c.name),
+            "apps/deployments" if c.kind != EventType::Deleted => {
+                self.reconcile_kind("Deployment", ns, &c.name)
+            }
+            "apps/statefulsets" if c.kind != EventType::Deleted => {
+                self.reconcile_kind("StatefulSet", ns, &c.name)
+            }
+            "apps/daemonsets" if c.kind != EventType::Deleted => {
+                self.reconcile_kind("DaemonSet", ns, &c.name)
+            }
             "batch/jobs" if c.kind != EventType::Deleted => self.reconcile_kind("Job", ns, &c.name),
             _ => {}
         }
@@ -96,13 +112,23 @@ impl Controllers {
 
     /// Reconciles everything (after missing events).
     fn resync(self: &Arc<Self>) {
-        for (key, kind) in [("apps/deployments", "Deployment"), ("apps/replicasets", "ReplicaSet"), ("apps/statefulsets", "StatefulSet"), ("apps/daemonsets", "DaemonSet"), ("batch/jobs", "Job")] {
+        for (key, kind) in [
+            ("apps/deployments", "Deployment"),
+            ("apps/replicasets", "ReplicaSet"),
+            ("apps/statefulsets", "StatefulSet"),
+            ("apps/daemonsets", "DaemonSet"),
+            ("batch/jobs", "Job"),
+        ] {
             for o in self.sh.store.list(key, None).0 {
                 self.reconcile_kind(kind, meta(&o, "namespace"), meta(&o, "name"));
             }
         }
         for p in self.sh.store.list("/pods", None).0 {
-            let running = self.runners.lock().unwrap_or_else(|e| e.into_inner()).contains_key(meta(&p, "uid"));
+            let running = self
+                .runners
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(meta(&p, "uid"));
             if !running {
                 self.start_pod(&p);
             }
@@ -110,27 +136,62 @@ impl Controllers {
     }
 
     fn stop_pod(&self, uid: &str) {
-        if let Some(tx) = self.runners.lock().unwrap_or_else(|e| e.into_inner()).remove(uid) {
+        if let Some(tx) = self
+            .runners
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(uid)
+        {
             let _ = tx.send(true);
         }
     }
 
     /// Creates an object through the normal write path as the controller manager.
     fn create(&self, plural: &str, group: &str, ns: &str, obj: Value) -> Option<Value> {
-        let version = if group.is_empty() { "v1" } else { "v1" };
+        // Every kind the controllers create is served at v1 in its group.
+        let version = "v1";
         let def = self.sh.registry.find(group, version, plural)?;
-        objects::create(&self.sh, &def, Some(ns), obj, &WriteOpts { manager: MANAGER.into(), ..Default::default() }).ok()
+        objects::create(
+            &self.sh,
+            &def,
+            Some(ns),
+            obj,
+            &WriteOpts {
+                manager: MANAGER.into(),
+                ..Default::default()
+            },
+        )
+        .ok()
     }
 
     /// Deletes an object through the normal path (background propagation).
     fn delete(&self, plural: &str, group: &str, ns: &str, name: &str) {
         if let Some(def) = self.sh.registry.find(group, "v1", plural) {
-            let _ = objects::delete(&self.sh, &def, ns, name, &objects::DeleteOpts { propagation: Some("Background".into()), ..Default::default() });
+            let _ = objects::delete(
+                &self.sh,
+                &def,
+                ns,
+                name,
+                &objects::DeleteOpts {
+                    propagation: Some("Background".into()),
+                    ..Default::default()
+                },
+            );
         }
     }
 
     /// Read-modify-write of a stored object's status (or anything), retried on conflicts.
-    fn mutate(&self, key: &str, group: &str, plural: &str, ns: &str, name: &str, uid: Option<&str>, f: impl Fn(&mut Value)) -> Option<Value> {
+    #[allow(clippy::too_many_arguments)]
+    fn mutate(
+        &self,
+        key: &str,
+        group: &str,
+        plural: &str,
+        ns: &str,
+        name: &str,
+        uid: Option<&str>,
+        f: impl Fn(&mut Value),
+    ) -> Option<Value> {
         for _ in 0..5 {
             let cur = self.sh.store.get(key, ns, name)?;
             if uid.is_some_and(|u| u != meta(&cur, "uid")) {
@@ -195,7 +256,10 @@ fn template_hash(v: &Value) -> String {
 /// Whether a pod is Running and Ready.
 fn pod_ready(p: &Value) -> bool {
     p["status"]["phase"] == "Running"
-        && p["status"]["conditions"].as_array().is_some_and(|cs| cs.iter().any(|c| c["type"] == "Ready" && c["status"] == "True"))
+        && p["status"]["conditions"].as_array().is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
 }
 
 /// Whether a pod has finished.
@@ -209,7 +273,14 @@ fn owned_pods(sh: &Shared, ns: &str, uid: &str) -> Vec<Value> {
         .list("/pods", Some(ns))
         .0
         .into_iter()
-        .filter(|p| p["metadata"]["ownerReferences"].as_array().is_some_and(|rs| rs.iter().any(|r| r["uid"] == uid && r["controller"] == true)))
+        .filter(|p| {
+            p["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|rs| {
+                    rs.iter()
+                        .any(|r| r["uid"] == uid && r["controller"] == true)
+                })
+        })
         .collect()
 }
 
@@ -225,7 +296,9 @@ fn set_condition(status: &mut Value, ctype: &str, st: &str, reason: &str, messag
     if !status["conditions"].is_array() {
         status["conditions"] = json!([]);
     }
-    let Some(conds) = status["conditions"].as_array_mut() else { return };
+    let Some(conds) = status["conditions"].as_array_mut() else {
+        return;
+    };
     match conds.iter_mut().find(|c| c["type"] == ctype) {
         Some(c) => {
             if c["status"] != st {
@@ -235,7 +308,9 @@ fn set_condition(status: &mut Value, ctype: &str, st: &str, reason: &str, messag
             c["reason"] = json!(reason);
             c["message"] = json!(message);
         }
-        None => conds.push(json!({"type": ctype, "status": st, "reason": reason, "message": message,
-                                  "lastTransitionTime": now, "lastUpdateTime": now})),
+        None => conds.push(
+            json!({"type": ctype, "status": st, "reason": reason, "message": message,
+                                  "lastTransitionTime": now, "lastUpdateTime": now}),
+        ),
     }
 }

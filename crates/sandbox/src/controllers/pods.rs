@@ -23,21 +23,40 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         return n.trim().parse().ok().map(Duration::from_millis);
     }
     if let Some(n) = s.strip_suffix('s') {
-        return n.trim().parse::<f64>().ok().filter(|f| f.is_finite() && *f >= 0.0).map(Duration::from_secs_f64);
+        return n
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite() && *f >= 0.0)
+            .map(Duration::from_secs_f64);
     }
     if let Some(n) = s.strip_suffix('m') {
-        return n.trim().parse::<u64>().ok().map(|m| Duration::from_secs(m * 60));
+        return n
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(|m| Duration::from_secs(m * 60));
     }
-    s.parse::<f64>().ok().filter(|f| f.is_finite() && *f >= 0.0).map(Duration::from_secs_f64)
+    s.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        .map(Duration::from_secs_f64)
 }
 
 fn ann<'a>(pod: &'a Value, key: &str, container: &str) -> Option<&'a str> {
     let a = &pod["metadata"]["annotations"];
-    a[format!("{ANN}{key}.{container}")].as_str().or_else(|| a[format!("{ANN}{key}")].as_str())
+    a[format!("{ANN}{key}.{container}")]
+        .as_str()
+        .or_else(|| a[format!("{ANN}{key}")].as_str())
 }
 
 fn container_names(pod: &Value) -> Vec<String> {
-    pod["spec"]["containers"].as_array().into_iter().flatten().filter_map(|c| c["name"].as_str().map(String::from)).collect()
+    pod["spec"]["containers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str().map(String::from))
+        .collect()
 }
 
 /// What happened to one container.
@@ -63,12 +82,23 @@ impl Controllers {
         let pod = pod.clone();
         tokio::spawn(async move {
             me.run_pod(pod, rx).await;
-            me.runners.lock().unwrap_or_else(|e| e.into_inner()).remove(&uid);
+            me.runners
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(&uid);
         });
     }
 
     fn write_pod(&self, pod: &Value, f: impl Fn(&mut Value)) -> Option<Value> {
-        self.mutate("/pods", "", "pods", meta(pod, "namespace"), meta(pod, "name"), Some(meta(pod, "uid")), f)
+        self.mutate(
+            "/pods",
+            "",
+            "pods",
+            meta(pod, "namespace"),
+            meta(pod, "name"),
+            Some(meta(pod, "uid")),
+            f,
+        )
     }
 
     async fn run_pod(self: &Arc<Self>, pod: Value, mut cancel: watch::Receiver<bool>) {
@@ -81,8 +111,21 @@ impl Controllers {
         }) else {
             return;
         };
-        self.event(&pod, "Normal", "Scheduled", &format!("Successfully assigned {}/{} to {NODE}", meta(&pod, "namespace"), meta(&pod, "name")), "default-scheduler");
-        let delay = pod["metadata"]["annotations"][format!("{ANN}start-delay")].as_str().and_then(parse_duration).unwrap_or(self.sh.config.pod_start_delay);
+        self.event(
+            &pod,
+            "Normal",
+            "Scheduled",
+            &format!(
+                "Successfully assigned {}/{} to {NODE}",
+                meta(&pod, "namespace"),
+                meta(&pod, "name")
+            ),
+            "default-scheduler",
+        );
+        let delay = pod["metadata"]["annotations"][format!("{ANN}start-delay")]
+            .as_str()
+            .and_then(parse_duration)
+            .unwrap_or(self.sh.config.pod_start_delay);
         if sleep_or_cancel(delay, &mut cancel).await {
             return;
         }
@@ -111,14 +154,42 @@ impl Controllers {
             return;
         };
         for c in &names {
-            let image = pod["spec"]["containers"].as_array().into_iter().flatten().find(|x| x["name"] == c.as_str()).and_then(|x| x["image"].as_str()).unwrap_or_default().to_string();
-            self.event(&pod, "Normal", "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet");
-            self.event(&pod, "Normal", "Created", &format!("Created container: {c}"), "kubelet");
-            self.event(&pod, "Normal", "Started", &format!("Started container {c}"), "kubelet");
+            let image = pod["spec"]["containers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["name"] == c.as_str())
+                .and_then(|x| x["image"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            self.event(
+                &pod,
+                "Normal",
+                "Pulled",
+                &format!("Container image \"{image}\" already present on machine"),
+                "kubelet",
+            );
+            self.event(
+                &pod,
+                "Normal",
+                "Created",
+                &format!("Created container: {c}"),
+                "kubelet",
+            );
+            self.event(
+                &pod,
+                "Normal",
+                "Started",
+                &format!("Started container {c}"),
+                "kubelet",
+            );
         }
         let ns = meta(&pod, "namespace").to_string();
         let pname = meta(&pod, "name").to_string();
-        let bufs: Vec<Arc<LogBuf>> = names.iter().map(|c| self.sh.log_buf(&ns, &pname, c)).collect();
+        let bufs: Vec<Arc<LogBuf>> = names
+            .iter()
+            .map(|c| self.sh.log_buf(&ns, &pname, c))
+            .collect();
         let run_to_completion = pod["spec"]["restartPolicy"] != "Always";
         let outcomes = match self.sh.config.exec {
             ExecMode::Simulate => {
@@ -137,11 +208,22 @@ impl Controllers {
                     let _ = cancel.changed().await;
                     return;
                 }
-                let dur = names.iter().filter_map(|c| ann(&pod, "duration", c).and_then(parse_duration)).max().unwrap_or(self.sh.config.pod_run_duration);
+                let dur = names
+                    .iter()
+                    .filter_map(|c| ann(&pod, "duration", c).and_then(parse_duration))
+                    .max()
+                    .unwrap_or(self.sh.config.pod_run_duration);
                 if sleep_or_cancel(dur, &mut cancel).await {
                     return;
                 }
-                names.iter().map(|c| Outcome { exit_code: ann(&pod, "exit-code", c).and_then(|s| s.trim().parse().ok()).unwrap_or(0) }).collect::<Vec<_>>()
+                names
+                    .iter()
+                    .map(|c| Outcome {
+                        exit_code: ann(&pod, "exit-code", c)
+                            .and_then(|s| s.trim().parse().ok())
+                            .unwrap_or(0),
+                    })
+                    .collect::<Vec<_>>()
             }
             ExecMode::Local => match self.run_local(&pod, &bufs, &mut cancel).await {
                 Some(o) => o,
@@ -176,13 +258,36 @@ impl Controllers {
     }
 
     /// Runs each container's command as a local process; `None` if cancelled.
-    async fn run_local(&self, pod: &Value, bufs: &[Arc<LogBuf>], cancel: &mut watch::Receiver<bool>) -> Option<Vec<Outcome>> {
+    async fn run_local(
+        &self,
+        pod: &Value,
+        bufs: &[Arc<LogBuf>],
+        cancel: &mut watch::Receiver<bool>,
+    ) -> Option<Vec<Outcome>> {
         let ns = meta(pod, "namespace");
-        let base = self.sh.config.state_dir.clone().unwrap_or_else(std::env::temp_dir).join("pods").join(ns).join(meta(pod, "name"));
+        let base = self
+            .sh
+            .config
+            .state_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("pods")
+            .join(ns)
+            .join(meta(pod, "name"));
         let mut children = Vec::new();
-        for (c, buf) in pod["spec"]["containers"].as_array().into_iter().flatten().zip(bufs) {
-            let mut argv: Vec<String> = c["command"].as_array().into_iter().flatten().chain(c["args"].as_array().into_iter().flatten())
-                .filter_map(|a| a.as_str().map(String::from)).collect();
+        for (c, buf) in pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(bufs)
+        {
+            let mut argv: Vec<String> = c["command"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(c["args"].as_array().into_iter().flatten())
+                .filter_map(|a| a.as_str().map(String::from))
+                .collect();
             if argv.is_empty() {
                 buf.push("sandbox: container has no command or args; the image entrypoint cannot run locally".into());
                 children.push(None);
@@ -192,8 +297,13 @@ impl Controllers {
             let _ = std::fs::create_dir_all(&dir);
             let prog = argv.remove(0);
             let mut cmd = tokio::process::Command::new(prog);
-            cmd.args(argv).current_dir(&dir).env_clear().kill_on_drop(true).stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+            cmd.args(argv)
+                .current_dir(&dir)
+                .env_clear()
+                .kill_on_drop(true)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
             for k in ["PATH", "HOME", "LANG", "TMPDIR"] {
                 if let Ok(v) = std::env::var(k) {
                     cmd.env(k, v);
@@ -205,8 +315,18 @@ impl Controllers {
             }
             match cmd.spawn() {
                 Ok(mut child) => {
-                    for out in [child.stdout.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
-                                child.stderr.take().map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>)].into_iter().flatten() {
+                    for out in
+                        [
+                            child.stdout.take().map(|s| {
+                                Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>
+                            }),
+                            child.stderr.take().map(|s| {
+                                Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>
+                            }),
+                        ]
+                        .into_iter()
+                        .flatten()
+                    {
                         let b = buf.clone();
                         tokio::spawn(async move {
                             let mut lines = BufReader::new(out).lines();
@@ -245,24 +365,36 @@ impl Controllers {
         let mut out = Vec::new();
         let secret_value = |name: &str, key: &str| -> Option<String> {
             let s = self.sh.store.get("/secrets", ns, name)?;
-            let raw = base64::engine::general_purpose::STANDARD.decode(s["data"][key].as_str()?).ok()?;
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(s["data"][key].as_str()?)
+                .ok()?;
             String::from_utf8(raw).ok()
         };
         let cm_value = |name: &str, key: &str| -> Option<String> {
-            self.sh.store.get("/configmaps", ns, name)?["data"][key].as_str().map(String::from)
+            self.sh.store.get("/configmaps", ns, name)?["data"][key]
+                .as_str()
+                .map(String::from)
         };
         for ef in c["envFrom"].as_array().into_iter().flatten() {
             let prefix = ef["prefix"].as_str().unwrap_or_default();
             if let Some(n) = ef["configMapRef"]["name"].as_str() {
                 if let Some(cm) = self.sh.store.get("/configmaps", ns, n) {
                     for (k, v) in cm["data"].as_object().into_iter().flatten() {
-                        out.push((format!("{prefix}{k}"), v.as_str().unwrap_or_default().to_string()));
+                        out.push((
+                            format!("{prefix}{k}"),
+                            v.as_str().unwrap_or_default().to_string(),
+                        ));
                     }
                 }
             }
             if let Some(n) = ef["secretRef"]["name"].as_str() {
                 if let Some(s) = self.sh.store.get("/secrets", ns, n) {
-                    for k in s["data"].as_object().into_iter().flatten().map(|(k, _)| k.clone()) {
+                    for k in s["data"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, _)| k.clone())
+                    {
                         if let Some(v) = secret_value(n, &k) {
                             out.push((format!("{prefix}{k}"), v));
                         }
@@ -271,14 +403,22 @@ impl Controllers {
             }
         }
         for e in c["env"].as_array().into_iter().flatten() {
-            let Some(name) = e["name"].as_str() else { continue };
+            let Some(name) = e["name"].as_str() else {
+                continue;
+            };
             let vf = &e["valueFrom"];
             let v = if let Some(v) = e["value"].as_str() {
                 Some(v.to_string())
             } else if vf["secretKeyRef"].is_object() {
-                secret_value(vf["secretKeyRef"]["name"].as_str().unwrap_or_default(), vf["secretKeyRef"]["key"].as_str().unwrap_or_default())
+                secret_value(
+                    vf["secretKeyRef"]["name"].as_str().unwrap_or_default(),
+                    vf["secretKeyRef"]["key"].as_str().unwrap_or_default(),
+                )
             } else if vf["configMapKeyRef"].is_object() {
-                cm_value(vf["configMapKeyRef"]["name"].as_str().unwrap_or_default(), vf["configMapKeyRef"]["key"].as_str().unwrap_or_default())
+                cm_value(
+                    vf["configMapKeyRef"]["name"].as_str().unwrap_or_default(),
+                    vf["configMapKeyRef"]["key"].as_str().unwrap_or_default(),
+                )
             } else if let Some(path) = vf["fieldRef"]["fieldPath"].as_str() {
                 field_ref(pod, path)
             } else {
@@ -293,12 +433,17 @@ impl Controllers {
 /// Resolves a downward-API `fieldRef` path.
 fn field_ref(pod: &Value, path: &str) -> Option<String> {
     let bracket = |prefix: &str| -> Option<String> {
-        let key = path.strip_prefix(prefix)?.strip_prefix("['")?.strip_suffix("']")?;
+        let key = path
+            .strip_prefix(prefix)?
+            .strip_prefix("['")?
+            .strip_suffix("']")?;
         let field = prefix.trim_start_matches("metadata.");
         pod["metadata"][field][key].as_str().map(String::from)
     };
     match path {
-        "metadata.name" | "metadata.namespace" | "metadata.uid" => pod["metadata"][&path[9..]].as_str().map(String::from),
+        "metadata.name" | "metadata.namespace" | "metadata.uid" => {
+            pod["metadata"][&path[9..]].as_str().map(String::from)
+        }
         "spec.nodeName" => Some(NODE.to_string()),
         "spec.serviceAccountName" => pod["spec"]["serviceAccountName"].as_str().map(String::from),
         "status.podIP" => pod["status"]["podIP"].as_str().map(String::from),
@@ -356,7 +501,10 @@ mod tests {
         let p = json!({"metadata": {"name": "p", "namespace": "n", "labels": {"app": "x"}}, "status": {"podIP": "1.2.3.4"}});
         assert_eq!(field_ref(&p, "metadata.name").as_deref(), Some("p"));
         assert_eq!(field_ref(&p, "metadata.namespace").as_deref(), Some("n"));
-        assert_eq!(field_ref(&p, "metadata.labels['app']").as_deref(), Some("x"));
+        assert_eq!(
+            field_ref(&p, "metadata.labels['app']").as_deref(),
+            Some("x")
+        );
         assert_eq!(field_ref(&p, "status.podIP").as_deref(), Some("1.2.3.4"));
         assert_eq!(field_ref(&p, "spec.nope"), None);
     }

@@ -1,7 +1,10 @@
 //! Deployment, ReplicaSet, StatefulSet and DaemonSet controllers: enough to create pods,
 //! roll to a new template, and report the status fields rollout checkers read.
 
-use super::{meta, owned_pods, owner_ref, pod_done, pod_ready, set_condition, template_hash, Controllers, NODE};
+use super::{
+    meta, owned_pods, owner_ref, pod_done, pod_ready, set_condition, template_hash, Controllers,
+    NODE,
+};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -10,10 +13,19 @@ fn replicas(o: &Value) -> i64 {
 }
 
 fn live(pods: Vec<Value>) -> Vec<Value> {
-    pods.into_iter().filter(|p| !pod_done(p) && p["metadata"]["deletionTimestamp"].is_null()).collect()
+    pods.into_iter()
+        .filter(|p| !pod_done(p) && p["metadata"]["deletionTimestamp"].is_null())
+        .collect()
 }
 
-fn pod_from_template(tmpl: &Value, owner: &Value, ns: &str, name: Option<String>, generate: &str, extra_labels: &[(&str, String)]) -> Value {
+fn pod_from_template(
+    tmpl: &Value,
+    owner: &Value,
+    ns: &str,
+    name: Option<String>,
+    generate: &str,
+    extra_labels: &[(&str, String)],
+) -> Value {
     let mut m = tmpl["metadata"].clone();
     if !m.is_object() {
         m = json!({});
@@ -31,7 +43,9 @@ fn pod_from_template(tmpl: &Value, owner: &Value, ns: &str, name: Option<String>
 }
 
 pub(super) fn reconcile_rs(ctl: &Arc<Controllers>, ns: &str, name: &str) {
-    let Some(rs) = ctl.sh.store.get("apps/replicasets", ns, name) else { return };
+    let Some(rs) = ctl.sh.store.get("apps/replicasets", ns, name) else {
+        return;
+    };
     if rs["metadata"]["deletionTimestamp"].is_string() {
         return;
     }
@@ -40,9 +54,22 @@ pub(super) fn reconcile_rs(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let want = replicas(&rs);
     let have = pods.len() as i64;
     for _ in have..want {
-        let p = pod_from_template(&rs["spec"]["template"], &rs, ns, None, &format!("{name}-"), &[]);
+        let p = pod_from_template(
+            &rs["spec"]["template"],
+            &rs,
+            ns,
+            None,
+            &format!("{name}-"),
+            &[],
+        );
         if let Some(p) = ctl.create("pods", "", ns, p) {
-            ctl.event(&rs, "Normal", "SuccessfulCreate", &format!("Created pod: {}", meta(&p, "name")), "replicaset-controller");
+            ctl.event(
+                &rs,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {}", meta(&p, "name")),
+                "replicaset-controller",
+            );
             pods.push(p);
         }
     }
@@ -50,7 +77,13 @@ pub(super) fn reconcile_rs(ctl: &Arc<Controllers>, ns: &str, name: &str) {
         pods.sort_by(|a, b| meta(b, "creationTimestamp").cmp(meta(a, "creationTimestamp")));
         for p in pods.drain(..(have - want) as usize) {
             ctl.delete("pods", "", ns, meta(&p, "name"));
-            ctl.event(&rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", meta(&p, "name")), "replicaset-controller");
+            ctl.event(
+                &rs,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("Deleted pod: {}", meta(&p, "name")),
+                "replicaset-controller",
+            );
         }
     }
     let n = pods.len() as i64;
@@ -68,31 +101,59 @@ pub(super) fn reconcile_rs(ctl: &Arc<Controllers>, ns: &str, name: &str) {
 
 pub(super) fn reconcile_deployment(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let sh = &ctl.sh;
-    let Some(d) = sh.store.get("apps/deployments", ns, name) else { return };
+    let Some(d) = sh.store.get("apps/deployments", ns, name) else {
+        return;
+    };
     if d["metadata"]["deletionTimestamp"].is_string() {
         return;
     }
     let uid = meta(&d, "uid").to_string();
     let hash = template_hash(&d["spec"]["template"]);
-    let owned: Vec<Value> = sh.store.list("apps/replicasets", Some(ns)).0.into_iter()
-        .filter(|r| r["metadata"]["ownerReferences"].as_array().is_some_and(|rs| rs.iter().any(|o| o["uid"] == uid.as_str())))
+    let owned: Vec<Value> = sh
+        .store
+        .list("apps/replicasets", Some(ns))
+        .0
+        .into_iter()
+        .filter(|r| {
+            r["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|rs| rs.iter().any(|o| o["uid"] == uid.as_str()))
+        })
         .collect();
-    let rev_of = |r: &Value| r["metadata"]["annotations"]["deployment.kubernetes.io/revision"].as_str().and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let rev_of = |r: &Value| {
+        r["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+            .as_str()
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let max_rev = owned.iter().map(rev_of).max().unwrap_or(0);
     let want = replicas(&d);
-    let current = owned.iter().find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash.as_str()).cloned();
+    let current = owned
+        .iter()
+        .find(|r| r["metadata"]["labels"]["pod-template-hash"] == hash.as_str())
+        .cloned();
     let paused = d["spec"]["paused"] == true;
     let current = match current {
         Some(c) => {
             let rev = rev_of(&c);
             let bump = rev < max_rev;
-            ctl.mutate("apps/replicasets", "apps", "replicasets", ns, meta(&c, "name"), None, |r| {
-                r["spec"]["replicas"] = json!(want);
-                r["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] = json!(want.to_string());
-                if bump {
-                    r["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = json!((max_rev + 1).to_string());
-                }
-            })
+            ctl.mutate(
+                "apps/replicasets",
+                "apps",
+                "replicasets",
+                ns,
+                meta(&c, "name"),
+                None,
+                |r| {
+                    r["spec"]["replicas"] = json!(want);
+                    r["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] =
+                        json!(want.to_string());
+                    if bump {
+                        r["metadata"]["annotations"]["deployment.kubernetes.io/revision"] =
+                            json!((max_rev + 1).to_string());
+                    }
+                },
+            )
         }
         None if !paused => {
             let mut tmpl = d["spec"]["template"].clone();
@@ -109,65 +170,137 @@ pub(super) fn reconcile_deployment(ctl: &Arc<Controllers>, ns: &str, name: &str)
                 "spec": {"replicas": want, "selector": sel, "template": tmpl}});
             let created = ctl.create("replicasets", "apps", ns, rs);
             if created.is_some() {
-                ctl.event(&d, "Normal", "ScalingReplicaSet", &format!("Scaled up replica set {name}-{hash} from 0 to {want}"), "deployment-controller");
+                ctl.event(
+                    &d,
+                    "Normal",
+                    "ScalingReplicaSet",
+                    &format!("Scaled up replica set {name}-{hash} from 0 to {want}"),
+                    "deployment-controller",
+                );
             }
             created
         }
         None => None,
     };
     // Old ReplicaSets go to zero once the new one is available (a one-step rollout).
-    let cur_ready = current.as_ref().map_or(0, |c| c["status"]["availableReplicas"].as_i64().unwrap_or(0));
+    let cur_ready = current.as_ref().map_or(0, |c| {
+        c["status"]["availableReplicas"].as_i64().unwrap_or(0)
+    });
     let mut old_pods = 0;
-    for r in owned.iter().filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str()) {
+    for r in owned
+        .iter()
+        .filter(|r| r["metadata"]["labels"]["pod-template-hash"] != hash.as_str())
+    {
         old_pods += r["status"]["replicas"].as_i64().unwrap_or(0);
         if cur_ready >= want && replicas(r) > 0 {
-            ctl.mutate("apps/replicasets", "apps", "replicasets", ns, meta(r, "name"), None, |x| x["spec"]["replicas"] = json!(0));
-            ctl.event(&d, "Normal", "ScalingReplicaSet", &format!("Scaled down replica set {} from {} to 0", meta(r, "name"), replicas(r)), "deployment-controller");
+            ctl.mutate(
+                "apps/replicasets",
+                "apps",
+                "replicasets",
+                ns,
+                meta(r, "name"),
+                None,
+                |x| x["spec"]["replicas"] = json!(0),
+            );
+            ctl.event(
+                &d,
+                "Normal",
+                "ScalingReplicaSet",
+                &format!(
+                    "Scaled down replica set {} from {} to 0",
+                    meta(r, "name"),
+                    replicas(r)
+                ),
+                "deployment-controller",
+            );
         }
     }
     let cur = current.unwrap_or(Value::Null);
     let updated = cur["status"]["replicas"].as_i64().unwrap_or(0);
     let total = updated + old_pods;
-    let ready: i64 = owned.iter().map(|r| r["status"]["readyReplicas"].as_i64().unwrap_or(0)).sum::<i64>()
+    let ready: i64 = owned
+        .iter()
+        .map(|r| r["status"]["readyReplicas"].as_i64().unwrap_or(0))
+        .sum::<i64>()
         .max(cur["status"]["readyReplicas"].as_i64().unwrap_or(0));
     let available = ready;
     let gen = d["metadata"]["generation"].clone();
     let rev = cur["metadata"]["annotations"]["deployment.kubernetes.io/revision"].clone();
     let cur_name = meta(&cur, "name").to_string();
-    ctl.mutate("apps/deployments", "apps", "deployments", ns, name, Some(&uid), |x| {
-        if rev.is_string() {
-            x["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = rev.clone();
-        }
-        let mut st = x["status"].clone();
-        if !st.is_object() {
-            st = json!({});
-        }
-        st["observedGeneration"] = gen.clone();
-        st["replicas"] = json!(total);
-        st["updatedReplicas"] = json!(updated);
-        st["readyReplicas"] = json!(ready);
-        st["availableReplicas"] = json!(available);
-        st["unavailableReplicas"] = json!((total - available).max(0));
-        for k in ["readyReplicas", "availableReplicas", "unavailableReplicas", "replicas", "updatedReplicas"] {
-            if st[k] == 0 {
-                st.as_object_mut().map(|m| m.remove(k));
+    ctl.mutate(
+        "apps/deployments",
+        "apps",
+        "deployments",
+        ns,
+        name,
+        Some(&uid),
+        |x| {
+            if rev.is_string() {
+                x["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = rev.clone();
             }
-        }
-        let avail = available >= want;
-        set_condition(&mut st, "Available", if avail { "True" } else { "False" },
-            if avail { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
-            if avail { "Deployment has minimum availability." } else { "Deployment does not have minimum availability." });
-        let done = avail && updated == want && old_pods == 0 && cur_ready >= want;
-        set_condition(&mut st, "Progressing", "True",
-            if done { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" },
-            &if done { format!("ReplicaSet \"{cur_name}\" has successfully progressed.") } else { format!("ReplicaSet \"{cur_name}\" is progressing.") });
-        x["status"] = st;
-    });
+            let mut st = x["status"].clone();
+            if !st.is_object() {
+                st = json!({});
+            }
+            st["observedGeneration"] = gen.clone();
+            st["replicas"] = json!(total);
+            st["updatedReplicas"] = json!(updated);
+            st["readyReplicas"] = json!(ready);
+            st["availableReplicas"] = json!(available);
+            st["unavailableReplicas"] = json!((total - available).max(0));
+            for k in [
+                "readyReplicas",
+                "availableReplicas",
+                "unavailableReplicas",
+                "replicas",
+                "updatedReplicas",
+            ] {
+                if st[k] == 0 {
+                    st.as_object_mut().map(|m| m.remove(k));
+                }
+            }
+            let avail = available >= want;
+            set_condition(
+                &mut st,
+                "Available",
+                if avail { "True" } else { "False" },
+                if avail {
+                    "MinimumReplicasAvailable"
+                } else {
+                    "MinimumReplicasUnavailable"
+                },
+                if avail {
+                    "Deployment has minimum availability."
+                } else {
+                    "Deployment does not have minimum availability."
+                },
+            );
+            let done = avail && updated == want && old_pods == 0 && cur_ready >= want;
+            set_condition(
+                &mut st,
+                "Progressing",
+                "True",
+                if done {
+                    "NewReplicaSetAvailable"
+                } else {
+                    "ReplicaSetUpdated"
+                },
+                &if done {
+                    format!("ReplicaSet \"{cur_name}\" has successfully progressed.")
+                } else {
+                    format!("ReplicaSet \"{cur_name}\" is progressing.")
+                },
+            );
+            x["status"] = st;
+        },
+    );
 }
 
 pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let sh = &ctl.sh;
-    let Some(s) = sh.store.get("apps/statefulsets", ns, name) else { return };
+    let Some(s) = sh.store.get("apps/statefulsets", ns, name) else {
+        return;
+    };
     if s["metadata"]["deletionTimestamp"].is_string() {
         return;
     }
@@ -183,7 +316,18 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
                 if p["metadata"]["labels"]["controller-revision-hash"] != revision.as_str() {
                     // Rolling update: replace one outdated pod at a time, highest ordinal first.
                     let all_ready = pods.iter().all(pod_ready);
-                    if all_ready && i == (0..want).rev().find(|j| pods.iter().any(|q| meta(q, "name") == format!("{name}-{j}") && q["metadata"]["labels"]["controller-revision-hash"] != revision.as_str())).unwrap_or(-1) {
+                    if all_ready
+                        && i == (0..want)
+                            .rev()
+                            .find(|j| {
+                                pods.iter().any(|q| {
+                                    meta(q, "name") == format!("{name}-{j}")
+                                        && q["metadata"]["labels"]["controller-revision-hash"]
+                                            != revision.as_str()
+                                })
+                            })
+                            .unwrap_or(-1)
+                    {
                         ctl.delete("pods", "", ns, &pname);
                     }
                 }
@@ -192,23 +336,45 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
                 }
             }
             None => {
-                for t in s["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten() {
+                for t in s["spec"]["volumeClaimTemplates"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
                     let claim = format!("{}-{pname}", meta(t, "name"));
-                    if sh.store.get("/persistentvolumeclaims", ns, &claim).is_none() {
+                    if sh
+                        .store
+                        .get("/persistentvolumeclaims", ns, &claim)
+                        .is_none()
+                    {
                         let mut pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": t["metadata"].clone(), "spec": t["spec"].clone()});
                         pvc["metadata"]["name"] = json!(claim);
                         pvc["metadata"]["labels"] = s["spec"]["selector"]["matchLabels"].clone();
                         ctl.create("persistentvolumeclaims", "", ns, pvc);
                     }
                 }
-                let labels = [("statefulset.kubernetes.io/pod-name", pname.clone()), ("controller-revision-hash", revision.clone()),
-                              ("apps.kubernetes.io/pod-index", i.to_string())];
-                let mut p = pod_from_template(&s["spec"]["template"], &s, ns, Some(pname.clone()), "", &labels);
+                let labels = [
+                    ("statefulset.kubernetes.io/pod-name", pname.clone()),
+                    ("controller-revision-hash", revision.clone()),
+                    ("apps.kubernetes.io/pod-index", i.to_string()),
+                ];
+                let mut p = pod_from_template(
+                    &s["spec"]["template"],
+                    &s,
+                    ns,
+                    Some(pname.clone()),
+                    "",
+                    &labels,
+                );
                 p["spec"]["hostname"] = json!(pname);
                 if let Some(svc) = s["spec"]["serviceName"].as_str() {
                     p["spec"]["subdomain"] = json!(svc);
                 }
-                for t in s["spec"]["volumeClaimTemplates"].as_array().into_iter().flatten() {
+                for t in s["spec"]["volumeClaimTemplates"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                {
                     let claim = format!("{}-{pname}", meta(t, "name"));
                     if let Some(vs) = p["spec"]["volumes"].as_array_mut() {
                         vs.push(json!({"name": meta(t, "name"), "persistentVolumeClaim": {"claimName": claim}}));
@@ -217,7 +383,13 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
                     }
                 }
                 if ctl.create("pods", "", ns, p).is_some() {
-                    ctl.event(&s, "Normal", "SuccessfulCreate", &format!("create Pod {pname} in StatefulSet {name} successful"), "statefulset-controller");
+                    ctl.event(
+                        &s,
+                        "Normal",
+                        "SuccessfulCreate",
+                        &format!("create Pod {pname} in StatefulSet {name} successful"),
+                        "statefulset-controller",
+                    );
                 }
                 if ordered {
                     break;
@@ -226,7 +398,11 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
         }
     }
     for p in &pods {
-        let idx = meta(p, "name").rsplit('-').next().and_then(|n| n.parse::<i64>().ok()).unwrap_or(-1);
+        let idx = meta(p, "name")
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse::<i64>().ok())
+            .unwrap_or(-1);
         if idx >= want {
             ctl.delete("pods", "", ns, meta(p, "name"));
         }
@@ -234,7 +410,10 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let pods = live(owned_pods(sh, ns, &uid));
     let n = pods.len() as i64;
     let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
-    let updated = pods.iter().filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str()).count() as i64;
+    let updated = pods
+        .iter()
+        .filter(|p| p["metadata"]["labels"]["controller-revision-hash"] == revision.as_str())
+        .count() as i64;
     let gen = s["metadata"]["generation"].clone();
     ctl.mutate("apps/statefulsets", "apps", "statefulsets", ns, name, Some(&uid), |x| {
         let current = if updated == n && n == want { revision.clone() } else { x["status"]["currentRevision"].as_str().unwrap_or(&revision).to_string() };
@@ -245,7 +424,9 @@ pub(super) fn reconcile_sts(ctl: &Arc<Controllers>, ns: &str, name: &str) {
 
 pub(super) fn reconcile_ds(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let sh = &ctl.sh;
-    let Some(ds) = sh.store.get("apps/daemonsets", ns, name) else { return };
+    let Some(ds) = sh.store.get("apps/daemonsets", ns, name) else {
+        return;
+    };
     if ds["metadata"]["deletionTimestamp"].is_string() {
         return;
     }
@@ -254,17 +435,40 @@ pub(super) fn reconcile_ds(ctl: &Arc<Controllers>, ns: &str, name: &str) {
     let pods = live(owned_pods(sh, ns, &uid));
     let mut current = None;
     for p in &pods {
-        if p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str() && current.is_none() {
+        if p["metadata"]["labels"]["controller-revision-hash"] == hash.as_str() && current.is_none()
+        {
             current = Some(p.clone());
         } else {
             ctl.delete("pods", "", ns, meta(p, "name"));
         }
     }
     if current.is_none() {
-        let mut p = pod_from_template(&ds["spec"]["template"], &ds, ns, None, &format!("{name}-"), &[("controller-revision-hash", hash.clone()), ("pod-template-generation", ds["metadata"]["generation"].as_i64().unwrap_or(1).to_string())]);
+        let mut p = pod_from_template(
+            &ds["spec"]["template"],
+            &ds,
+            ns,
+            None,
+            &format!("{name}-"),
+            &[
+                ("controller-revision-hash", hash.clone()),
+                (
+                    "pod-template-generation",
+                    ds["metadata"]["generation"]
+                        .as_i64()
+                        .unwrap_or(1)
+                        .to_string(),
+                ),
+            ],
+        );
         p["spec"]["nodeName"] = json!(NODE);
         if let Some(c) = ctl.create("pods", "", ns, p) {
-            ctl.event(&ds, "Normal", "SuccessfulCreate", &format!("Created pod: {}", meta(&c, "name")), "daemonset-controller");
+            ctl.event(
+                &ds,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {}", meta(&c, "name")),
+                "daemonset-controller",
+            );
             current = Some(c);
         }
     }

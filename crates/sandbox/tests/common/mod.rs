@@ -20,7 +20,9 @@ pub struct Env {
 
 /// The path of a reference tool, or a failure saying how to install it.
 pub fn tool(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.tools")
+        .join(name);
     assert!(
         p.exists(),
         "{} is missing: install the reference tools with `bash /work/shared/tools/get-reference-tools /work/main/.tools`",
@@ -44,15 +46,25 @@ impl Env {
     }
 
     pub fn with_config(cfg: SandboxConfig) -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("capstan-sandbox-test-{}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("capstan-sandbox-test-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("home")).expect("scratch dir");
         let handle = rt.block_on(serve(cfg)).expect("sandbox starts");
         let kubeconfig = dir.join("kubeconfig");
         handle.write_kubeconfig(&kubeconfig).expect("kubeconfig");
-        Self { rt, handle: Some(handle), dir, kubeconfig }
+        Self {
+            rt,
+            handle: Some(handle),
+            dir,
+            kubeconfig,
+        }
     }
 
     pub fn handle(&self) -> &Handle {
@@ -80,7 +92,12 @@ impl Env {
     /// Runs kubectl and asserts success, returning stdout.
     pub fn kubectl_ok(&self, args: &[&str]) -> String {
         let o = self.kubectl(args);
-        assert!(o.status.success(), "kubectl {args:?} failed: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+        assert!(
+            o.status.success(),
+            "kubectl {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        );
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
@@ -93,7 +110,12 @@ impl Env {
 
     pub fn helm_ok(&self, bin: &str, args: &[&str]) -> String {
         let o = self.helm(bin, args);
-        assert!(o.status.success(), "{bin} {args:?} failed: {}\n{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
+        assert!(
+            o.status.success(),
+            "{bin} {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        );
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
 
