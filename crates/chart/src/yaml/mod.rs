@@ -36,14 +36,18 @@ pub const MAX_DEPTH: usize = 1000;
 /// messages can be reproduced (`yaml: line 2: ...`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum YamlError {
-    /// The text is not well-formed YAML.
-    #[error("yaml: line {line}: {message}")]
+    /// The text is not well-formed YAML. Displayed as go-yaml v2 does (`yaml: line N:
+    /// ...`, where N follows go-yaml's own counting and is omitted for problems on the
+    /// first line); `line` and `column` are the true 1-based position.
+    #[error("yaml: {}{message}", go_line.map(|l| format!("line {l}: ")).unwrap_or_default())]
     Syntax {
         /// 1-based line of the problem.
         line: usize,
         /// 1-based column of the problem.
         column: usize,
-        /// The parser's description.
+        /// The line number go-yaml would print, if any.
+        go_line: Option<usize>,
+        /// The problem, in go-yaml's words where we know them.
         message: String,
     },
     /// Well-formed YAML that go-yaml refuses to decode (bad tag value, bad merge, ...).

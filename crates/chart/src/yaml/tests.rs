@@ -135,3 +135,41 @@ fn split_like_yaml_reader() {
         "invalid Yaml document separator: {b: 1}"
     );
 }
+
+#[test]
+fn go_yaml_error_wording() {
+    // Helm 4.3.1's messages for these inputs (after "error converting YAML to JSON: ").
+    let cases = [
+        (
+            "a: 1\n  b: 2\n",
+            "yaml: line 2: mapping values are not allowed in this context",
+        ),
+        (
+            "a: [1, 2\nc: 3\n",
+            "yaml: line 1: did not find expected ',' or ']'",
+        ),
+        ("a: [\n", "yaml: line 1: did not find expected node content"),
+        (
+            "a: {x: 1\n",
+            "yaml: line 1: did not find expected ',' or '}'",
+        ),
+        (
+            "a:\n  - 1\n - 2\n",
+            "yaml: line 2: did not find expected key",
+        ),
+        ("a: *x\n", "yaml: unknown anchor 'x' referenced"),
+        ("a: &x 1\nb: *y\n", "yaml: unknown anchor 'y' referenced"),
+        (
+            "a: b: c\n",
+            "yaml: mapping values are not allowed in this context",
+        ),
+        (
+            "key: @foo\n",
+            "yaml: found character that cannot start any token",
+        ),
+        ("{a: 1\n", "yaml: line 1: did not find expected ',' or '}'"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(from_str(text).unwrap_err().to_string(), want, "{text:?}");
+    }
+}

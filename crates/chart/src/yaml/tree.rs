@@ -137,11 +137,12 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
             None => break,
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
-                return Err(YamlError::Syntax {
-                    line: e.marker().line(),
-                    column: e.marker().col() + 1,
-                    message: e.info().to_string(),
-                })
+                return Err(go_syntax_error(
+                    text,
+                    e.marker().line(),
+                    e.marker().col() + 1,
+                    e.info(),
+                ))
             }
         };
         let done: Option<Rc<Node>> = match event {
@@ -158,11 +159,12 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
             Event::Alias(id) => match anchors.get(&id) {
                 Some(n) => Some(n.clone()),
                 None => {
-                    return Err(YamlError::Syntax {
-                        line: span.start.line(),
-                        column: span.start.col() + 1,
-                        message: "unknown anchor referenced".to_string(),
-                    })
+                    return Err(go_syntax_error(
+                        text,
+                        span.start.line(),
+                        span.start.col() + 1,
+                        "found unknown anchor",
+                    ))
                 }
             },
             Event::Scalar(text, style, anchor, tag) => {
@@ -248,4 +250,81 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
         Some(n) if matches!(&*n, Node::Scalar(Scalar::Null)) => None,
         other => other,
     })
+}
+
+/// Rewords a saphyr error the way go-yaml v2 reports the same problem. go-yaml prints
+/// scanner errors with a 1-based line and parser errors with a 0-based one, and no line
+/// at all when it would be 0; unknown anchors are named and never carry a line.
+fn go_syntax_error(text: &str, line: usize, column: usize, info: &str) -> YamlError {
+    let (parser, problem) = match info.split_once(", ") {
+        Some((ctx, p)) if ctx.starts_with("while parsing") => (true, p),
+        Some((ctx, p)) if ctx.starts_with("while scanning") => (false, p),
+        _ => (info.starts_with("did not find expected"), info),
+    };
+    let mut go_line = if parser {
+        Some(line.saturating_sub(1))
+    } else {
+        Some(line)
+    };
+    if line <= 1 {
+        go_line = None;
+    }
+    let message = if problem.starts_with("unexpected character") {
+        "found character that cannot start any token".to_string()
+    } else if problem == "illegal placement of ':' indicator" {
+        // go-yaml's parser reports the unterminated flow collection instead.
+        go_line = if line > 1 { Some(line - 1) } else { None };
+        let close = match innermost_flow(text, line, column) {
+            Some('{') => '}',
+            _ => ']',
+        };
+        format!("did not find expected ',' or '{close}'")
+    } else if problem.starts_with("expected ',' or") {
+        format!("did not find {problem}")
+    } else if problem == "found unknown anchor" {
+        go_line = None;
+        let name: String = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .chars()
+            .skip(column.saturating_sub(1))
+            .skip_while(|c| *c == '*')
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect();
+        format!("unknown anchor '{name}' referenced")
+    } else {
+        problem.to_string()
+    };
+    YamlError::Syntax {
+        line,
+        column,
+        go_line,
+        message,
+    }
+}
+
+/// The innermost unclosed `[` or `{` before a position (quotes skipped roughly).
+fn innermost_flow(text: &str, line: usize, column: usize) -> Option<char> {
+    let mut stack = Vec::new();
+    let mut quote: Option<char> = None;
+    for (i, l) in text.lines().enumerate() {
+        for (j, c) in l.chars().enumerate() {
+            if i + 1 > line || (i + 1 == line && j + 1 >= column) {
+                return stack.last().copied();
+            }
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => stack.push(c),
+                (None, ']' | '}') => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    stack.last().copied()
 }
