@@ -16,6 +16,21 @@ pub(crate) struct Tree {
     pub text: Arc<str>,
     /// The body.
     pub root: List,
+    /// The deepest nesting of controls and parentheses in the file (bounds recursion).
+    pub depth: usize,
+}
+
+/// Nesting beyond which a tree is dropped on a big stack: dropping nested nodes recurses,
+/// and a deep tree would overflow a small thread's stack.
+const DEEP_TREE: usize = 64;
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        if self.depth > DEEP_TREE {
+            let root = std::mem::take(&mut self.root);
+            crate::template::run_with_big_stack(move || drop(root));
+        }
+    }
 }
 
 impl Tree {

@@ -30,6 +30,7 @@ pub(crate) fn parse(
         vars: vec!["$".into()],
         range_depth: 0,
         depth: 0,
+        max_depth: 0,
         has_func,
         parse_name: parse_name.clone(),
         text: text.clone(),
@@ -43,6 +44,7 @@ pub(crate) fn parse(
         parse_name: parse_name.clone(),
         text: text.clone(),
         root,
+        depth: p.max_depth,
     };
     // The file's own tree is added last in Go (after its defines), with the same
     // "multiple definition" rule.
@@ -64,6 +66,7 @@ struct Parser<'a> {
     vars: Vec<String>,
     range_depth: usize,
     depth: usize,
+    max_depth: usize,
     has_func: &'a dyn Fn(&str) -> bool,
     parse_name: Arc<str>,
     text: Arc<str>,
@@ -172,6 +175,7 @@ impl Parser<'_> {
             return Err(self.errorf("max expression depth exceeded"));
         }
         self.depth += 1;
+        self.max_depth = self.max_depth.max(self.depth);
         Ok(())
     }
 
@@ -225,6 +229,7 @@ impl Parser<'_> {
             parse_name: self.parse_name.clone(),
             text: self.text.clone(),
             root,
+            depth: self.max_depth,
         };
         let mut set = std::mem::take(&mut self.defined);
         let r = self.add_tree(&mut set, tree);
