@@ -61,24 +61,31 @@ impl Builtin {
         })
     }
 
-    /// Go's parameter types for the builtin.
-    pub fn signature(self) -> Signature {
+    /// Go's parameter types for the builtin (built once; calls are hot).
+    pub fn signature(self) -> &'static Signature {
+        use std::sync::LazyLock;
         use Param::{Any, Reflect};
+        static VARIADIC_VALUES: LazyLock<Signature> =
+            LazyLock::new(|| Signature::variadic(vec![Reflect], Reflect));
+        static ONE_VALUE: LazyLock<Signature> = LazyLock::new(|| Signature::fixed(vec![Reflect]));
+        static TWO_VALUES: LazyLock<Signature> =
+            LazyLock::new(|| Signature::fixed(vec![Reflect, Reflect]));
+        static ANYS: LazyLock<Signature> = LazyLock::new(|| Signature::variadic(vec![], Any));
+        static PRINTF: LazyLock<Signature> =
+            LazyLock::new(|| Signature::variadic(vec![Param::String], Any));
         match self {
             Builtin::And
             | Builtin::Or
             | Builtin::Index
             | Builtin::Slice
             | Builtin::Eq
-            | Builtin::Call => Signature::variadic(vec![Reflect], Reflect),
-            Builtin::Not | Builtin::Len => Signature::fixed(vec![Reflect]),
+            | Builtin::Call => &VARIADIC_VALUES,
+            Builtin::Not | Builtin::Len => &ONE_VALUE,
             Builtin::Print | Builtin::Println | Builtin::Html | Builtin::Js | Builtin::Urlquery => {
-                Signature::variadic(vec![], Any)
+                &ANYS
             }
-            Builtin::Printf => Signature::variadic(vec![Param::String], Any),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
-                Signature::fixed(vec![Reflect, Reflect])
-            }
+            Builtin::Printf => &PRINTF,
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => &TWO_VALUES,
         }
     }
 }
@@ -104,7 +111,7 @@ pub(crate) fn call(
         Builtin::Slice => slice(&argv)?,
         Builtin::Call => {
             let name = match args.first() {
-                Some(a) if !final_present || args.len() > 0 => a.to_string(),
+                Some(a) if !final_present || !args.is_empty() => a.to_string(),
                 _ => printer::sprint_one(&argv[0].v),
             };
             let f = argv.first().cloned().unwrap_or_else(Rv::invalid).unwrap();

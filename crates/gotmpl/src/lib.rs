@@ -38,6 +38,7 @@
 
 mod ast;
 mod builtins;
+mod call;
 mod error;
 mod exec;
 pub mod fmt;

@@ -120,8 +120,7 @@ impl Parser<'_> {
     }
 
     fn peek(&mut self) -> Item {
-        let it = self.item(self.idx);
-        it
+        self.item(self.idx)
     }
 
     fn next_non_space(&mut self) -> Item {
@@ -612,7 +611,7 @@ impl Parser<'_> {
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                if !self.vars.iter().any(|v| *v == it.val) {
+                if !self.vars.contains(&it.val) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::lex::go_quote(&it.val)
@@ -750,11 +749,11 @@ pub(crate) fn new_number(text: &str, typ: ItemType) -> Result<Number, String> {
         }
         n.is_float = true;
         n.float = f;
-        if f.fract() == 0.0 && f >= -9.223372036854776e18 && f < 9.223372036854776e18 {
+        if f.fract() == 0.0 && (-9.223372036854776e18..9.223372036854776e18).contains(&f) {
             n.is_int = true;
             n.int = f as i64;
         }
-        if f.fract() == 0.0 && f >= 0.0 && f < 1.8446744073709552e19 {
+        if f.fract() == 0.0 && (0.0..1.8446744073709552e19).contains(&f) {
             n.is_uint = true;
             n.uint = f as u64;
         }

@@ -117,7 +117,7 @@ mod fallback {
         if neg {
             out.push('-');
         }
-        if exp < -4 || exp >= 6 {
+        if !(-4..6).contains(&exp) {
             out.push_str(&digits[..1]);
             if nd > 1 {
                 out.push('.');
