@@ -313,6 +313,21 @@ fn clean_nil_values(m: &mut Values) {
     }
 }
 
+/// The `.Values` a subchart's templates see: the section of the top-level values at the
+/// chain of (alias) names from the top chart's direct subchart down, e.g.
+/// `["mid", "leaf"]` for `top/charts/mid/charts/leaf`. A missing or non-map section
+/// gives an empty map, as in Helm's engine.
+pub fn scoped_values(top: &Values, chain: &[&str]) -> Values {
+    let mut cur = top;
+    for name in chain {
+        match cur.get(*name) {
+            Some(Value::Object(m)) => cur = m,
+            _ => return Values::new(),
+        }
+    }
+    cur.clone()
+}
+
 /// Helm's `Values.Table`: the map at a dotted path.
 pub fn table<'a>(v: &'a Values, path: &str) -> Option<&'a Values> {
     let mut cur = v;

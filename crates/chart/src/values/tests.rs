@@ -137,3 +137,18 @@ fn paths() {
     assert!(table(&v, "a.b").is_some());
     assert!(table(&v, "a.l").is_none());
 }
+
+#[test]
+fn scoped() {
+    let v = m(json!({"mid": {"leaf": {"x": 1}, "y": 2}, "flat": 1}));
+    assert_eq!(
+        Value::Object(scoped_values(&v, &["mid", "leaf"])),
+        json!({"x": 1})
+    );
+    assert_eq!(
+        Value::Object(scoped_values(&v, &[])),
+        Value::Object(v.clone())
+    );
+    assert!(scoped_values(&v, &["flat"]).is_empty());
+    assert!(scoped_values(&v, &["nope", "x"]).is_empty());
+}
