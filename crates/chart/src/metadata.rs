@@ -137,15 +137,17 @@ fn kind_of(n: &Node) -> &'static str {
     }
 }
 
-struct Ctx<'a> {
-    strukt: &'a str,
+/// Where a field sits, for Go's `struct field .<path>` in type errors (Go 1.27 prints
+/// the path from the root with list indexes, e.g. `.maintainers.0.name`).
+struct Ctx {
+    prefix: String,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     fn err(&self, node: &Node, field: &str, want: &'static str) -> DecodeError {
         DecodeError::Type {
             found: kind_of(node),
-            place: format!("struct field {}.{}", self.strukt, field),
+            place: format!("struct field .{}{}", self.prefix, field),
             want,
         }
     }
@@ -209,19 +211,19 @@ fn decode_root<'a>(
     }
 }
 
-fn decode_dependency(node: &Node) -> Result<Option<Dependency>, DecodeError> {
+fn decode_dependency(node: &Node, i: usize) -> Result<Option<Dependency>, DecodeError> {
     if crate::yaml::is_null(node) {
         return Ok(None);
     }
     let cx = Ctx {
-        strukt: "Dependency",
+        prefix: format!("dependencies.{i}."),
     };
     let fields = match node {
         Node::Map(_) => entries(node)?,
         _ => {
             return Err(DecodeError::Type {
                 found: kind_of(node),
-                place: "struct field Metadata.dependencies".into(),
+                place: format!("struct field .dependencies.{i}"),
                 want: "v2.Dependency",
             })
         }
@@ -254,10 +256,14 @@ fn decode_dependencies(node: Option<&Node>) -> Result<Vec<Option<Dependency>>, D
     match node {
         None => Ok(Vec::new()),
         Some(n) if crate::yaml::is_null(n) => Ok(Vec::new()),
-        Some(Node::Seq(items)) => items.iter().map(|i| decode_dependency(i)).collect(),
+        Some(Node::Seq(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, d)| decode_dependency(d, i))
+            .collect(),
         Some(n) => Err(DecodeError::Type {
             found: kind_of(n),
-            place: "struct field Metadata.dependencies".into(),
+            place: "struct field .dependencies".into(),
             want: "[]*v2.Dependency",
         }),
     }
@@ -275,8 +281,10 @@ impl Metadata {
     /// (fields present in the text replace the current ones).
     pub fn merge_yaml(&mut self, text: &str) -> Result<(), DecodeError> {
         let root = yaml::parse_first_document(text)?;
-        let fields = decode_root(root.as_deref(), "v2.Metadata")?;
-        let cx = Ctx { strukt: "Metadata" };
+        let fields = decode_root(root.as_deref(), "loader.chartBase")?;
+        let cx = Ctx {
+            prefix: String::new(),
+        };
         for (key, node) in &fields {
             let k = key.to_ascii_lowercase();
             match k.as_str() {
@@ -309,10 +317,10 @@ impl Metadata {
                     self.maintainers = Vec::new();
                     match node {
                         Node::Seq(items) => {
-                            let mcx = Ctx {
-                                strukt: "Maintainer",
-                            };
-                            for it in items {
+                            for (i, it) in items.iter().enumerate() {
+                                let mcx = Ctx {
+                                    prefix: format!("maintainers.{i}."),
+                                };
                                 if crate::yaml::is_null(it) {
                                     self.maintainers.push(None);
                                     continue;
@@ -450,7 +458,9 @@ impl Lock {
     pub fn from_yaml(text: &str) -> Result<Lock, DecodeError> {
         let root = yaml::parse_first_document(text)?;
         let fields = decode_root(root.as_deref(), "v2.Lock")?;
-        let cx = Ctx { strukt: "Lock" };
+        let cx = Ctx {
+            prefix: String::new(),
+        };
         let mut lock = Lock::default();
         if let Some(n) = field(&fields, "generated") {
             lock.generated = cx.string(n, "generated")?;

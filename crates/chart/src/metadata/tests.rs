@@ -52,10 +52,26 @@ dependencies:
 
 #[test]
 fn type_errors_are_worded_like_go() {
+    // Helm 4.3.1's wording (Go 1.27 field paths).
     let e = Metadata::from_yaml("name: [a]\n").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field Metadata.name of type string"
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field .name of type string"
+    );
+    let e = Metadata::from_yaml("maintainers: [{name: [x]}]\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go struct field .maintainers.0.name of type string"
+    );
+    let e = Metadata::from_yaml("deprecated: \"yes\"\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go struct field .deprecated of type bool"
+    );
+    let e = Metadata::from_yaml("- a\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type loader.chartBase"
     );
     let e = Metadata::from_yaml("a: 1\n  b: 2\n").unwrap_err();
     assert!(
