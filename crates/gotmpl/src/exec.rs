@@ -208,8 +208,27 @@ impl<'t> State<'t, '_> {
         Ok(Flow::Normal)
     }
 
+    /// Abandons the execution when the stack budget is used up (it is then redone on a
+    /// big stack).
+    fn check_stack(&mut self) -> R<()> {
+        if self.shared.guard.is_some_and(|g| g.exhausted()) {
+            self.shared.out_of_stack = true;
+            // No context: printing a deeply nested node would itself recurse.
+            return Err(Error::Exec {
+                name: String::new(),
+                location: None,
+                context: String::new(),
+                message: String::new(),
+            });
+        }
+        Ok(())
+    }
+
     fn walk(&mut self, dot: &Rv, node: &'t Node) -> R<Flow> {
         self.at = At::Node(node);
+        if let Node::If(_) | Node::Range(_) | Node::With(_) | Node::Template { .. } = node {
+            self.check_stack()?;
+        }
         match node {
             Node::Text { text, .. } => self.out.push_str(text),
             Node::Action { pipe, .. } => {
@@ -419,6 +438,7 @@ impl<'t> State<'t, '_> {
 
     pub fn eval_pipeline(&mut self, dot: &Rv, pipe: &'t Pipe) -> R<Rv> {
         self.at = At::Pipe(pipe);
+        self.check_stack()?;
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value.take())?;

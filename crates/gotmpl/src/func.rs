@@ -147,6 +147,10 @@ pub(crate) struct Shared {
     pub depth: usize,
     /// Counters functions keep (Helm counts `include` recursion per template name).
     pub counters: HashMap<String, usize>,
+    /// The stack budget of this execution.
+    pub guard: Option<crate::template::StackGuard>,
+    /// Set when the budget ran out: the execution is abandoned and redone on a big stack.
+    pub out_of_stack: bool,
 }
 
 /// What a function can see of the execution that called it.

@@ -8,6 +8,7 @@ use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Tree, Var};
 use crate::error::Error;
 use crate::lex::{lex, Item, ItemType};
 use crate::strconv;
+use crate::template::StackGuard;
 
 /// Go's limit on nested parenthesised pipelines (`maxStackDepth`); we apply it to nested
 /// control structures as well, which Go leaves to its growable stacks.
@@ -19,7 +20,8 @@ pub(crate) fn parse(
     name: &str,
     text: &str,
     has_func: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Tree>, Error> {
+    guard: StackGuard,
+) -> Option<Result<Vec<Tree>, Error>> {
     let items = lex(text);
     let text: Arc<str> = Arc::from(text);
     let parse_name: Arc<str> = Arc::from(name);
@@ -31,13 +33,19 @@ pub(crate) fn parse(
         range_depth: 0,
         depth: 0,
         max_depth: 0,
+        guard,
+        out_of_stack: false,
         has_func,
         parse_name: parse_name.clone(),
         text: text.clone(),
         defined: BTreeMap::new(),
         order: Vec::new(),
     };
-    let root = p.parse_top()?;
+    let root = match p.parse_top() {
+        Ok(r) => r,
+        Err(_) if p.out_of_stack => return None,
+        Err(e) => return Some(Err(e)),
+    };
     let mut trees = Vec::new();
     let top = Tree {
         name: name.to_string(),
@@ -50,13 +58,15 @@ pub(crate) fn parse(
     // "multiple definition" rule.
     let mut defined = std::mem::take(&mut p.defined);
     let order = std::mem::take(&mut p.order);
-    p.add_tree(&mut defined, top)?;
+    if let Err(e) = p.add_tree(&mut defined, top) {
+        return Some(Err(e));
+    }
     for n in order.iter().chain(std::iter::once(&name.to_string())) {
         if let Some(t) = defined.remove(n) {
             trees.push(t);
         }
     }
-    Ok(trees)
+    Some(Ok(trees))
 }
 
 struct Parser<'a> {
@@ -67,6 +77,8 @@ struct Parser<'a> {
     range_depth: usize,
     depth: usize,
     max_depth: usize,
+    guard: StackGuard,
+    out_of_stack: bool,
     has_func: &'a dyn Fn(&str) -> bool,
     parse_name: Arc<str>,
     text: Arc<str>,
@@ -172,6 +184,10 @@ impl Parser<'_> {
     fn enter(&mut self) -> PResult<()> {
         if self.depth >= MAX_PARSE_DEPTH {
             return Err(self.errorf("max expression depth exceeded"));
+        }
+        if self.guard.exhausted() {
+            self.out_of_stack = true;
+            return Err(self.errorf("stack budget exhausted"));
         }
         self.depth += 1;
         self.max_depth = self.max_depth.max(self.depth);

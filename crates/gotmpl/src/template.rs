@@ -62,6 +62,64 @@ thread_local! {
     static ON_BIG_STACK: Cell<bool> = const { Cell::new(false) };
 }
 
+/// How much stack an execution or parse may use on an ordinary thread before it is
+/// abandoned and redone on a big-stack thread. Small enough for a 2 MiB thread; deep
+/// enough that real charts never need the (slower) second run.
+const SMALL_STACK_BUDGET: usize = 512 * 1024;
+
+/// A stack-depth guard: the stack address where the work started and how far it may go.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StackGuard {
+    base: usize,
+    budget: Option<usize>,
+}
+
+impl StackGuard {
+    /// A guard for work starting here: bounded on ordinary threads, unbounded (the depth
+    /// limits apply) on a big-stack thread.
+    pub fn here() -> StackGuard {
+        let budget = if ON_BIG_STACK.with(|c| c.get()) {
+            None
+        } else {
+            Some(SMALL_STACK_BUDGET)
+        };
+        StackGuard {
+            base: stack_address(),
+            budget,
+        }
+    }
+
+    /// Whether the work has used up its budget.
+    pub fn exhausted(&self) -> bool {
+        match self.budget {
+            None => false,
+            // The stack grows down on every platform we build for.
+            Some(b) => self.base.saturating_sub(stack_address()) > b,
+        }
+    }
+}
+
+/// An address on the current stack frame.
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Runs `f` with a stack guard here; if it ran out of budget (it then returns `None`),
+/// runs it again on a big-stack thread.
+pub(crate) fn with_stack<R: Send>(f: impl Fn(StackGuard) -> Option<R> + Send + Sync) -> R {
+    if let Some(r) = f(StackGuard::here()) {
+        return r;
+    }
+    run_with_big_stack(|| f(StackGuard::here())).unwrap_or_else(|| unreachable_budget())
+}
+
+/// On a big-stack thread the guard never reports exhaustion, so `None` cannot come back.
+fn unreachable_budget<R>() -> R {
+    panic!("gotmpl: stack budget exhausted on the big-stack thread")
+}
+
 /// Runs `f` on a thread with a stack large enough for the engine's depth limits, unless
 /// the current thread already is one. Callers rendering many templates can wrap the whole
 /// job in one call to pay for the thread once.
@@ -131,7 +189,7 @@ impl Templates {
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
         let funcs = self.funcs.clone();
         let has_func = move |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
-        let trees = run_with_big_stack(|| crate::parse::parse(name, text, &has_func))?;
+        let trees = with_stack(|guard| crate::parse::parse(name, text, &has_func, guard))?;
         for tree in trees {
             if let Some(old) = self.trees.get(&tree.name) {
                 let _ = old;
@@ -175,10 +233,20 @@ impl Templates {
     /// Like [`Templates::execute`], appending to `out`. On error, `out` holds what was
     /// written before the failure, as with Go's writer.
     pub fn execute_into(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
-        run_with_big_stack(|| {
-            let mut shared = Shared::default();
-            self.execute_nested(name, data, out, &mut shared)
-        })
+        let (r, produced) = with_stack(|guard| {
+            let mut local = String::new();
+            let mut shared = Shared {
+                guard: Some(guard),
+                ..Shared::default()
+            };
+            let r = self.execute_nested(name, data, &mut local, &mut shared);
+            if shared.out_of_stack {
+                return None;
+            }
+            Some((r, local))
+        });
+        out.push_str(&produced);
+        r
     }
 
     /// Executes within an outer execution (from a function), sharing its depth accounting.
@@ -204,6 +272,15 @@ impl Templates {
                     "exceeded maximum template depth ({})",
                     crate::exec::MAX_EXEC_DEPTH
                 ),
+            });
+        }
+        if shared.guard.is_some_and(|g| g.exhausted()) {
+            shared.out_of_stack = true;
+            return Err(Error::Exec {
+                name: name.to_string(),
+                location: None,
+                context: String::new(),
+                message: "stack budget exhausted".into(),
             });
         }
         let dot = Rv::plain(data.clone());
