@@ -1,0 +1,470 @@
+//! Oracle cases for strings, byte slices, slices and maps, error forms and indexes. Expected strings come from helm 4.3.1 (see `fmt/tests.rs`).
+
+use super::{bytes, dict, ints, strs, Checker};
+use crate::value::Value;
+
+/// String verbs: `%s`, `%q` and its flags, hex forms, precision and width in runes.
+#[test]
+fn strings() {
+    let mut c = Checker::default();
+    c.check(
+        "%s|%10s|%-10s|%.2s|%5.1s|%05s",
+        vec![
+            Value::str("héllo"),
+            Value::str("héllo"),
+            Value::str("héllo"),
+            Value::str("héllo"),
+            Value::str("héllo"),
+            Value::str("ab"),
+        ],
+        "héllo|     héllo|héllo     |hé|    h|000ab",
+    );
+    c.check(
+        "%q|%+q|%#q|%#q|%#+q",
+        vec![
+            Value::str("a\u{9}b"),
+            Value::str("é"),
+            Value::str("a\u{9}b"),
+            Value::str("back`q"),
+            Value::str("é"),
+        ],
+        "\"a\\tb\"|\"\\u00e9\"|`a\u{9}b`|\"back`q\"|`é`",
+    );
+    c.check(
+        "%q",
+        vec![Value::str(
+            "\u{0}\u{7}\u{8}\u{c}\u{a}\u{d}\u{9}\u{b}\u{1b}\u{7f}\"\\'",
+        )],
+        "\"\\x00\\a\\b\\f\\n\\r\\t\\v\\x1b\\x7f\\\"\\\\'\"",
+    );
+    c.check(
+        "%q|%+q|%q|%+q",
+        vec![
+            Value::str("😀"),
+            Value::str("😀"),
+            Value::str("\u{2028}\u{ad}\u{feff}"),
+            Value::str("\u{a0}"),
+        ],
+        "\"😀\"|\"\\U0001f600\"|\"\\u2028\\u00ad\\ufeff\"|\"\\u00a0\"",
+    );
+    c.check(
+        "%#q|%#q|%#q|%.3q|%8q|%-8q|",
+        vec![
+            Value::str(""),
+            Value::str("\u{feff}"),
+            Value::str("a\u{7f}"),
+            Value::str("abcdef"),
+            Value::str("ab"),
+            Value::str("ab"),
+        ],
+        "``|\"\\ufeff\"|\"a\\x7f\"|\"abc\"|    \"ab\"|\"ab\"    |",
+    );
+    c.check(
+        "%x|%X|% x|%#x|%# x|%# X",
+        vec![
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str("hié"),
+        ],
+        "6869|6869|68 69|0x6869|0x68 0x69|0X68 0X69 0XC3 0XA9",
+    );
+    c.check(
+        "%.1x|%8x|%-8x|%08x|%x|%5x|",
+        vec![
+            Value::str("hello"),
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str("hi"),
+            Value::str(""),
+            Value::str(""),
+        ],
+        "68|    6869|6869    |00006869||     |",
+    );
+    c.check(
+        "%s|%v|%q|%x",
+        vec![
+            Value::str(""),
+            Value::str(""),
+            Value::str(""),
+            Value::str("é"),
+        ],
+        "||\"\"|c3a9",
+    );
+    c.check(
+        "%d|%t|%c|%e",
+        vec![
+            Value::str("x"),
+            Value::str("x"),
+            Value::str("x"),
+            Value::str("x"),
+        ],
+        "%!d(string=x)|%!t(string=x)|%!c(string=x)|%!e(string=x)",
+    );
+    c.check(
+        "%5d|%-5t|%05d",
+        vec![Value::str("x"), Value::str("y"), Value::str("z")],
+        "%!d(string=    x)|%!t(string=y    )|%!d(string=0000z)",
+    );
+    c.check(
+        "%.0s|%.10s|%s",
+        vec![Value::str("abc"), Value::str("abc"), Value::str("日本語")],
+        "|abc|日本語",
+    );
+    c.check(
+        "%6.2s|%-6.2s|",
+        vec![Value::str("日本語"), Value::str("日本語")],
+        "    日本|日本    |",
+    );
+    c.finish();
+}
+
+/// `[]byte` operands: string verbs see text, others apply per byte.
+#[test]
+fn byte_slices() {
+    let mut c = Checker::default();
+    c.check(
+        "%s|%q|%x|%X|% x|%v|%d",
+        vec![
+            bytes(b"hi"),
+            bytes(b"hi"),
+            bytes(b"hi"),
+            bytes(b"hi"),
+            bytes(b"hi"),
+            bytes(b"hi"),
+            bytes(b"hi"),
+        ],
+        "hi|\"hi\"|6869|6869|68 69|[104 105]|[104 105]",
+    );
+    c.check(
+        "%q|%x|%+q",
+        vec![bytes(b"a\xffb"), bytes(b"\xff\x00"), bytes(b"\xc3\xa9")],
+        "\"a\\xffb\"|ff00|\"\\u00e9\"",
+    );
+    c.check(
+        "%o|%c|%5d|%t",
+        vec![bytes(b"hi"), bytes(b"hi"), bytes(b"hi"), bytes(b"hi")],
+        "[150 151]|[h i]|[  104   105]|[%!t(uint8=104) %!t(uint8=105)]",
+    );
+    c.check(
+        "%.1s|%5s|%#q|%T",
+        vec![bytes(b"hi"), bytes(b"hi"), bytes(b"hi"), bytes(b"hi")],
+        "h|   hi|`hi`|[]uint8",
+    );
+    c.check("%v|%s|%x", vec![bytes(b""), bytes(b""), bytes(b"")], "[]||");
+    c.check(
+        "%s|%x|%d",
+        vec![
+            Value::list(vec![bytes(b"hi"), Value::str("a")]),
+            Value::list(vec![bytes(b"hi")]),
+            Value::list(vec![bytes(b"hi")]),
+        ],
+        "[hi a]|[6869]|[[104 105]]",
+    );
+    c.finish();
+}
+
+/// Verbs applied element-wise inside slices and maps.
+#[test]
+fn lists_and_maps() {
+    let mut c = Checker::default();
+    c.check(
+        "%s",
+        vec![Value::list(vec![
+            Value::Float64(1.0),
+            Value::str("two"),
+            Value::Float64(3.5),
+        ])],
+        "[%!s(float64=1) two %!s(float64=3.5)]",
+    );
+    c.check(
+        "%d",
+        vec![Value::list(vec![Value::Int(1), Value::Int(2)])],
+        "[1 2]",
+    );
+    c.check(
+        "%d",
+        vec![Value::list(vec![
+            Value::Int(1),
+            Value::str("a"),
+            Value::Nil,
+        ])],
+        "[1 %!d(string=a) <nil>]",
+    );
+    c.check(
+        "%q",
+        vec![Value::list(vec![
+            Value::str("a"),
+            Value::Int(98),
+            Value::Float64(1.5),
+        ])],
+        "[\"a\" 'b' %!q(float64=1.5)]",
+    );
+    c.check(
+        "%x",
+        vec![Value::list(vec![
+            Value::str("hi"),
+            Value::Int(255),
+            Value::Float64(1.0),
+        ])],
+        "[6869 ff 0x1p+00]",
+    );
+    c.check(
+        "%5d|%-4s|",
+        vec![
+            Value::list(vec![Value::Int(1), Value::Int(2)]),
+            strs(&["a", "b"]),
+        ],
+        "[    1     2]|[a    b   ]|",
+    );
+    c.check(
+        "%05v",
+        vec![Value::list(vec![Value::Int(1), Value::Int(2)])],
+        "[00001 00002]",
+    );
+    c.check(
+        "%.1f",
+        vec![Value::list(vec![Value::Float64(1.25), Value::Float64(2.0)])],
+        "[1.2 2.0]",
+    );
+    c.check(
+        "%s",
+        vec![dict(vec![("a", Value::Int(1)), ("b", Value::str("two"))])],
+        "map[a:%!s(int=1) b:two]",
+    );
+    c.check(
+        "%d",
+        vec![dict(vec![("a", Value::Int(1))])],
+        "map[%!d(string=a):1]",
+    );
+    c.check(
+        "%x",
+        vec![dict(vec![("a", Value::str("hi"))])],
+        "map[61:6869]",
+    );
+    c.check(
+        "%q",
+        vec![dict(vec![(
+            "k",
+            Value::list(vec![Value::str("v"), Value::Nil]),
+        )])],
+        "map[\"k\":[\"v\" <nil>]]",
+    );
+    c.check(
+        "%t",
+        vec![Value::list(vec![
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Int(1),
+        ])],
+        "[true false %!t(int=1)]",
+    );
+    c.check(
+        "%v",
+        vec![Value::list(vec![
+            Value::list(vec![Value::list(vec![])]),
+            dict(vec![("a", Value::list(vec![]))]),
+        ])],
+        "[[[]] map[a:[]]]",
+    );
+    c.check("%s", vec![strs(&["x", "y"])], "[x y]");
+    c.check(
+        "%x|%X",
+        vec![strs(&["ab", "c"]), ints(3)],
+        "[6162 63]|[0 1 2]",
+    );
+    c.check("%c", vec![ints(3)], "[\u{0} \u{1} \u{2}]");
+    c.check("%s", vec![Value::list(vec![Value::Nil])], "[<nil>]");
+    c.check("%d", vec![Value::Nil], "%!d(<nil>)");
+    c.check("%s", vec![Value::Nil], "%!s(<nil>)");
+    c.check(
+        "%v|%5v|%-5v|",
+        vec![Value::Nil, Value::Nil, Value::Nil],
+        "<nil>|<nil>|<nil>|",
+    );
+    c.check(
+        "%q|%x|%t",
+        vec![Value::Nil, Value::Nil, Value::Nil],
+        "%!q(<nil>)|%!x(<nil>)|%!t(<nil>)",
+    );
+    c.check(
+        "%6.2f",
+        vec![dict(vec![
+            ("a", Value::Float64(3.14159)),
+            ("b", Value::Int(2)),
+        ])],
+        "map[%!f(string=     a):  3.14 %!f(string=     b):%!f(int=    02)]",
+    );
+    c.check(
+        "%+d",
+        vec![Value::list(vec![Value::Int(1), Value::Int(-1)])],
+        "[+1 -1]",
+    );
+    c.finish();
+}
+
+/// Error forms: bad verb, missing and extra operands, bad width/precision/index, no verb; explicit argument indexes.
+#[test]
+fn errors_and_indexes() {
+    let mut c = Checker::default();
+    c.check("%d", vec![Value::str("x")], "%!d(string=x)");
+    c.check("%s", vec![Value::Int(1)], "%!s(int=1)");
+    c.check("%z", vec![Value::Int(1)], "%!z(int=1)");
+    c.check("%5z", vec![Value::Int(1)], "%!z(int=    1)");
+    c.check("%!", vec![Value::Int(1)], "%!!(int=1)");
+    c.check("%é", vec![Value::Int(1)], "%!é(int=1)");
+    c.check("%s %s", vec![Value::str("a")], "a %!s(MISSING)");
+    c.check("%d", vec![], "%!d(MISSING)");
+    c.check("%", vec![], "%!(NOVERB)");
+    c.check("abc%", vec![], "abc%!(NOVERB)");
+    c.check("%-", vec![Value::Int(1)], "%!(NOVERB)%!(EXTRA int=1)");
+    c.check("%5.2", vec![Value::Int(1)], "%!(NOVERB)%!(EXTRA int=1)");
+    c.check(
+        "%s",
+        vec![Value::str("a"), Value::str("b"), Value::Int(1)],
+        "a%!(EXTRA string=b, int=1)",
+    );
+    c.check(
+        "x",
+        vec![Value::str("a"), Value::Nil, Value::Float64(1.5)],
+        "x%!(EXTRA string=a, <nil>, float64=1.5)",
+    );
+    c.check(
+        "%d",
+        vec![
+            Value::Int(1),
+            Value::list(vec![Value::Int(1)]),
+            dict(vec![("a", Value::Int(1))]),
+        ],
+        "1%!(EXTRA []interface {}=[1], map[string]interface {}=map[a:1])",
+    );
+    c.check("%[2]d %[1]d", vec![Value::Int(1), Value::Int(2)], "2 1");
+    c.check("%[3]d", vec![Value::Int(1), Value::Int(2)], "%!d(BADINDEX)");
+    c.check("%[0]d", vec![Value::Int(1)], "%!d(BADINDEX)");
+    c.check("%[x]d", vec![Value::Int(1)], "%!d(BADINDEX)");
+    c.check("%[1]d %d", vec![Value::Int(1), Value::Int(2)], "1 2");
+    c.check(
+        "%[2]d %d",
+        vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+        "2 3",
+    );
+    c.check("%[1]d", vec![Value::Int(1), Value::Int(2)], "1");
+    c.check(
+        "%[2]*d",
+        vec![Value::Int(1), Value::Int(5), Value::Int(3)],
+        "    3",
+    );
+    c.check("%[1]*[2]d", vec![Value::Int(5), Value::Int(3)], "    3");
+    c.check(
+        "%[3]2d",
+        vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+        "%!d(BADINDEX)",
+    );
+    c.check(
+        "%[3].2d",
+        vec![Value::Int(1), Value::Int(2), Value::Int(3)],
+        "%!d(BADINDEX)",
+    );
+    c.check("%.[2]d", vec![Value::Int(1), Value::Int(2)], "2");
+    c.check(
+        "%[5]d %d",
+        vec![Value::Int(1), Value::Int(2)],
+        "%!d(BADINDEX) 1",
+    );
+    c.check("%[1]", vec![Value::Int(1)], "%!(NOVERB)");
+    c.check("%[", vec![Value::Int(1)], "%!(NOVERB)");
+    c.check("%[1", vec![Value::Int(1)], "%!(NOVERB)");
+    c.check("%[]d", vec![Value::Int(1)], "%!d(BADINDEX)");
+    c.check(
+        "%*d|%-*d|%*d",
+        vec![
+            Value::Int(5),
+            Value::Int(1),
+            Value::Int(5),
+            Value::Int(2),
+            Value::Int(-5),
+            Value::Int(3),
+        ],
+        "    1|2    |3    ",
+    );
+    c.check(
+        "%.*d|%.*f",
+        vec![
+            Value::Int(3),
+            Value::Int(7),
+            Value::Int(2),
+            Value::Float64(3.14159),
+        ],
+        "007|3.14",
+    );
+    c.check("%*d", vec![Value::str("x"), Value::Int(1)], "%!(BADWIDTH)1");
+    c.check("%.*d", vec![Value::str("x"), Value::Int(1)], "%!(BADPREC)1");
+    c.check("%.*d", vec![Value::Int(-1), Value::Int(5)], "%!(BADPREC)5");
+    c.check(
+        "%*d",
+        vec![Value::Int(10000000), Value::Int(1)],
+        "%!(BADWIDTH)1",
+    );
+    c.check("%*d", vec![Value::Int64(4), Value::Int(1)], "   1");
+    c.check(
+        "%*d",
+        vec![Value::Float64(4.0), Value::Int(1)],
+        "%!(BADWIDTH)1",
+    );
+    c.check("%*", vec![Value::Int(3)], "%!(NOVERB)");
+    c.check("%*d", vec![], "%!(BADWIDTH)%!d(MISSING)");
+    c.check("%v %v", vec![Value::Nil], "<nil> %!v(MISSING)");
+    c.check("%!d(string=x) %%", vec![], "%!!(MISSING)d(string=x) %");
+    c.check("%5%|%-5%|%.2%", vec![], "%|%|%");
+    c.check(
+        "%100000000d|%2000000.d",
+        vec![Value::Int(1), Value::Int(0)],
+        "%!(NOVERB)%!(EXTRA int=1, int=0)",
+    );
+    c.check("%[2]s", vec![Value::str("a"), Value::str("b")], "b");
+    c.check(
+        "%[1].3g|%[1]+.2e|%-[1]5d|%.[1]3d",
+        vec![Value::Float64(1.5)],
+        "%!g(BADINDEX)|%!+(float64=1.5).2e|%!d(BADINDEX)|%!d(float64=1.5)",
+    );
+    c.check("%w", vec![Value::Int(1)], "%!w(int=1)");
+    c.check(
+        "%#w|%5w",
+        vec![Value::str("a"), Value::Nil],
+        "%!w(string=\"a\")|%!w(<nil>)",
+    );
+    c.check(
+        "%p|%p|%p",
+        vec![Value::Int(1), Value::str("a"), Value::Nil],
+        "%!p(int=1)|%!p(string=a)|%!p(<nil>)",
+    );
+    c.check("%t", vec![Value::Int(1)], "%!t(int=1)");
+    c.check(
+        "%t|%v|%5t|%-6t|",
+        vec![
+            Value::Bool(true),
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Bool(false),
+        ],
+        "true|false| true|false |",
+    );
+    c.check(
+        "%d|%s|%x",
+        vec![Value::Bool(true), Value::Bool(true), Value::Bool(false)],
+        "%!d(bool=true)|%!s(bool=true)|%!x(bool=false)",
+    );
+    c.check(
+        "%!d(BADWIDTH)%s",
+        vec![Value::str("x")],
+        "%!!(string=x)d(BADWIDTH)%!s(MISSING)",
+    );
+    c.check(
+        "%d %d %d",
+        vec![Value::Int(1), Value::Int(2)],
+        "1 2 %!d(MISSING)",
+    );
+    c.finish();
+}
