@@ -27,9 +27,30 @@ pub enum LoadError {
         /// The cause.
         source: std::io::Error,
     },
-    /// `load(path)` on a file that is not a gzip archive.
-    #[error("file '{0}' does not appear to be a gzipped archive; got 'text/plain; charset=utf-8'")]
-    NotAnArchive(String),
+    /// `load(path)` on a file that is not a gzip archive (with Go's sniffed type).
+    #[error("file '{0}' does not appear to be a gzipped archive; got '{1}'")]
+    NotAnArchive(String, &'static str),
+    /// `load(path)` on a file with gzip magic but a broken gzip header.
+    #[error("file '{0}' does not appear to be a valid chart file (details: {1})")]
+    NotAChartFile(String, ArchiveError),
+    /// `load_archive(bytes)` on bytes that are not gzip.
+    #[error("stream does not appear to be a valid chart file (details: {0})")]
+    NotAChartStream(ArchiveError),
+    /// The top-level archive was refused (Helm prints only the first part; we add why).
+    #[error("unable to load chart archive: {0}")]
+    ArchiveLoad(ArchiveError),
+    /// A directory without `Chart.yaml`.
+    #[error("unable to detect chart at {0}: open {0}: no such file or directory")]
+    NoChartAt(String),
+    /// An archive without `Chart.yaml`.
+    #[error("unable to detect chart version, no Chart.yaml found")]
+    NoChartVersion,
+    /// `apiVersion` other than v1/v2/v3.
+    #[error("unsupported chart version")]
+    UnsupportedVersion,
+    /// `apiVersion: v3` (Helm 4's experimental chart format), not supported here.
+    #[error("invalid chart apiVersion")]
+    V3Chart,
     /// `load(path)` on a `.yaml` file.
     #[error("file '{0}' seems to be a YAML file, but expected a gzipped archive")]
     YamlNotArchive(String),
@@ -110,20 +131,95 @@ pub fn load(path: impl AsRef<Path>) -> Result<Chart, LoadError> {
         path: path.display().to_string(),
         source,
     })?;
+    let name = path.display().to_string();
     if !bytes.starts_with(&[0x1f, 0x8b, 0x08]) {
-        let name = path.display().to_string();
         if name.ends_with(".yml") || name.ends_with(".yaml") {
             return Err(LoadError::YamlNotArchive(name));
         }
-        return Err(LoadError::NotAnArchive(name));
+        return Err(LoadError::NotAnArchive(name, sniff_content_type(&bytes)));
     }
-    load_archive(&bytes)
+    let files = match archive::load_archive_files(&bytes) {
+        Ok(f) => f,
+        Err(e @ ArchiveError::Read(_)) if is_gzip_header_error(&e) => {
+            return Err(LoadError::NotAChartFile(name, e))
+        }
+        Err(e) => return Err(LoadError::ArchiveLoad(e)),
+    };
+    load_top_files(files)
 }
 
-/// Loads a chart from gzipped tar bytes (Helm's `LoadArchive`).
+fn is_gzip_header_error(e: &ArchiveError) -> bool {
+    matches!(e, ArchiveError::Read(m) if m.contains("invalid header") || m.contains("gzip header"))
+}
+
+/// Loads a chart from gzipped tar bytes (Helm's SDK `loader.LoadArchive`).
 pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
+    let files = match archive::load_archive_files(bytes) {
+        Ok(f) => f,
+        Err(e) if is_gzip_header_error(&e) => return Err(LoadError::NotAChartStream(e)),
+        Err(e) => return Err(LoadError::ArchiveLoad(e)),
+    };
+    load_top_files(files)
+}
+
+/// A subchart archive under `charts/`: the v2 loader's errors, unwrapped.
+fn load_sub_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
     let files = archive::load_archive_files(bytes)?;
     load_files(files)
+}
+
+/// Helm's top-level loader first reads only `apiVersion` to pick the chart format.
+fn check_api_version(chart_yaml: &[u8]) -> Result<(), LoadError> {
+    let md = Metadata::from_yaml(&text(chart_yaml)).map_err(LoadError::ChartYaml)?;
+    match md.api_version.as_str() {
+        "" | "v1" | "v2" => Ok(()),
+        "v3" => Err(LoadError::V3Chart),
+        _ => Err(LoadError::UnsupportedVersion),
+    }
+}
+
+fn load_top_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    let chart_yaml = files
+        .iter()
+        .find(|f| f.name == "Chart.yaml")
+        .ok_or(LoadError::NoChartVersion)?;
+    check_api_version(&chart_yaml.data)?;
+    load_files(files)
+}
+
+/// Go's `http.DetectContentType` on the 512-byte, zero-padded buffer Helm sniffs (so a
+/// short text file is "application/octet-stream", as Helm reports it).
+fn sniff_content_type(data: &[u8]) -> &'static str {
+    let mut buf = [0u8; 512];
+    let n = data.len().min(512);
+    buf[..n].copy_from_slice(&data[..n]);
+    let sigs: [(&[u8], &'static str); 9] = [
+        (b"%PDF-", "application/pdf"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"GIF87a", "image/gif"),
+        (b"GIF89a", "image/gif"),
+        (b"\xFF\xD8\xFF", "image/jpeg"),
+        (b"BZh", "application/x-bzip2"),
+        (b"\xFE\xFF", "text/plain; charset=utf-16be"),
+        (b"\xFF\xFE", "text/plain; charset=utf-16le"),
+    ];
+    for (sig, ty) in sigs {
+        if buf.starts_with(sig) {
+            return ty;
+        }
+    }
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        return "text/plain; charset=utf-8";
+    }
+    let binary = buf.iter().any(|&b| {
+        b <= 0x08 || b == 0x0B || (0x0E..=0x1A).contains(&b) || (0x1C..=0x1F).contains(&b)
+    });
+    if binary {
+        "application/octet-stream"
+    } else {
+        "text/plain; charset=utf-8"
+    }
 }
 
 /// Loads a chart directory (Helm's `LoadDir`).
@@ -133,6 +229,11 @@ pub fn load_dir(dir: impl AsRef<Path>) -> Result<Chart, LoadError> {
         path: dir.display().to_string(),
         source,
     })?;
+    let chart_yaml = top.join("Chart.yaml");
+    match std::fs::read(&chart_yaml) {
+        Ok(data) => check_api_version(&data)?,
+        Err(_) => return Err(LoadError::NoChartAt(chart_yaml.display().to_string())),
+    }
     let mut rules = Rules::empty();
     let ignore_file = top.join(".helmignore");
     if ignore_file.exists() {
@@ -321,7 +422,7 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                     got: file.name,
                 });
             }
-            load_archive(&file.data)
+            load_sub_archive(&file.data)
         } else {
             let buff: Vec<BufferedFile> = files
                 .into_iter()

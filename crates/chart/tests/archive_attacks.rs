@@ -53,7 +53,7 @@ fn load(entries: &[Entry]) -> Result<capstan_chart::Chart, LoadError> {
 
 fn archive_err(entries: &[Entry]) -> ArchiveError {
     match load(entries) {
-        Err(LoadError::Archive(e)) => e,
+        Err(LoadError::ArchiveLoad(e)) => e,
         Err(other) => panic!("expected an archive error, got {other}"),
         Ok(_) => panic!("hostile archive was accepted"),
     }
@@ -199,7 +199,7 @@ fn gzip_bomb_is_refused() {
         bytes.len()
     );
     match capstan_chart::load_archive(&bytes) {
-        Err(LoadError::Archive(ArchiveError::ChartTooLarge { max })) => {
+        Err(LoadError::ArchiveLoad(ArchiveError::ChartTooLarge { max })) => {
             assert_eq!(max, MAX_DECOMPRESSED_CHART_SIZE)
         }
         other => panic!(
@@ -231,6 +231,27 @@ fn garbage_and_truncated_input_are_errors() {
     let _ = capstan_chart::load_archive(&flipped);
     let e = archive_err(&[]);
     assert_eq!(e.to_string(), "no files in chart archive");
+    // Helm says only "unable to load chart archive"; we keep its words and add why.
+    let e = capstan_chart::load_archive(b"\x1f\x8b\x08\x00garbage").expect_err("bad gzip");
+    assert!(
+        e.to_string().starts_with("unable to load chart archive: "),
+        "{e}"
+    );
+    assert_eq!(
+        load(&[file("c/values.yaml", b"a: 1\n")])
+            .expect_err("no Chart.yaml")
+            .to_string(),
+        "unable to detect chart version, no Chart.yaml found"
+    );
+    assert_eq!(
+        load(&[file(
+            "c/Chart.yaml",
+            b"apiVersion: v9\nname: c\nversion: 1.0.0\n"
+        )])
+        .expect_err("v9")
+        .to_string(),
+        "unsupported chart version"
+    );
 }
 
 #[test]
@@ -261,6 +282,27 @@ fn nested_subchart_archives_load_and_their_errors_are_wrapped() {
         e.to_string(),
         "error unpacking subchart evil.tgz in c: chart illegally references parent directory: \"sub/../../x\""
     );
+}
+
+#[test]
+fn load_sniffs_like_go() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sniff");
+    std::fs::create_dir_all(&dir).expect("dir");
+    for (name, data, want) in [
+        ("short.bin", b"hello".to_vec(), "application/octet-stream"),
+        ("long.txt", vec![b'a'; 600], "text/plain; charset=utf-8"),
+        ("z.zip", b"PK\x03\x04zzzz".to_vec(), "application/zip"),
+    ] {
+        let p = dir.join(name);
+        std::fs::write(&p, &data).expect("write");
+        assert_eq!(
+            capstan_chart::load(&p).expect_err("not gzip").to_string(),
+            format!(
+                "file '{}' does not appear to be a gzipped archive; got '{want}'",
+                p.display()
+            )
+        );
+    }
 }
 
 #[test]

@@ -133,11 +133,35 @@ fn dangling_links_irregular_and_oversize_files() {
 fn missing_and_invalid_chart_yaml() {
     let d = scratch("no-chart-yaml");
     write(&d, "values.yaml", b"a: 1\n");
+    let cy = std::path::absolute(d.join("Chart.yaml")).expect("abs");
     assert_eq!(
         capstan_chart::load_dir(&d)
             .expect_err("missing")
             .to_string(),
-        "Chart.yaml file is missing"
+        format!(
+            "unable to detect chart at {0}: open {0}: no such file or directory",
+            cy.display()
+        )
+    );
+    write(&d, "charts/sub/values.yaml", b"a: 1\n");
+    write(
+        &d,
+        "Chart.yaml",
+        b"apiVersion: v2\nname: c\nversion: 0.1.0\n",
+    );
+    assert_eq!(
+        capstan_chart::load_dir(&d).expect_err("sub").to_string(),
+        "error unpacking subchart sub in c: Chart.yaml file is missing"
+    );
+    std::fs::remove_dir_all(d.join("charts")).expect("rm");
+    write(
+        &d,
+        "Chart.yaml",
+        b"apiVersion: v3\nname: c\nversion: 0.1.0\n",
+    );
+    assert_eq!(
+        capstan_chart::load_dir(&d).expect_err("v3").to_string(),
+        "invalid chart apiVersion"
     );
     write(
         &d,
