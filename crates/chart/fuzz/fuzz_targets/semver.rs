@@ -33,6 +33,14 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(again.to_string(), printed);
         assert_eq!(again.cmp(v), Ordering::Equal);
     }
+    for v in v1.iter().chain(v2.iter()) {
+        for next in [v.inc_patch(), v.inc_minor(), v.inc_major()]
+            .into_iter()
+            .flatten()
+        {
+            assert!(next > *v, "an increment must be greater");
+        }
+    }
     if let (Some(a), Some(b)) = (&v1, &v2) {
         assert_eq!(a.cmp(b), b.cmp(a).reverse());
         assert_eq!(a == b, a.cmp(b) == Ordering::Equal);
