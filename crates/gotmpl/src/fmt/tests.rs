@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::{sprint, sprintf, sprintln};
-use crate::value::{ElemType, List, Value};
+use crate::value::{ElemType, Kind, List, Map, Object, Value};
 
 /// Collects mismatches so one test reports every failing case at once.
 #[derive(Default)]
@@ -99,4 +99,98 @@ fn dict(entries: Vec<(&str, Value)>) -> Value {
 /// A `[]byte`.
 fn bytes(b: &[u8]) -> Value {
     Value::Bytes(Arc::from(b))
+}
+
+/// Helm's `.Values` for a values.yaml of `a: 1` and `b: [x, 2.5]`: a named map type.
+fn chart_values() -> Value {
+    let mut entries = BTreeMap::new();
+    entries.insert("a".to_string(), Value::Float64(1.0));
+    entries.insert(
+        "b".to_string(),
+        Value::list(vec![Value::str("x"), Value::Float64(2.5)]),
+    );
+    Value::Map(Arc::new(Map {
+        named: Some("common.Values"),
+        elem: ElemType::Interface,
+        entries,
+    }))
+}
+
+/// A struct-like object, printed through `Object::format_v` the way helm 4.3.1 printed
+/// `.Capabilities.KubeVersion` (`{v1.37.0 v1.37.0 1 37}`, type `common.KubeVersion`).
+struct KubeVersion;
+
+impl Object for KubeVersion {
+    fn type_name(&self) -> &str {
+        "common.KubeVersion"
+    }
+    fn kind(&self) -> Kind {
+        Kind::Struct
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn has_method(&self, _name: &str) -> bool {
+        false
+    }
+    fn call_method(&self, _name: &str, _args: &[Value]) -> Result<Value, String> {
+        Err("no methods".into())
+    }
+    fn format_v(&self) -> String {
+        "{v1.37.0 v1.37.0 1 37}".into()
+    }
+}
+
+/// Objects: `%v`, `%s` and `%T` as helm printed them for `.Capabilities.KubeVersion`
+/// (`printf "%T|%v|%s"`); other verbs are an approximation (see the module docs).
+#[test]
+fn objects() {
+    let kv = Value::Object(Arc::new(KubeVersion));
+    let mut c = Checker::default();
+    c.check(
+        "%T|%v|%s",
+        vec![kv.clone(), kv.clone(), kv.clone()],
+        "common.KubeVersion|{v1.37.0 v1.37.0 1 37}|{v1.37.0 v1.37.0 1 37}",
+    );
+    c.sprint(vec![kv.clone(), Value::Int(1)], "{v1.37.0 v1.37.0 1 37} 1");
+    c.check(
+        "%v",
+        vec![Value::list(vec![kv.clone()])],
+        "[{v1.37.0 v1.37.0 1 37}]",
+    );
+    // A struct value has no address for %p.
+    c.check(
+        "%p",
+        vec![kv],
+        "%!p(common.KubeVersion={v1.37.0 v1.37.0 1 37})",
+    );
+    c.finish();
+}
+
+/// `%p` of slices and maps prints an address (which differs between runs in Go too), so
+/// only its shape is checked: `0x` and hex digits, `#` dropping the prefix.
+#[test]
+fn pointers() {
+    let l = Value::list(vec![Value::Int(1)]);
+    for v in [l.clone(), dict(vec![("a", Value::Int(1))]), bytes(b"x")] {
+        let s = sprintf("%p", &[v.clone()]);
+        assert!(s.starts_with("0x") && s.len() > 2, "{s}");
+        assert!(s[2..].bytes().all(|b| b.is_ascii_hexdigit()), "{s}");
+        let bare = sprintf("%#p", &[v]);
+        assert_eq!(format!("0x{bare}"), s);
+    }
+    // The same value prints the same address.
+    assert_eq!(sprintf("%p", &[l.clone()]), sprintf("%p", &[l]));
+}
+
+/// Deeply nested input must not overflow the stack.
+#[test]
+fn deep_nesting_is_bounded() {
+    let mut v = Value::Int(1);
+    for _ in 0..5000 {
+        v = Value::list(vec![v]);
+    }
+    let s = sprintf("%v", &[v]);
+    assert!(s.starts_with("[[[["), "{}", &s[..20]);
+    assert!(s.contains("..."));
 }

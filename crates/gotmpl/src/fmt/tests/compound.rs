@@ -1,6 +1,6 @@
 //! Oracle cases for strings, byte slices, slices and maps, error forms and indexes. Expected strings come from helm 4.3.1 (see `fmt/tests.rs`).
 
-use super::{bytes, dict, ints, strs, Checker};
+use super::{bytes, chart_values, dict, ints, strs, Checker};
 use crate::value::Value;
 
 /// String verbs: `%s`, `%q` and its flags, hex forms, precision and width in runes.
@@ -465,6 +465,71 @@ fn errors_and_indexes() {
         "%d %d %d",
         vec![Value::Int(1), Value::Int(2)],
         "1 2 %!d(MISSING)",
+    );
+    c.finish();
+}
+
+/// `uint64` operands (Sprig's `semver ...).Major`) and a named map type (`.Values`).
+#[test]
+fn uint64_and_named_maps() {
+    let mut c = Checker::default();
+    c.check(
+        "%v|%d|%x|%#v|%#v|%T",
+        vec![
+            Value::Uint64(255),
+            Value::Uint64(255),
+            Value::Uint64(255),
+            Value::Uint64(255),
+            Value::Uint64(0),
+            Value::Uint64(1),
+        ],
+        "255|255|ff|0xff|0x0|uint64",
+    );
+    c.check(
+        "%v|%x|%o|%b",
+        vec![
+            Value::Uint64(18446744073709551615),
+            Value::Uint64(18446744073709551615),
+            Value::Uint64(8),
+            Value::Uint64(5),
+        ],
+        "18446744073709551615|ffffffffffffffff|10|101",
+    );
+    c.check(
+        "%+d|% d|%c|%q|%U|%s",
+        vec![
+            Value::Uint64(7),
+            Value::Uint64(7),
+            Value::Uint64(65),
+            Value::Uint64(65),
+            Value::Uint64(65),
+            Value::Uint64(1),
+        ],
+        "+7| 7|A|'A'|U+0041|%!s(uint64=1)",
+    );
+    c.check(
+        "%#v|%v",
+        vec![
+            Value::list(vec![Value::Uint64(1), Value::Uint64(255)]),
+            Value::list(vec![Value::Uint64(10)]),
+        ],
+        "[]interface {}{0x1, 0xff}|[10]",
+    );
+    c.check(
+        "%*d|%.*d",
+        vec![
+            Value::Uint64(4),
+            Value::Int(1),
+            Value::Uint64(3),
+            Value::Int(2),
+        ],
+        "   1|002",
+    );
+    c.check("%T|%v|%#v|%s|%d", vec![chart_values(), chart_values(), chart_values(), chart_values(), chart_values()], "common.Values|map[a:1 b:[x 2.5]]|common.Values{\"a\":1, \"b\":[]interface {}{\"x\", 2.5}}|map[a:%!s(float64=1) b:[x %!s(float64=2.5)]]|map[%!d(string=a):%!d(float64=1) %!d(string=b):[%!d(string=x) %!d(float64=2.5)]]");
+    c.check(
+        "%d %v",
+        vec![Value::Uint64(1), Value::Int64(2), Value::Uint64(3)],
+        "1 2%!(EXTRA uint64=3)",
     );
     c.finish();
 }
