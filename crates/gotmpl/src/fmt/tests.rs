@@ -173,14 +173,14 @@ fn objects() {
 fn pointers() {
     let l = Value::list(vec![Value::Int(1)]);
     for v in [l.clone(), dict(vec![("a", Value::Int(1))]), bytes(b"x")] {
-        let s = sprintf("%p", &[v.clone()]);
+        let s = sprintf("%p", std::slice::from_ref(&v));
         assert!(s.starts_with("0x") && s.len() > 2, "{s}");
         assert!(s[2..].bytes().all(|b| b.is_ascii_hexdigit()), "{s}");
         let bare = sprintf("%#p", &[v]);
         assert_eq!(format!("0x{bare}"), s);
     }
     // The same value prints the same address.
-    assert_eq!(sprintf("%p", &[l.clone()]), sprintf("%p", &[l]));
+    assert_eq!(sprintf("%p", std::slice::from_ref(&l)), sprintf("%p", &[l]));
 }
 
 /// Deeply nested input must not overflow the stack.

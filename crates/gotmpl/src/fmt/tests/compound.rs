@@ -533,3 +533,187 @@ fn uint64_and_named_maps() {
     );
     c.finish();
 }
+
+/// Further edge cases: precision on `%v`, Unicode categories under `%q`, flag combinations.
+#[test]
+fn more_edges() {
+    let mut c = Checker::default();
+    c.sprint(
+        vec![bytes(b"hi"), Value::str("a"), bytes(b"b")],
+        "[104 105]a[98]",
+    );
+    c.sprint(vec![Value::Nil, Value::str("a"), Value::Nil], "<nil>a<nil>");
+    c.sprint(
+        vec![Value::Float64(1.5), Value::Float64(-2.0), Value::Int64(3)],
+        "1.5 -2 3",
+    );
+    c.check(
+        "%.2v|%.3v|%.1v|%.2v",
+        vec![
+            Value::str("hello"),
+            Value::Float64(3.14159),
+            Value::list(vec![Value::str("abc"), Value::str("de")]),
+            Value::Float64(1234.5),
+        ],
+        "he|3.14|[a d]|1.2e+03",
+    );
+    c.check(
+        "%q",
+        vec![Value::str(
+            "\u{378}|\u{e000}|\u{3000}|̀|🇦|�|\u{10ffff}|\u{200b}|\u{2060}|\u{e0001}",
+        )],
+        "\"\\u0378|\\ue000|\\u3000|̀|🇦|�|\\U0010ffff|\\u200b|\\u2060|\\U000e0001\"",
+    );
+    c.check(
+        "%+q",
+        vec![Value::str("\u{378}|\u{e000}|\u{3000}|̀|🇦|�")],
+        "\"\\u0378|\\ue000|\\u3000|\\u0300|\\U0001f1e6|\\ufffd\"",
+    );
+    c.check(
+        "%q|%q|%q",
+        vec![
+            Value::str("\u{a0}"),
+            Value::str("\u{1680}"),
+            Value::str("\u{85}"),
+        ],
+        "\"\\u00a0\"|\"\\u1680\"|\"\\u0085\"",
+    );
+    c.check(
+        "%#.3o|%#08b|%#x|%#X|%#o|%+ d|% +d|%#.0x",
+        vec![
+            Value::Int(8),
+            Value::Int(5),
+            Value::Int(-255),
+            Value::Int(-255),
+            Value::Int(-8),
+            Value::Int(5),
+            Value::Int(5),
+            Value::Int(0),
+        ],
+        "010|0b00000101|-0xff|-0XFF|-010|+5|+5|",
+    );
+    c.check(
+        "%[1]-5d|%[1]+d|%-[1]d",
+        vec![Value::Int(1)],
+        "%!-(int=1)5d|%!+(int=1)d|1",
+    );
+    c.check(
+        "%010.2x|%-10.1X|%+x|% x|%#08x",
+        vec![
+            Value::Float64(-3.5),
+            Value::Float64(3.5),
+            Value::Float64(1.0),
+            Value::Float64(1.0),
+            Value::Float64(1.0),
+        ],
+        "-0x1.c0p+01|0X1.CP+01 |+0x1p+00| 0x1p+00|0x1.0000p+00",
+    );
+    c.check(
+        "%-08s|%08q|%-5q|%08x",
+        vec![
+            Value::str("ab"),
+            Value::str("ab"),
+            Value::str("é"),
+            bytes(b"\x01"),
+        ],
+        "ab      |0000\"ab\"|\"é\"  |00000001",
+    );
+    c.check(
+        "%# 8x|%#-12x|% X|%#.1x",
+        vec![
+            bytes(b"ab"),
+            Value::str("ab"),
+            Value::str("\u{0}ÿ"),
+            Value::str("hi"),
+        ],
+        "0x61 0x62|0x6162      |00 C3 BF|0x68",
+    );
+    c.check(
+        "%c|%c|%c|%q",
+        vec![
+            Value::Int(1114111),
+            Value::Int(57343),
+            Value::Int64(2147483647),
+            Value::Int64(4294967361),
+        ],
+        "\u{10ffff}|�|�|'�'",
+    );
+    c.check(
+        "%U|%#U|%#.8U|%#14U|",
+        vec![
+            Value::Int(128512),
+            Value::Int(65533),
+            Value::Int(65),
+            Value::Int(65),
+        ],
+        "U+1F600|U+FFFD '�'|U+00000041 'A'|    U+0041 'A'|",
+    );
+    c.check(
+        "%d|%s",
+        vec![
+            Value::list(vec![Value::Int64(1), Value::Uint64(2), Value::Float64(3.0)]),
+            Value::list(vec![Value::Int64(1), Value::Bool(true)]),
+        ],
+        "[1 2 %!d(float64=3)]|[%!s(int64=1) %!s(bool=true)]",
+    );
+    c.check(
+        "%v|%s|%d",
+        vec![
+            dict(vec![("z", Value::Nil), ("a", Value::list(vec![]))]),
+            dict(vec![("k", bytes(b"v"))]),
+            dict(vec![("k", bytes(b"v"))]),
+        ],
+        "map[a:[] z:<nil>]|map[k:v]|map[%!d(string=k):[118]]",
+    );
+    c.check(
+        "%6.2f|%-8.3e|%+.0f|% .3g",
+        vec![
+            Value::Float64(-0.0),
+            Value::Float64(-0.0),
+            Value::Float64(-0.0),
+            Value::Float64(-0.0),
+        ],
+        " -0.00|-0.000e+00|-0|-0",
+    );
+    c.check(
+        "%.3f|%.2e|%.4g|%g",
+        vec![
+            Value::Float64(999.9996),
+            Value::Float64(9.995),
+            Value::Float64(99995.0),
+            Value::Float64(0.0001),
+        ],
+        "1000.000|9.99e+00|1e+05|0.0001",
+    );
+    c.check(
+        "%8.3v|%-8.3v|%08.3v",
+        vec![
+            Value::Float64(3.14159),
+            Value::Float64(3.14159),
+            Value::Float64(-3.14159),
+        ],
+        "    3.14|3.14    |-0003.14",
+    );
+    c.check(
+        "%5.1v|%.0v|%.v",
+        vec![Value::str("abc"), Value::str("abc"), Value::str("abc")],
+        "    a||",
+    );
+    c.check(
+        "%T %T %T",
+        vec![Value::Float64(1.5), Value::Uint64(1), bytes(b"")],
+        "float64 uint64 []uint8",
+    );
+    c.check(
+        "%s %d",
+        vec![
+            Value::str("a"),
+            Value::Int(1),
+            Value::str("b"),
+            Value::Nil,
+            Value::list(vec![Value::Int(1)]),
+        ],
+        "a 1%!(EXTRA string=b, <nil>, []interface {}=[1])",
+    );
+    c.finish();
+}
