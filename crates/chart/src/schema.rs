@@ -11,6 +11,8 @@
 
 use std::error::Error;
 
+mod formats;
+
 use boon::{Compiler, ErrorKind, Schemas, UrlLoader, ValidationError};
 use serde_json::{Number, Value};
 
@@ -113,6 +115,7 @@ pub fn validate_single(values: &Values, schema_json: &[u8]) -> Result<(), String
     let schema: Value = serde_json::from_slice(schema_json).map_err(|e| e.to_string())?;
     let mut compiler = Compiler::new();
     compiler.use_loader(Box::new(Loader));
+    formats::register(&mut compiler);
     compiler
         .add_resource(SCHEMA_URL, schema)
         .map_err(|e| e.to_string())?;
@@ -296,11 +299,12 @@ fn message(kind: &ErrorKind) -> String {
         K::MultipleOf { got, want } => {
             format!("multipleOf: got {}, want {}", num(got), num(want))
         }
-        K::Not => "not failed".into(),
-        K::AllOf => "allOf failed".into(),
-        K::AnyOf => "anyOf failed".into(),
-        K::OneOf(None) => "oneOf failed, none matched".into(),
-        K::OneOf(Some((i, j))) => format!("oneOf failed, subschemas {i}, {j} matched"),
+        // Helm 4.3.1 (jsonschema v6.0.x) quotes these keywords.
+        K::Not => "'not' failed".into(),
+        K::AllOf => "'allOf' failed".into(),
+        K::AnyOf => "'anyOf' failed".into(),
+        K::OneOf(None) => "'oneOf' failed, none matched".into(),
+        K::OneOf(Some((i, j))) => format!("'oneOf' failed, subschemas {i}, {j} matched"),
     }
 }
 
