@@ -49,7 +49,8 @@ impl Tree {
     /// Whether the body is empty in Go's `IsEmptyTree` sense (only whitespace text).
     pub fn is_empty(&self) -> bool {
         self.root.nodes.iter().all(|n| match n {
-            Node::Text { text, .. } => text.trim_matches([' ', '\t', '\r', '\n']).is_empty(),
+            // Go trims with `bytes.TrimSpace` (Unicode white space).
+            Node::Text { text, .. } => text.trim().is_empty(),
             Node::Comment { .. } => true,
             _ => false,
         })

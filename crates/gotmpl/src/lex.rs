@@ -321,7 +321,10 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.error("comment ends before closing delimiter".into());
         }
-        // Comments are dropped (Go emits them only in ParseComments mode).
+        // Go makes a comment item here (dropped unless in ParseComments mode) without
+        // counting the comment's newlines, so later line numbers do not include them.
+        self.start = self.pos;
+        self.start_line = self.line;
         if trim {
             self.pos += TRIM_MARKER_LEN;
         }

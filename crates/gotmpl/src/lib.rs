@@ -31,6 +31,27 @@
 //! assert_eq!(set.execute("deploy.yaml", &Value::map(data)).unwrap(), "name: web-app\n");
 //! ```
 //!
+//! # The pieces
+//!
+//! * [`Templates`]: a set of named templates sharing one namespace, as Helm parses every
+//!   chart file into one set. [`Templates::parse`] adds a file (and its `define`s; a later
+//!   definition replaces an earlier one, an empty one never replaces a non-empty one);
+//!   [`Templates::execute`] runs one by name. Options: [`MissingKey`]. Clones are cheap.
+//! * [`Function`]: a closure registered under a name. Calling an unregistered name is a
+//!   parse error (`function "x" not defined`). A function may declare a Go [`Signature`]
+//!   ([`Param`] types); the engine then checks arity and converts arguments exactly as Go's
+//!   reflection does (`wrong number of args for NAME: want 2 got 1`, `expected integer;
+//!   found 1.5`, `wrong type for value; expected string; got float64`). Its error is
+//!   reported as `error calling NAME: MESSAGE`.
+//! * [`FuncCtx`]: what a function sees: [`FuncCtx::execute_template`] (Helm's `include`),
+//!   [`FuncCtx::clone_with`] plus [`FuncCtx::execute_in`] (Helm's `tpl`), the executing
+//!   template's name and position, and per-execution counters for recursion limits.
+//! * [`Value`]: Go-typed values; [`Object`] for typed Go structs with fields and methods.
+//!
+//! Deeply nested templates are legal up to Go's limits (100000 nested template calls,
+//! 10000 nested parentheses): work runs on the caller's thread within a stack budget and
+//! is redone on a big-stack thread when a template is deeper than that.
+//!
 //! Errors display as Go's do (`template: deploy.yaml:1:8: executing "deploy.yaml" at
 //! <.a.b>: nil pointer evaluating interface {}.b`), and [`Error`] keeps the parts.
 

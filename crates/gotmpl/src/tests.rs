@@ -6,3 +6,4 @@ mod harness;
 mod smoke;
 mod vectors1;
 mod vectors2;
+mod vectors3;

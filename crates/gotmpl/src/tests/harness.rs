@@ -166,6 +166,12 @@ pub fn test_funcs() -> FuncMap {
         }),
     );
     m.insert(
+        "list".into(),
+        Function::typed(Signature::variadic(vec![], Param::Any), |_, a| {
+            Ok(Value::list(a.to_vec()))
+        }),
+    );
+    m.insert(
         "upper".into(),
         Function::typed(Signature::fixed(vec![Param::String]), |_, a| {
             Ok(Value::from(
