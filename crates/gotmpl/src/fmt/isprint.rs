@@ -6,7 +6,8 @@
 //! or earlier (ages from the `unicode-age` package). Unicode 17.0 is the version
 //! Go 1.27 (and therefore helm 4.3.1) uses: printing `%q` of sample characters from
 //! Unicode 15.0, 15.1, 16.0 and 17.0 with the real helm left them unescaped, while
-//! characters new in 18.0 came out as `\u` escapes.
+//! characters new in 18.0 came out as `\u` escapes. Checked once in full: `%q` and `%+q`
+//! of a string holding every Unicode scalar value gave the same bytes here as in helm.
 
 /// Inclusive ranges of printable code points, sorted and disjoint.
 #[rustfmt::skip] // One line per range would make a 700-line table.
@@ -142,4 +143,41 @@ pub(crate) fn is_print(r: u32) -> bool {
     // The table is sorted: find the last range starting at or before `r`.
     let idx = PRINTABLE.partition_point(|&(start, _)| start <= r);
     idx > 0 && PRINTABLE.get(idx - 1).is_some_and(|&(_, end)| r <= end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_print, PRINTABLE};
+
+    #[test]
+    fn table_is_sorted_and_disjoint() {
+        for pair in PRINTABLE.windows(2) {
+            assert!(pair[0].0 <= pair[0].1, "{:x?}", pair[0]);
+            assert!(pair[0].1 + 1 < pair[1].0, "{:x?} {:x?}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn categories() {
+        // Letters, marks, numbers, punctuation, symbols and the ASCII space print.
+        for r in [
+            0x20,
+            0x41,
+            0xE9,
+            0x300,
+            0x2028 - 1,
+            0x1F600,
+            0xFFFD,
+            0x3134A,
+        ] {
+            assert!(is_print(r), "{r:#x} should print");
+        }
+        // Controls, format characters, other spaces, private use, surrogates, unassigned.
+        for r in [
+            0x0, 0x1F, 0x7F, 0x85, 0xA0, 0xAD, 0x2028, 0x3000, 0xE000, 0xD800, 0xFEFF, 0x378,
+            0x10FFFF,
+        ] {
+            assert!(!is_print(r), "{r:#x} should not print");
+        }
+    }
 }
