@@ -1,13 +1,22 @@
 //! Go's `fmt` printing (`Sprint`, `Sprintln`, `Sprintf`) over template [`Value`]s.
 //!
-//! Templates call `fmt.Sprint` for `print`, `fmt.Sprintf` for `printf` and for every
-//! `{{ value }}` action, so the output of a Helm chart depends on every detail of Go's
+//! Templates call `fmt.Sprint` for `print` and for every `{{ value }}` action, and
+//! `fmt.Sprintf` for `printf` (Sprig's `toString`, `quote` and friends too), so the output of a Helm chart depends on every detail of Go's
 //! rules: which verb applies to which type, element-wise formatting inside slices and
 //! maps, the `%!verb(type=value)` error forms, float formatting from `strconv`. This
 //! module reimplements those rules (Go 1.27 behaviour, checked against helm 4.3.1).
 //!
 //! Output is built as bytes, because Go strings may hold invalid UTF-8 (`%s` of a
 //! `[]byte`); the public functions return a `String` with such bytes replaced by U+FFFD.
+//!
+//! Known differences from Go, all outside what charts are seen to use:
+//! - [`Object`](crate::value::Object)s print through `format_v` for every verb but `%T`
+//!   and `%p`, as if it were a `String()` method: right for `%v`/`%s` and for Stringers,
+//!   but Go formats each struct field with the verb (`%d` of a struct gives
+//!   `{%!d(string=a) 1}`) and `%+v` adds field names, which the `Object` trait cannot
+//!   express today.
+//! - `%p` prints the address of our shared value (Go's addresses differ per run anyway).
+//! - Values nested deeper than 1000 levels print as `...` instead of overflowing the stack.
 
 mod float;
 mod format;
