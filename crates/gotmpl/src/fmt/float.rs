@@ -8,6 +8,12 @@
 
 use std::fmt::Write as _;
 
+/// More fractional digits than any double has (2^-1074 has 1074); a larger precision
+/// only adds zeros.
+const MAX_FRACTION_DIGITS: i32 = 1100;
+/// More significant digits than any double has (at most 767).
+const MAX_SIGNIFICANT_DIGITS: i32 = 800;
+
 /// Decimal digits of a float: the value is `0.d1 d2 d3 ... × 10^dp`. Trailing zeros are
 /// removed, as Go's digit generators do; zero has no digits.
 struct Digits {
@@ -133,7 +139,11 @@ pub(crate) fn append_float(out: &mut String, f: f64, fmt: u8, prec: i32) {
         };
         digs
     } else if fmt == b'f' {
-        Digits::from_fixed_string(&format!("{abs:.*}", prec as usize))
+        // A double has at most 1074 digits after the point, so beyond that the exact
+        // expansion is complete (and Rust's formatter panics above 65535 digits): the
+        // layout below pads the rest with zeros.
+        let p = prec.clamp(0, MAX_FRACTION_DIGITS) as usize;
+        Digits::from_fixed_string(&format!("{abs:.p$}"))
     } else {
         let digits = match fmt {
             b'e' | b'E' => prec.saturating_add(1),
@@ -144,7 +154,8 @@ pub(crate) fn append_float(out: &mut String, f: f64, fmt: u8, prec: i32) {
                 prec
             }
         };
-        let frac = (digits - 1).max(0) as usize;
+        // At most 767 significant digits are ever non-zero; see above for the cap.
+        let frac = (digits - 1).clamp(0, MAX_SIGNIFICANT_DIGITS) as usize;
         Digits::from_exp_string(&format!("{abs:.frac$e}"))
     };
     match fmt {
