@@ -213,9 +213,12 @@ impl FuncCtx<'_> {
     /// A counter that lives as long as the whole execution, shared with nested executions
     /// (Helm limits `include` recursion per template name with one).
     pub fn counter(&mut self, key: &str) -> &mut usize {
-        if !self.shared.counters.contains_key(key) {
-            self.shared.counters.insert(key.to_string(), 0);
+        let counters = &mut self.shared.counters;
+        if !counters.contains_key(key) {
+            counters.insert(key.to_string(), 0);
         }
-        self.shared.counters.entry(key.to_string()).or_insert(0)
+        counters
+            .get_mut(key)
+            .expect("the counter was inserted above")
     }
 }

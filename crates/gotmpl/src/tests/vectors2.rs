@@ -430,5 +430,12 @@ b"#,
         r#"OK:a 1
 "#,
     );
+    // Go fmt verbs through printf (the fmt module's work, seen through the engine).
+    check(
+        "printf_verbs",
+        r#"{{ printf "%5s|%-5s|%q|%x|%v" "a" "b" "c" 255 .Values.l }}"#,
+        r#"{"l": [1, "x"]}"#,
+        r#"OK:    a|b    |"c"|ff|[1 x]"#,
+    );
     finish();
 }
