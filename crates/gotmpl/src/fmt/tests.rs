@@ -194,3 +194,47 @@ fn deep_nesting_is_bounded() {
     assert!(s.starts_with("[[[["), "{}", &s[..20]);
     assert!(s.contains("..."));
 }
+
+/// Random directives over random operands: nothing may panic, and every run is the same.
+/// (The generator is a fixed xorshift, so failures reproduce.)
+#[test]
+fn random_formats_do_not_panic() {
+    const PIECES: &[&str] = &[
+        "%", "%", "%", "#", "0", "+", "-", " ", "1", "9", "12", "[", "]", "[1]", "[2]", "[0]", "*",
+        ".", "v", "d", "s", "q", "x", "X", "o", "O", "b", "e", "E", "f", "F", "g", "G", "t", "c",
+        "U", "p", "T", "w", "z", "é", "a", "%%", "1000",
+    ];
+    let operands = [
+        Value::Nil,
+        Value::Int(-3),
+        Value::Int64(i64::MIN),
+        Value::Uint64(u64::MAX),
+        Value::Float64(f64::NAN),
+        Value::Float64(-0.0),
+        Value::Float64(1e300),
+        Value::str("hé\u{0}"),
+        bytes(b"\xff\x00a"),
+        Value::list(vec![Value::Nil, Value::Int(1), bytes(b"x")]),
+        dict(vec![("k", Value::list(vec![])), ("n", Value::Nil)]),
+        chart_values(),
+        Value::Object(Arc::new(KubeVersion)),
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..3000 {
+        let mut format = String::new();
+        for _ in 0..next(12) {
+            format.push_str(PIECES[next(PIECES.len())]);
+        }
+        let args: Vec<Value> = (0..next(4))
+            .map(|_| operands[next(operands.len())].clone())
+            .collect();
+        let first = sprintf(&format, &args);
+        assert_eq!(first, sprintf(&format, &args), "{format:?}");
+    }
+}
