@@ -46,6 +46,13 @@ impl Printer {
                 self.fmt_pointer(arg, verb, Operand::Top(arg));
                 return;
             }
+            // `%w` is only valid in `fmt.Errorf`. Go rejects it for a composite operand as a
+            // whole (before looking inside), and for scalars and `[]byte` bytes through the
+            // per-type verb tables below.
+            'w' if matches!(arg, Value::List(_) | Value::Map(_) | Value::Object(_)) => {
+                self.bad_verb(verb, Operand::Top(arg));
+                return;
+            }
             _ => {}
         }
         self.print_value(arg, verb, Operand::Top(arg), 0);

@@ -15,6 +15,7 @@
 #![allow(clippy::approx_constant)] // 3.14159 is a test input, not an attempt at π.
 
 mod compound;
+mod random;
 mod scalars;
 
 use std::collections::BTreeMap;

@@ -430,6 +430,7 @@ fn errors_and_indexes() {
         "%!g(BADINDEX)|%!+(float64=1.5).2e|%!d(BADINDEX)|%!d(float64=1.5)",
     );
     c.check("%w", vec![Value::Int(1)], "%!w(int=1)");
+    c.check("%w|%w|%5w|%w", vec![Value::list(vec![Value::Int(1)]), dict(vec![("a", Value::Int(1))]), ints(2), bytes(b"hi")], "%!w([]interface {}=[1])|%!w(map[string]interface {}=map[a:1])|%!w([]int=[    0     1])|[%!w(uint8=104) %!w(uint8=105)]");
     c.check(
         "%#w|%5w",
         vec![Value::str("a"), Value::Nil],
