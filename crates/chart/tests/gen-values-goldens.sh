@@ -74,3 +74,22 @@ for f in "$corpus"/cases/*.yaml; do
   probe "corpus-$name" "$corpus/charts/$chart" --kube-version "$kv" ${args[@]+"${args[@]}"}
 done
 echo "goldens written to $out"
+
+# YAML cases: each snippet of tests/yaml-cases.txt (separated by "=====" lines) as a
+# values.yaml; the answer (toJson of .Values, or helm's error) goes to
+# tests/yaml-goldens.txt as "ok <json>" / "err <message>" lines, one per snippet.
+ychart=$scratch/yaml-case
+mkdir -p "$ychart/templates"
+printf 'apiVersion: v2\nname: y\nversion: 0.1.0\n' > "$ychart/Chart.yaml"
+printf '# CAPSTAN-PROBE {{ toJson .Values }}\n' > "$ychart/templates/p.yaml"
+: > "$here/yaml-goldens.txt"
+awk -v dir="$scratch" 'BEGIN{n=0; f=sprintf("%s/snippet-%03d", dir, n)} /^=====$/ {close(f); n++; f=sprintf("%s/snippet-%03d", dir, n); next} {print > f} END{close(f)}' "$here/yaml-cases.txt"
+for snip in "$scratch"/snippet-*; do
+  cp "$snip" "$ychart/values.yaml"
+  if "$helm" template rel "$ychart" > "$scratch/y.out" 2> "$scratch/y.err"; then
+    printf 'ok %s\n' "$(grep '^# CAPSTAN-PROBE ' "$scratch/y.out" | head -n1 | sed 's/^# CAPSTAN-PROBE //')" >> "$here/yaml-goldens.txt"
+  else
+    printf 'err %s\n' "$(grep '^Error: ' "$scratch/y.err" | head -n1 | sed 's/^Error: //')" >> "$here/yaml-goldens.txt"
+  fi
+done
+echo "yaml goldens written to $here/yaml-goldens.txt"

@@ -142,6 +142,21 @@ fn normalise_error(text: &str) -> String {
         out.append(blocks);
     };
     for line in text.trim_end().lines() {
+        let sorted;
+        let line = match line.split_once("additional properties ") {
+            // The names come from a Go map too.
+            Some((head, tail)) if tail.ends_with(" not allowed") => {
+                let mut names: Vec<&str> =
+                    tail.trim_end_matches(" not allowed").split(", ").collect();
+                names.sort();
+                sorted = format!(
+                    "{head}additional properties {} not allowed",
+                    names.join(", ")
+                );
+                sorted.as_str()
+            }
+            _ => line,
+        };
         if line.starts_with("- ") {
             blocks.push(line.to_string());
         } else if line.starts_with("  ") && !blocks.is_empty() {

@@ -225,20 +225,47 @@ fn key_to_string(k: &resolve::Scalar, v: &Node) -> Result<String, YamlError> {
     }
 }
 
-/// An approximation of Go's `%#v` for the value shown in key errors.
-fn go_sharp_v(v: &Node) -> String {
+/// Go's `%#v` of a decoded value (as go-yaml's and sigs.k8s.io/yaml's messages show it).
+pub(crate) fn go_sharp_v(v: &Node) -> String {
     use resolve::Scalar as S;
     match v {
-        Node::Scalar(S::Str(s)) => format!("{s:?}"),
+        Node::Scalar(S::Str(s)) => go_quote(s),
+        Node::Scalar(S::Merge) => "\"<<\"".into(),
         Node::Scalar(S::Null) => "interface {}(nil)".into(),
         Node::Scalar(S::Bool(b)) => b.to_string(),
         Node::Scalar(S::Int(i)) => i.to_string(),
         Node::Scalar(S::Uint(u)) => format!("0x{u:x}"),
-        Node::Scalar(S::Float(f)) => f.to_string(),
-        Node::Scalar(S::Merge) => "\"<<\"".into(),
-        Node::Seq(_) => "[]interface {}{...}".into(),
-        Node::Map(_) => "map[interface {}]interface {}{...}".into(),
+        Node::Scalar(S::Float(f)) => format_g64(*f),
+        Node::Seq(items) => {
+            let inner: Vec<String> = items.iter().map(|i| go_sharp_v(i)).collect();
+            format!("[]interface {{}}{{{}}}", inner.join(", "))
+        }
+        Node::Map(entries) => {
+            let inner: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_sharp_v(&Node::Scalar(k.clone())), go_sharp_v(v)))
+                .collect();
+            format!("map[interface {{}}]interface {{}}{{{}}}", inner.join(", "))
+        }
     }
+}
+
+/// Go's `strconv.Quote` for the common cases.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// JSON kind name of a scalar as encoding/json reports it (`None` for null).

@@ -238,7 +238,11 @@ fn go_parse_float(s: &str) -> Option<f64> {
     if body.contains('_') {
         return None;
     }
+    // Go reports out-of-range values as an error, and go-yaml then keeps the string.
     let v: f64 = s.parse().ok()?;
+    if v.is_infinite() {
+        return None;
+    }
     Some(v)
 }
 

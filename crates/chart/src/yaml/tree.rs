@@ -24,10 +24,12 @@ pub(crate) enum Node {
 enum Frame {
     Seq {
         anchor: usize,
+        flow: bool,
         items: Vec<Rc<Node>>,
     },
     Map {
         anchor: usize,
+        flow: bool,
         entries: Vec<(Scalar, Rc<Node>)>,
         index: HashMap<KeyId, usize>,
         key: Option<Scalar>,
@@ -117,16 +119,171 @@ fn short_tag(tag: &Tag) -> String {
 
 /// Describes a non-scalar key the way go-yaml's panic message shows it.
 fn invalid_key(node: &Node) -> YamlError {
-    let shown = match node {
-        Node::Seq(_) => "[]interface {}{...}",
-        _ => "map[interface {}]interface {}{...}",
-    };
-    YamlError::decode(format!("invalid map key: {shown}"))
+    YamlError::decode(format!("invalid map key: {}", super::go_sharp_v(node)))
+}
+
+fn frame_anchor(f: &Frame) -> usize {
+    match f {
+        Frame::Seq { anchor, .. } | Frame::Map { anchor, .. } => *anchor,
+    }
+}
+
+fn frame_flow(f: &Frame) -> bool {
+    match f {
+        Frame::Seq { flow, .. } | Frame::Map { flow, .. } => *flow,
+    }
+}
+
+/// The source text, for the few checks where go-yaml (YAML 1.1, libyaml's scanner)
+/// refuses what saphyr (YAML 1.2) accepts. Line tables are built only when needed.
+struct Source<'a> {
+    text: &'a str,
+    lines: Option<Vec<&'a str>>,
+    has_slash_escape: bool,
+}
+
+impl<'a> Source<'a> {
+    fn new(text: &'a str) -> Self {
+        let needs_lines = text.contains('\t') || text.contains("\\/");
+        Source {
+            text,
+            lines: needs_lines.then(|| text.lines().collect()),
+            has_slash_escape: text.contains("\\/"),
+        }
+    }
+
+    fn line(&self, line: usize) -> &'a str {
+        match &self.lines {
+            Some(l) => l.get(line.saturating_sub(1)).copied().unwrap_or(""),
+            None => self.text.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+        }
+    }
+
+    fn char_at(&self, line: usize, col0: usize) -> Option<char> {
+        self.line(line).chars().nth(col0)
+    }
+
+    /// Whether a collection starts with `[` or `{` (flow style).
+    fn starts_flow(&self, span: &saphyr_parser::Span) -> bool {
+        matches!(
+            self.char_at(span.start.line(), span.start.col()),
+            Some('[') | Some('{')
+        )
+    }
+
+    /// The anchor or alias name at a 1-based position (after `*` or `&`).
+    fn anchor_name(&self, line: usize, column: usize) -> String {
+        self.line(line)
+            .chars()
+            .skip(column.saturating_sub(1))
+            .skip_while(|c| *c == '*' || *c == '&')
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect()
+    }
+
+    /// go-yaml refuses tabs as block indentation before a node.
+    fn check_tab_indent(&self, span: &saphyr_parser::Span) -> Result<(), YamlError> {
+        if self.lines.is_none() {
+            return Ok(());
+        }
+        let (line, col) = (span.start.line(), span.start.col());
+        let prefix: Vec<char> = self.line(line).chars().take(col).collect();
+        if !prefix.is_empty()
+            && prefix.iter().all(|c| *c == ' ' || *c == '\t')
+            && prefix.contains(&'\t')
+        {
+            return Err(YamlError::Syntax {
+                line,
+                column: col + 1,
+                go_line: (line > 1).then_some(line),
+                message: "found character that cannot start any token".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// go-yaml (YAML 1.1) has no `\/` escape in double-quoted scalars.
+    fn check_escapes(&self, span: &saphyr_parser::Span) -> Result<(), YamlError> {
+        if !self.has_slash_escape {
+            return Ok(());
+        }
+        let (l1, l2) = (span.start.line(), span.end.line());
+        for l in l1..=l2 {
+            let text = self.line(l);
+            let from = if l == l1 { span.start.col() } else { 0 };
+            let mut chars = text.chars().skip(from).peekable();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    if chars.peek() == Some(&'/') {
+                        return Err(YamlError::Syntax {
+                            line: l,
+                            column: from + 1,
+                            go_line: (l > 1).then_some(l),
+                            message: "found unknown escape character".into(),
+                        });
+                    }
+                    chars.next();
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parses the first document of `text`. `Ok(None)` for an empty stream or an empty
 /// document.
 pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlError> {
+    // go-yaml accepts a tab as the separator after `:` (`a:\t1`); saphyr does not. Such
+    // a tab means exactly what a space would, so swap it and parse again (bounded).
+    let mut owned: Option<String> = None;
+    for _ in 0..64 {
+        let cur = owned.as_deref().unwrap_or(text);
+        match parse_text(cur) {
+            Err(YamlError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            }) if message == "':' must be followed by a valid YAML whitespace" => {
+                match tab_after_colon(cur, line, column) {
+                    Some(at) => {
+                        let mut s = cur.to_string();
+                        s.replace_range(at..at + 1, " ");
+                        owned = Some(s);
+                    }
+                    None => return parse_text(cur),
+                }
+            }
+            other => return other,
+        }
+    }
+    parse_text(owned.as_deref().unwrap_or(text))
+}
+
+/// Byte offset of a tab right after the `:` at a 1-based position, if that is what is
+/// there.
+fn tab_after_colon(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let l = text[start..].split('\n').next().unwrap_or("");
+    // saphyr's marker is not always on the colon; take the first `:<tab>` on the line
+    // from the marker, else from the line start.
+    let from = l
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let at = l[from..]
+        .find(":\t")
+        .map(|i| i + from)
+        .or_else(|| l.find(":\t"))?;
+    Some(start + at + 1)
+}
+
+fn parse_text(text: &str) -> Result<Option<Rc<Node>>, YamlError> {
+    let src = Source::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
@@ -158,6 +315,12 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
             Event::DocumentEnd => break,
             Event::Alias(id) => match anchors.get(&id) {
                 Some(n) => Some(n.clone()),
+                None if stack.iter().any(|f| frame_anchor(f) == id) => {
+                    let name = src.anchor_name(span.start.line(), span.start.col() + 1);
+                    return Err(YamlError::decode(format!(
+                        "anchor '{name}' value contains itself"
+                    )));
+                }
                 None => {
                     return Err(go_syntax_error(
                         text,
@@ -169,6 +332,12 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
             },
             Event::Scalar(text, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain;
+                if style == ScalarStyle::DoubleQuoted {
+                    src.check_escapes(&span)?;
+                }
+                if !stack.last().is_some_and(frame_flow) {
+                    src.check_tab_indent(&span)?;
+                }
                 let scalar = match &tag {
                     Some(t) => resolve_tagged(&short_tag(t), &text)?,
                     None if plain => resolve_plain(&text),
@@ -188,6 +357,7 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
                 }
                 stack.push(Frame::Seq {
                     anchor,
+                    flow: src.starts_flow(&span),
                     items: Vec::new(),
                 });
                 None
@@ -200,6 +370,7 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
                 }
                 stack.push(Frame::Map {
                     anchor,
+                    flow: src.starts_flow(&span),
                     entries: Vec::new(),
                     index: HashMap::new(),
                     key: None,
@@ -207,7 +378,7 @@ pub(crate) fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, YamlE
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq { anchor, items }) => {
+                Some(Frame::Seq { anchor, items, .. }) => {
                     let node = Rc::new(Node::Seq(items));
                     if anchor != 0 {
                         anchors.insert(anchor, node.clone());
@@ -269,33 +440,34 @@ fn go_syntax_error(text: &str, line: usize, column: usize, info: &str) -> YamlEr
     if line <= 1 {
         go_line = None;
     }
-    let message = if problem.starts_with("unexpected character") {
-        "found character that cannot start any token".to_string()
-    } else if problem == "illegal placement of ':' indicator" {
-        // go-yaml's parser reports the unterminated flow collection instead.
-        go_line = if line > 1 { Some(line - 1) } else { None };
-        let close = match innermost_flow(text, line, column) {
-            Some('{') => '}',
-            _ => ']',
+    let message =
+        if problem.starts_with("unexpected character") || problem.starts_with("tabs disallowed") {
+            "found character that cannot start any token".to_string()
+        } else if problem == "illegal placement of ':' indicator" {
+            // go-yaml's parser reports the unterminated flow collection instead.
+            go_line = if line > 1 { Some(line - 1) } else { None };
+            let close = match innermost_flow(text, line, column) {
+                Some('{') => '}',
+                _ => ']',
+            };
+            format!("did not find expected ',' or '{close}'")
+        } else if problem.starts_with("expected ',' or") {
+            format!("did not find {problem}")
+        } else if problem == "found unknown anchor" {
+            go_line = None;
+            let name: String = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or("")
+                .chars()
+                .skip(column.saturating_sub(1))
+                .skip_while(|c| *c == '*')
+                .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+                .collect();
+            format!("unknown anchor '{name}' referenced")
+        } else {
+            problem.to_string()
         };
-        format!("did not find expected ',' or '{close}'")
-    } else if problem.starts_with("expected ',' or") {
-        format!("did not find {problem}")
-    } else if problem == "found unknown anchor" {
-        go_line = None;
-        let name: String = text
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or("")
-            .chars()
-            .skip(column.saturating_sub(1))
-            .skip_while(|c| *c == '*')
-            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
-            .collect();
-        format!("unknown anchor '{name}' referenced")
-    } else {
-        problem.to_string()
-    };
     YamlError::Syntax {
         line,
         column,
