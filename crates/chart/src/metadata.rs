@@ -442,6 +442,61 @@ impl Metadata {
         Ok(())
     }
 
+    /// The `.Chart` object templates see, as Helm 4.3.1 builds it (`MetadataAsMap`): Go
+    /// field names (`Name`, `AppVersion`, `Dependencies[].ImportValues`, ...), empty lists
+    /// as `[]`, no annotations as `null`, plus `IsRoot`. Call it on the processed chart
+    /// so that aliases and rewritten import-values show as Helm shows them.
+    pub fn to_template_value(&self, is_root: bool) -> Value {
+        use serde_json::json;
+        let strings = |v: &[String]| Value::from(v.to_vec());
+        let annotations = if self.annotations.is_empty() {
+            Value::Null
+        } else {
+            json!(self.annotations)
+        };
+        let maintainers: Vec<Value> = self
+            .maintainers
+            .iter()
+            .flatten()
+            .map(|m| json!({"Name": m.name, "Email": m.email, "URL": m.url}))
+            .collect();
+        let dependencies: Vec<Value> = self
+            .deps()
+            .map(|d| {
+                json!({
+                    "Name": d.name,
+                    "Version": d.version,
+                    "Repository": d.repository,
+                    "Condition": d.condition,
+                    "Tags": strings(&d.tags),
+                    "Enabled": d.enabled,
+                    "ImportValues": Value::from(d.import_values.clone()),
+                    "Alias": d.alias,
+                })
+            })
+            .collect();
+        json!({
+            "APIVersion": self.api_version,
+            "Annotations": annotations,
+            "AppVersion": self.app_version,
+            "Condition": self.condition,
+            "Dependencies": dependencies,
+            "Deprecated": self.deprecated,
+            "Description": self.description,
+            "Home": self.home,
+            "Icon": self.icon,
+            "IsRoot": is_root,
+            "Keywords": strings(&self.keywords),
+            "KubeVersion": self.kube_version,
+            "Maintainers": maintainers,
+            "Name": self.name,
+            "Sources": strings(&self.sources),
+            "Tags": self.tags,
+            "Type": self.chart_type,
+            "Version": self.version,
+        })
+    }
+
     /// Whether `type: library`.
     pub fn is_library(&self) -> bool {
         self.chart_type == "library"

@@ -176,3 +176,57 @@ fn library_dependencies_stay_and_are_marked() {
     assert!(names.contains(&"app/charts/lib/templates/_x.tpl".to_string()));
     assert_eq!(v["lib"]["libdefault"].as_f64(), Some(1.0));
 }
+
+#[test]
+fn chart_object_matches_helm() {
+    // `{{ toJson .Chart }}` from helm 4.3.1 for the same chart, top level and subchart.
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            r#"apiVersion: v2
+name: c
+version: 0.1.0
+appVersion: "1.0"
+description: d
+annotations: {x: "1"}
+maintainers: [{name: me, email: e}, {name: you, url: u}]
+keywords: [k]
+sources: [s]
+home: h
+icon: i
+deprecated: false
+kubeVersion: ">=1.0"
+type: application
+dependencies:
+  - name: s
+    version: 0.1.0
+    repository: file://x
+    condition: s.enabled
+    tags: [t]
+    alias: ess
+    import-values: [data, {child: a, parent: b}]
+"#,
+        ),
+        (
+            "charts/s/Chart.yaml",
+            "apiVersion: v2\nname: s\nversion: 0.1.0\n",
+        ),
+    ]);
+    helm_values(&mut c, &Values::new(), false).expect("values");
+    let top: serde_json::Value = serde_json::from_str(r#"{"APIVersion":"v2","Annotations":{"x":"1"},"AppVersion":"1.0","Condition":"","Dependencies":[{"Alias":"ess","Condition":"s.enabled","Enabled":true,"ImportValues":[{"child":"exports.data","parent":"."},{"child":"a","parent":"b"}],"Name":"ess","Repository":"file://x","Tags":["t"],"Version":"0.1.0"}],"Deprecated":false,"Description":"d","Home":"h","Icon":"i","IsRoot":true,"Keywords":["k"],"KubeVersion":">=1.0","Maintainers":[{"Email":"e","Name":"me","URL":""},{"Email":"","Name":"you","URL":"u"}],"Name":"c","Sources":["s"],"Tags":"","Type":"application","Version":"0.1.0"}"#).expect("json");
+    let sub: serde_json::Value = serde_json::from_str(r#"{"APIVersion":"v2","Annotations":null,"AppVersion":"","Condition":"","Dependencies":[],"Deprecated":false,"Description":"","Home":"","Icon":"","IsRoot":false,"Keywords":[],"KubeVersion":"","Maintainers":[],"Name":"ess","Sources":[],"Tags":"","Type":"","Version":"0.1.0"}"#).expect("json");
+    assert_eq!(c.metadata.to_template_value(true), top);
+    let s = c.dependency("ess").expect("aliased sub");
+    assert_eq!(s.metadata.to_template_value(false), sub);
+}
+
+#[test]
+fn chart_object_empty_dependency_fields() {
+    let mut c = chart(&[
+        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: s\n    version: 0.1.0\n"),
+        ("charts/s/Chart.yaml", "apiVersion: v2\nname: s\nversion: 0.1.0\n"),
+    ]);
+    helm_values(&mut c, &Values::new(), false).expect("values");
+    let want: serde_json::Value = serde_json::from_str(r#"{"APIVersion":"v2","Annotations":null,"AppVersion":"","Condition":"","Dependencies":[{"Alias":"","Condition":"","Enabled":true,"ImportValues":[],"Name":"s","Repository":"","Tags":[],"Version":"0.1.0"}],"Deprecated":false,"Description":"","Home":"","Icon":"","IsRoot":true,"Keywords":[],"KubeVersion":"","Maintainers":[],"Name":"c","Sources":[],"Tags":"","Type":"","Version":"0.1.0"}"#).expect("json");
+    assert_eq!(c.metadata.to_template_value(true), want);
+}
