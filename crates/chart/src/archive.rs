@@ -28,6 +28,20 @@ pub struct BufferedFile {
     pub name: String,
     /// Contents (BOM removed).
     pub data: Vec<u8>,
+    /// Modification time (tar header or file system), kept because Helm 4 stores it in
+    /// release records.
+    pub mod_time: Option<std::time::SystemTime>,
+}
+
+impl BufferedFile {
+    /// A file with no known modification time.
+    pub fn new(name: impl Into<String>, data: impl Into<Vec<u8>>) -> BufferedFile {
+        BufferedFile {
+            name: name.into(),
+            data: data.into(),
+            mod_time: None,
+        }
+    }
 }
 
 /// Why an archive was refused. Messages follow Helm where Helm has one.
@@ -214,6 +228,7 @@ pub fn load_archive_files(bytes: &[u8]) -> Result<Vec<BufferedFile>, ArchiveErro
         let mut entry = entry.map_err(read_err)?;
         let header = entry.header();
         let kind = header.entry_type();
+        let mtime = header.mtime().ok();
         if kind.is_pax_global_extensions() || kind.is_pax_local_extensions() {
             continue;
         }
@@ -275,7 +290,13 @@ pub fn load_archive_files(bytes: &[u8]) -> Result<Vec<BufferedFile>, ArchiveErro
         if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
             data.drain(..3);
         }
-        files.push(BufferedFile { name, data });
+        let mod_time =
+            mtime.map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
+        files.push(BufferedFile {
+            name,
+            data,
+            mod_time,
+        });
     }
     if files.is_empty() {
         return Err(ArchiveError::Empty);

@@ -11,6 +11,19 @@ pub struct File {
     pub name: String,
     /// Contents.
     pub data: Vec<u8>,
+    /// Modification time when known (Helm 4 writes it into release records as
+    /// `modtime`, omitted when zero).
+    pub mod_time: Option<std::time::SystemTime>,
+}
+
+impl From<crate::archive::BufferedFile> for File {
+    fn from(f: crate::archive::BufferedFile) -> File {
+        File {
+            name: f.name,
+            data: f.data,
+            mod_time: f.mod_time,
+        }
+    }
 }
 
 /// A chart as Helm loads it (`pkg/chart/v2.Chart`).
@@ -30,6 +43,10 @@ pub struct Chart {
     /// Every other file (what `.Files` exposes), including `crds/`, `.helmignore`,
     /// `charts/*.prov` and, for v1 charts, `requirements.yaml`/`requirements.lock`.
     pub files: Vec<File>,
+    /// `Chart.yaml`'s modification time (Helm's `Chart.ModTime`).
+    pub mod_time: Option<std::time::SystemTime>,
+    /// `values.schema.json`'s modification time (Helm's `SchemaModTime`).
+    pub schema_mod_time: Option<std::time::SystemTime>,
     /// Subcharts found under `charts/` (directories and `.tgz`), sorted by their entry
     /// name; after dependency processing only the enabled ones, renamed to their alias.
     pub dependencies: Vec<Chart>,

@@ -321,7 +321,11 @@ fn walk(
         if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
             data.drain(..3);
         }
-        files.push(BufferedFile { name: n, data });
+        files.push(BufferedFile {
+            name: n,
+            data,
+            mod_time: meta.modified().ok(),
+        });
     }
     stack.pop();
     Ok(())
@@ -341,6 +345,7 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
             if c.metadata.api_version.is_empty() {
                 c.metadata.api_version = API_VERSION_V1.to_string();
             }
+            c.mod_time = f.mod_time;
             have_metadata = true;
         }
     }
@@ -353,17 +358,17 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                 c.lock = Some(Lock::from_yaml(&text(&f.data)).map_err(LoadError::ChartLock)?)
             }
             "values.yaml" => c.values = parse_values(&f.data).map_err(LoadError::Values)?,
-            "values.schema.json" => c.schema = Some(f.data),
+            "values.schema.json" => {
+                c.schema_mod_time = f.mod_time;
+                c.schema = Some(f.data)
+            }
             "requirements.yaml" => {
                 have_metadata = true;
                 c.metadata
                     .merge_yaml(&text(&f.data))
                     .map_err(LoadError::Requirements)?;
                 if c.metadata.api_version == API_VERSION_V1 {
-                    c.files.push(File {
-                        name: f.name,
-                        data: f.data,
-                    });
+                    c.files.push(File::from(f));
                 }
             }
             "requirements.lock" => {
@@ -371,22 +376,13 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                     Some(Lock::from_yaml(&text(&f.data)).map_err(LoadError::RequirementsLock)?);
                 have_metadata = true;
                 if c.metadata.api_version == API_VERSION_V1 {
-                    c.files.push(File {
-                        name: f.name,
-                        data: f.data,
-                    });
+                    c.files.push(File::from(f));
                 }
             }
-            _ if name.starts_with("templates/") => c.templates.push(File {
-                name: f.name,
-                data: f.data,
-            }),
+            _ if name.starts_with("templates/") => c.templates.push(File::from(f)),
             _ if name.starts_with("charts/") => {
                 if name.ends_with(".prov") {
-                    c.files.push(File {
-                        name: f.name,
-                        data: f.data,
-                    });
+                    c.files.push(File::from(f));
                     continue;
                 }
                 let rest = &name["charts/".len()..];
@@ -394,12 +390,10 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                 subcharts.entry(cname).or_default().push(BufferedFile {
                     name: rest.to_string(),
                     data: f.data,
+                    mod_time: f.mod_time,
                 });
             }
-            _ => c.files.push(File {
-                name: f.name,
-                data: f.data,
-            }),
+            _ => c.files.push(File::from(f)),
         }
     }
     if !have_metadata {
@@ -431,6 +425,7 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                     Some(BufferedFile {
                         name: rest.to_string(),
                         data: f.data,
+                        mod_time: f.mod_time,
                     })
                 })
                 .collect();

@@ -38,6 +38,7 @@ fn tgz(entries: &[Entry]) -> Vec<u8> {
         }
         h.set_entry_type(e.kind);
         h.set_mode(0o644);
+        h.set_mtime(1_700_000_000);
         h.set_size(e.data.len() as u64);
         h.set_cksum();
         b.append(&h, e.data.as_slice()).expect("append");
@@ -72,6 +73,9 @@ fn a_normal_archive_loads() {
     assert_eq!(c.values.get("a").and_then(|v| v.as_f64()), Some(1.0));
     let names: Vec<&str> = c.templates.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["templates/win.yaml", "templates/_helpers.tpl"]);
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    assert_eq!(c.templates[0].mod_time, Some(when));
+    assert_eq!(c.mod_time, Some(when));
 }
 
 #[test]

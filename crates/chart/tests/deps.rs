@@ -22,10 +22,7 @@ fn corpus_chart(name: &str) -> Chart {
 fn chart(files: &[(&str, &str)]) -> Chart {
     let files = files
         .iter()
-        .map(|(n, d)| BufferedFile {
-            name: n.to_string(),
-            data: d.as_bytes().to_vec(),
-        })
+        .map(|(n, d)| BufferedFile::new(*n, d.as_bytes()))
         .collect();
     capstan_chart::loader::load_files(files).expect("load")
 }

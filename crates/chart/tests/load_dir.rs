@@ -55,6 +55,8 @@ fn sorts_files_into_the_chart() {
     assert_eq!(f, vec!["README.md", "crds/crd.yaml"]);
     assert_eq!(c.schema.as_deref(), Some(&b"{}"[..]));
     assert_eq!(c.lock.as_ref().map(|l| l.digest.as_str()), Some("x"));
+    assert!(c.templates.iter().all(|t| t.mod_time.is_some()));
+    assert!(c.mod_time.is_some() && c.schema_mod_time.is_some());
     let crds: Vec<String> = c.crd_objects().into_iter().map(|(n, _)| n).collect();
     assert_eq!(crds, vec!["c/crds/crd.yaml"]);
 }

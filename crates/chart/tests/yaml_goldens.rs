@@ -19,14 +19,11 @@ fn canon(v: &Value) -> Value {
 
 fn run(snippet: &str) -> Result<Value, String> {
     let files = vec![
-        BufferedFile {
-            name: "Chart.yaml".into(),
-            data: b"apiVersion: v2\nname: y\nversion: 0.1.0\n".to_vec(),
-        },
-        BufferedFile {
-            name: "values.yaml".into(),
-            data: snippet.as_bytes().to_vec(),
-        },
+        BufferedFile::new(
+            "Chart.yaml",
+            &b"apiVersion: v2\nname: y\nversion: 0.1.0\n"[..],
+        ),
+        BufferedFile::new("values.yaml", snippet.as_bytes()),
     ];
     let mut chart = capstan_chart::loader::load_files(files).map_err(|e| e.to_string())?;
     let v = capstan_chart::helm_values(&mut chart, &capstan_chart::Values::new(), false)
