@@ -127,7 +127,9 @@ pub(crate) enum Flow {
     Continue,
 }
 
-pub(crate) type R<T> = Result<T, Error>;
+/// Results inside the executor carry a boxed error: `Error` is large, and results are
+/// returned on every step of the walk.
+pub(crate) type R<T> = Result<T, Box<Error>>;
 
 /// The state of one execution (Go's `state`).
 pub(crate) struct State<'t, 'o> {
@@ -149,18 +151,18 @@ pub(crate) enum Callee<'c> {
 
 impl<'t> State<'t, '_> {
     /// Go's `state.errorf`.
-    pub fn errorf(&self, message: impl Into<String>) -> Error {
+    pub fn errorf(&self, message: impl Into<String>) -> Box<Error> {
         let name = self.tree.name.clone();
         match self.at.pos_and_context() {
-            None => Error::Exec {
+            None => Box::new(Error::Exec {
                 name,
                 location: None,
                 context: String::new(),
                 message: message.into(),
-            },
+            }),
             Some((pos, context)) => {
                 let (line, col) = self.tree.location(pos);
-                Error::Exec {
+                Box::new(Error::Exec {
                     name,
                     location: Some(Location {
                         parse_name: self.tree.parse_name.to_string(),
@@ -169,7 +171,7 @@ impl<'t> State<'t, '_> {
                     }),
                     context,
                     message: message.into(),
-                }
+                })
             }
         }
     }
@@ -214,12 +216,12 @@ impl<'t> State<'t, '_> {
         if self.shared.guard.is_some_and(|g| g.exhausted()) {
             self.shared.out_of_stack = true;
             // No context: printing a deeply nested node would itself recurse.
-            return Err(Error::Exec {
+            return Err(Box::new(Error::Exec {
                 name: String::new(),
                 location: None,
                 context: String::new(),
                 message: String::new(),
-            });
+            }));
         }
         Ok(())
     }

@@ -64,28 +64,39 @@ impl ItemType {
     }
 }
 
-/// One lexed item: its type, byte offset in the input, text and starting line.
+/// One lexed item: its type, its span of the input (`pos..end`), its starting line, and
+/// for an error item the message. Spans rather than strings keep lexing allocation-free.
 #[derive(Clone, Debug)]
 pub(crate) struct Item {
     pub typ: ItemType,
     pub pos: usize,
-    pub val: String,
+    pub end: usize,
     pub line: usize,
+    pub msg: Option<Box<str>>,
 }
 
 impl Item {
+    /// The item's text in `src` (the message for an error item).
+    pub fn val<'s>(&'s self, src: &'s str) -> &'s str {
+        match &self.msg {
+            Some(m) => m,
+            None => src.get(self.pos..self.end).unwrap_or(""),
+        }
+    }
+
     /// Go's `item.String()`, used in "unexpected X in Y" errors.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, src: &str) -> String {
+        let val = self.val(src);
         match self.typ {
             ItemType::Eof => "EOF".into(),
-            ItemType::Error => self.val.clone(),
-            t if t.is_keyword() => format!("<{}>", self.val),
+            ItemType::Error => val.to_string(),
+            t if t.is_keyword() => format!("<{val}>"),
             _ => {
-                if self.val.chars().count() > 10 {
-                    let head: String = self.val.chars().take(10).collect();
+                if val.chars().count() > 10 {
+                    let head: String = val.chars().take(10).collect();
                     format!("{}...", go_quote(&head))
                 } else {
-                    go_quote(&self.val)
+                    go_quote(val)
                 }
             }
         }
@@ -194,12 +205,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn emit(&mut self, typ: ItemType) {
-        let val = self.input[self.start..self.pos].to_string();
         self.items.push(Item {
             typ,
             pos: self.start,
-            val,
+            end: self.pos,
             line: self.start_line,
+            msg: None,
         });
         self.start = self.pos;
         self.start_line = self.line;
@@ -215,8 +226,9 @@ impl<'a> Lexer<'a> {
         self.items.push(Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: msg,
+            end: self.start,
             line: self.start_line,
+            msg: Some(msg.into()),
         });
         State::Done
     }
@@ -247,18 +259,18 @@ impl<'a> Lexer<'a> {
                 };
                 self.pos -= trim;
                 self.line += self.input[self.start..self.pos].matches('\n').count();
-                let text = &self.input[self.start..self.pos];
                 let item = Item {
                     typ: ItemType::Text,
                     pos: self.start,
-                    val: text.to_string(),
+                    end: self.pos,
                     line: self.start_line,
+                    msg: None,
                 };
                 self.start = self.pos;
                 self.start_line = self.line;
                 self.pos += trim;
                 self.ignore();
-                if !item.val.is_empty() {
+                if item.end > item.pos {
                     self.items.push(item);
                 }
             }
@@ -267,12 +279,12 @@ impl<'a> Lexer<'a> {
         self.pos = self.input.len();
         if self.pos > self.start {
             self.line += self.input[self.start..self.pos].matches('\n').count();
-            let text = self.input[self.start..self.pos].to_string();
             self.items.push(Item {
                 typ: ItemType::Text,
                 pos: self.start,
-                val: text,
+                end: self.pos,
                 line: self.start_line,
+                msg: None,
             });
             self.start = self.pos;
             self.start_line = self.line;

@@ -23,9 +23,11 @@ pub(crate) fn parse(
     guard: StackGuard,
 ) -> Option<Result<Vec<Tree>, Error>> {
     let items = lex(text);
+    let src = text;
     let text: Arc<str> = Arc::from(text);
     let parse_name: Arc<str> = Arc::from(name);
     let mut p = Parser {
+        src,
         items,
         idx: 0,
         max_seen: 0,
@@ -70,6 +72,8 @@ pub(crate) fn parse(
 }
 
 struct Parser<'a> {
+    /// The source text items point into.
+    src: &'a str,
     items: Vec<Item>,
     idx: usize,
     max_seen: usize,
@@ -110,9 +114,10 @@ impl Parser<'_> {
         }
         self.items.get(i).cloned().unwrap_or(Item {
             typ: ItemType::Eof,
-            pos: self.text.len(),
-            val: String::new(),
+            pos: self.src.len(),
+            end: self.src.len(),
             line: 1,
+            msg: None,
         })
     }
 
@@ -160,9 +165,13 @@ impl Parser<'_> {
 
     fn unexpected(&self, it: &Item, context: &str) -> Error {
         if it.typ == ItemType::Error {
-            return self.errorf(it.val.clone());
+            return self.errorf(it.val(self.src).to_string());
         }
-        self.errorf(format!("unexpected {} in {}", it.describe(), context))
+        self.errorf(format!(
+            "unexpected {} in {}",
+            it.describe(self.src),
+            context
+        ))
     }
 
     fn add_tree(&self, set: &mut BTreeMap<String, Tree>, tree: Tree) -> PResult<()> {
@@ -218,7 +227,7 @@ impl Parser<'_> {
     fn parse_template_name(&mut self, it: &Item, context: &str) -> PResult<String> {
         match it.typ {
             ItemType::String | ItemType::RawString => {
-                strconv::unquote(&it.val).ok_or_else(|| self.errorf("invalid syntax"))
+                strconv::unquote(it.val(self.src)).ok_or_else(|| self.errorf("invalid syntax"))
             }
             _ => Err(self.unexpected(it, context)),
         }
@@ -273,12 +282,12 @@ impl Parser<'_> {
         match it.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text {
                 pos: it.pos,
-                text: it.val.into(),
+                text: it.val(self.src).into(),
             })),
             ItemType::LeftDelim => self.action(),
             ItemType::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: it.pos,
-                text: it.val.into(),
+                text: it.val(self.src).into(),
             })),
             _ => Err(self.unexpected(&it, "input")),
         }
@@ -464,15 +473,15 @@ impl Parser<'_> {
                 pipe.is_assign = next.typ == ItemType::Assign;
                 self.next_non_space();
                 pipe.decl.push(Var {
-                    name: v.val.clone(),
+                    name: v.val(self.src).to_string(),
                 });
-                self.vars.push(v.val);
-            } else if next.typ == ItemType::Char && next.val == "," {
+                self.vars.push(v.val(self.src).to_string());
+            } else if next.typ == ItemType::Char && next.val(self.src) == "," {
                 self.next_non_space();
                 pipe.decl.push(Var {
-                    name: v.val.clone(),
+                    name: v.val(self.src).to_string(),
                 });
-                self.vars.push(v.val);
+                self.vars.push(v.val(self.src).to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -576,7 +585,7 @@ impl Parser<'_> {
         let mut fields = Vec::new();
         while self.peek().typ == ItemType::Field {
             let f = self.next();
-            fields.push(f.val[1..].to_string());
+            fields.push(f.val(self.src).get(1..).unwrap_or("").to_string());
         }
         Ok(Some(match node {
             Arg::Field { mut idents, .. } => {
@@ -616,38 +625,41 @@ impl Parser<'_> {
         let pos = it.pos;
         Ok(Some(match it.typ {
             ItemType::Identifier => {
-                if !(self.has_func)(&it.val) {
+                if !(self.has_func)(it.val(self.src)) {
                     return Err(self.errorf(format!(
                         "function {} not defined",
-                        crate::lex::go_quote(&it.val)
+                        crate::lex::go_quote(it.val(self.src))
                     )));
                 }
-                Arg::Identifier { pos, name: it.val }
+                Arg::Identifier {
+                    pos,
+                    name: it.val(self.src).to_string(),
+                }
             }
             ItemType::Dot => Arg::Dot { pos },
             ItemType::Nil => Arg::Nil { pos },
             ItemType::Variable => {
-                if !self.vars.contains(&it.val) {
+                if !self.vars.iter().any(|v| v == it.val(self.src)) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
-                        crate::lex::go_quote(&it.val)
+                        crate::lex::go_quote(it.val(self.src))
                     )));
                 }
                 Arg::Variable {
                     pos,
-                    idents: vec![it.val],
+                    idents: vec![it.val(self.src).to_string()],
                 }
             }
             ItemType::Field => Arg::Field {
                 pos,
-                idents: vec![it.val[1..].to_string()],
+                idents: vec![it.val(self.src).get(1..).unwrap_or("").to_string()],
             },
             ItemType::Bool => Arg::Bool {
                 pos,
-                value: it.val == "true",
+                value: it.val(self.src) == "true",
             },
             ItemType::CharConstant | ItemType::Complex | ItemType::Number => {
-                let num = new_number(&it.val, it.typ).map_err(|m| self.errorf(m))?;
+                let num = new_number(it.val(self.src), it.typ).map_err(|m| self.errorf(m))?;
                 Arg::Number {
                     pos,
                     num: Box::new(num),
@@ -660,10 +672,11 @@ impl Parser<'_> {
                 Arg::Pipe(Box::new(p?))
             }
             ItemType::String | ItemType::RawString => {
-                let s = strconv::unquote(&it.val).ok_or_else(|| self.errorf("invalid syntax"))?;
+                let s = strconv::unquote(it.val(self.src))
+                    .ok_or_else(|| self.errorf("invalid syntax"))?;
                 Arg::String {
                     pos,
-                    quoted: it.val.into(),
+                    quoted: it.val(self.src).into(),
                     text: s.into(),
                 }
             }

@@ -296,6 +296,6 @@ impl Templates {
         };
         let r = state.walk_list(&dot, &tree.root).map(|_| ());
         state.shared.depth -= 1;
-        r
+        r.map_err(|e| *e)
     }
 }

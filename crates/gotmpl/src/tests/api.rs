@@ -461,3 +461,23 @@ fn function_errors_are_wrapped_with_the_call() {
         r#"template: t:2:5: executing "t" at <fail "x">: error calling fail: x"#
     );
 }
+
+#[test]
+fn sets_and_errors_can_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Templates>();
+    assert_send_sync::<Error>();
+    assert_send_sync::<Function>();
+    // Parallel executions of one set.
+    let mut t = Templates::new("gotpl");
+    t.parse("t", "{{ range . }}{{ . }}{{ end }}").unwrap();
+    let data = values("[1, 2, 3]");
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| t.execute("t", &data).unwrap()))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().unwrap(), "123");
+        }
+    });
+}
