@@ -100,3 +100,40 @@ fn mutated_archives_never_panic() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_values_do_not_overflow() {
+    // Just under the YAML depth limit, in both the chart defaults and the user values,
+    // through coalescing, import processing and schema validation.
+    let depth = capstan_chart::yaml::MAX_DEPTH - 2;
+    let mut doc = String::new();
+    for i in 0..depth {
+        doc.push_str(&" ".repeat(i));
+        doc.push_str("k:\n");
+    }
+    doc.push_str(&" ".repeat(depth));
+    doc.push_str("leaf: 1\n");
+    let values = capstan_chart::values::parse_values(doc.as_bytes()).expect("deep values parse");
+    let files = vec![
+        capstan_chart::archive::BufferedFile::new(
+            "Chart.yaml",
+            &b"apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s\n  version: 0.1.0\n  import-values: [{child: k, parent: imported}]\n"[..],
+        ),
+        capstan_chart::archive::BufferedFile::new("values.yaml", doc.as_bytes()),
+        capstan_chart::archive::BufferedFile::new("values.schema.json", &b"{\"type\": \"object\"}"[..]),
+        capstan_chart::archive::BufferedFile::new(
+            "charts/s/Chart.yaml",
+            &b"apiVersion: v2\nname: s\nversion: 0.1.0\n"[..],
+        ),
+        capstan_chart::archive::BufferedFile::new("charts/s/values.yaml", doc.as_bytes()),
+    ];
+    let mut c = capstan_chart::loader::load_files(files).expect("load");
+    let out = capstan_chart::helm_values(&mut c, &values, false).expect("values");
+    assert!(out.contains_key("k") && out.contains_key("imported"));
+    let too_deep = format!(
+        "{}{}",
+        "[".repeat(capstan_chart::yaml::MAX_DEPTH + 5),
+        "]".repeat(capstan_chart::yaml::MAX_DEPTH + 5)
+    );
+    assert!(capstan_chart::yaml::from_str(&too_deep).is_err());
+}

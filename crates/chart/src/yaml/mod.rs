@@ -28,9 +28,11 @@ pub(crate) use tree::{parse_first_document, Node};
 
 use serde_json::{Map, Number, Value};
 
-/// Deepest nesting of sequences and mappings accepted (go-yaml allows 10000; we stop
-/// earlier because every consumer of the values tree recurses over it).
-pub const MAX_DEPTH: usize = 1000;
+/// Deepest nesting of sequences and mappings accepted. go-yaml allows 10000; we stop
+/// much earlier because every consumer of a values tree (coalescing, schema validation,
+/// templates, serde's own drop and clone) recurses over it, and a test thread has 2 MiB
+/// of stack. No real chart comes near this (the corpus peaks below 20 levels).
+pub const MAX_DEPTH: usize = 256;
 
 /// An error reading YAML, worded like go-yaml v2 / sigs.k8s.io/yaml so that Helm's
 /// messages can be reproduced (`yaml: line 2: ...`).
