@@ -286,6 +286,11 @@ fn overlaps(a: &[String], b: &[String]) -> bool {
     a[..n] == b[..n]
 }
 
+/// Whether `anc` is `path` or one of its ancestors.
+fn is_prefix(anc: &[String], path: &[String]) -> bool {
+    anc.len() <= path.len() && path[..anc.len()] == *anc
+}
+
 /// Who changed what, for ownership tracking.
 pub struct Actor<'a> {
     /// Field manager.
@@ -399,7 +404,8 @@ pub fn apply(live: &Value, applied: &Value, actor: &Actor<'_>, force: bool) -> A
         }
         let mut taken = Vec::new();
         for p in &new_set {
-            for q in e.fields.iter().filter(|q| overlaps(p, q)) {
+            // An applied empty map does not claim what others own inside it.
+            for q in e.fields.iter().filter(|q| is_prefix(q, p)) {
                 let same = get_path(live, q) == get_path(applied, q)
                     && get_path(live, p) == get_path(applied, p);
                 if !same {
@@ -433,7 +439,7 @@ pub fn apply(live: &Value, applied: &Value, actor: &Actor<'_>, force: bool) -> A
             !(e.manager == actor.manager && e.operation == "Apply")
                 && e.fields.iter().any(|q| overlaps(p, q))
         });
-        if !shared && !new_set.iter().any(|n| overlaps(n, p)) {
+        if !shared && !new_set.iter().any(|n| is_prefix(p, n)) {
             remove_path(&mut out, p);
         }
     }
