@@ -3,6 +3,7 @@
 
 mod api;
 mod harness;
+mod robustness;
 mod smoke;
 mod vectors1;
 mod vectors2;
