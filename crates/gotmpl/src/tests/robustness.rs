@@ -98,7 +98,7 @@ fn random_templates_never_panic() {
             text.push_str(TOKENS[(rng.next() as usize) % TOKENS.len()]);
         }
         // Bias towards well-formed actions half of the time.
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             text = format!("{{{{ {text} }}}}");
         }
         let mut set = helm_set(test_funcs());
