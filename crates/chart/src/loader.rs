@@ -105,6 +105,12 @@ pub enum LoadError {
         /// What was found.
         got: String,
     },
+    /// More than [`MAX_CHARTS`] charts in one load.
+    #[error("chart has more than {0} subcharts")]
+    TooMany(usize),
+    /// Subcharts nested beyond [`MAX_SUBCHART_DEPTH`].
+    #[error("subcharts are nested more than {0} levels deep")]
+    TooDeep(usize),
     /// A subchart failed to load.
     #[error("error unpacking subchart {name} in {chart}: {source}")]
     Subchart {
@@ -163,9 +169,18 @@ pub fn load_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
 }
 
 /// A subchart archive under `charts/`: the v2 loader's errors, unwrapped.
-fn load_sub_archive(bytes: &[u8]) -> Result<Chart, LoadError> {
+fn load_sub_archive(bytes: &[u8], depth: usize, budget: &mut Budget) -> Result<Chart, LoadError> {
     let files = archive::load_archive_files(bytes)?;
-    load_files(files)
+    // Nested archives share one budget: a small archive holding many copies of the same
+    // small archive would otherwise expand exponentially.
+    let size: u64 = files.iter().map(|f| f.data.len() as u64).sum();
+    budget.bytes = budget
+        .bytes
+        .checked_sub(size)
+        .ok_or(ArchiveError::ChartTooLarge {
+            max: archive::MAX_DECOMPRESSED_CHART_SIZE,
+        })?;
+    load_files_at(files, depth, budget)
 }
 
 /// Helm's top-level loader first reads only `apiVersion` to pick the chart format.
@@ -337,6 +352,38 @@ fn text(data: &[u8]) -> String {
 
 /// Sorts in-memory files into a chart and loads its subcharts (Helm's `LoadFiles`).
 pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
+    let mut budget = Budget {
+        bytes: archive::MAX_DECOMPRESSED_CHART_SIZE,
+        charts: MAX_CHARTS,
+    };
+    load_files_at(files, 0, &mut budget)
+}
+
+/// Most charts (the chart and all its subcharts) one load may produce.
+pub const MAX_CHARTS: usize = 10_000;
+
+/// What is left for nested subchart archives and for the number of charts.
+struct Budget {
+    bytes: u64,
+    charts: usize,
+}
+
+/// How deep subcharts may nest (`charts/a/charts/b/...`). Helm has no limit; without
+/// one, an archive of nested archives could exhaust the stack.
+pub const MAX_SUBCHART_DEPTH: usize = 64;
+
+fn load_files_at(
+    files: Vec<BufferedFile>,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Chart, LoadError> {
+    if depth > MAX_SUBCHART_DEPTH {
+        return Err(LoadError::TooDeep(MAX_SUBCHART_DEPTH));
+    }
+    budget.charts = budget
+        .charts
+        .checked_sub(1)
+        .ok_or(LoadError::TooMany(MAX_CHARTS))?;
     let mut c = Chart::default();
     let mut have_metadata = false;
     for f in &files {
@@ -416,7 +463,7 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                     got: file.name,
                 });
             }
-            load_sub_archive(&file.data)
+            load_sub_archive(&file.data, depth + 1, budget)
         } else {
             let buff: Vec<BufferedFile> = files
                 .into_iter()
@@ -429,7 +476,7 @@ pub fn load_files(files: Vec<BufferedFile>) -> Result<Chart, LoadError> {
                     })
                 })
                 .collect();
-            load_files(buff)
+            load_files_at(buff, depth + 1, budget)
         };
         match sub {
             Ok(s) => c.dependencies.push(s),

@@ -326,3 +326,47 @@ fn load_refuses_non_archives_with_helms_message() {
         )
     );
 }
+
+#[test]
+fn nested_archives_are_bounded() {
+    // 100 levels of charts/x.tgz inside charts/x.tgz: refused, not a stack overflow.
+    let mut inner = tgz(&[file(
+        "x/Chart.yaml",
+        b"apiVersion: v2\nname: x\nversion: 1.0.0\n",
+    )]);
+    for _ in 0..100 {
+        inner = tgz(&[
+            file("x/Chart.yaml", b"apiVersion: v2\nname: x\nversion: 1.0.0\n"),
+            file("x/charts/x.tgz", &inner),
+        ]);
+    }
+    let e = capstan_chart::load_archive(&inner).expect_err("too deep");
+    assert!(
+        e.to_string().contains("nested more than 64 levels deep"),
+        "{e}"
+    );
+}
+
+#[test]
+fn repeated_nested_archives_share_one_budget() {
+    // Each level holds 8 copies of the level below: 8^12 charts from a small file.
+    let mut inner = tgz(&[file(
+        "x/Chart.yaml",
+        b"apiVersion: v2\nname: x\nversion: 1.0.0\n",
+    )]);
+    for _ in 0..12 {
+        let names: Vec<String> = (0..8).map(|i| format!("x/charts/c{i}.tgz")).collect();
+        let mut entries = vec![file(
+            "x/Chart.yaml",
+            b"apiVersion: v2\nname: x\nversion: 1.0.0\n",
+        )];
+        for n in &names {
+            entries.push(file(n, &inner));
+        }
+        inner = tgz(&entries);
+        if inner.len() > 4 * 1024 * 1024 {
+            break;
+        }
+    }
+    assert!(capstan_chart::load_archive(&inner).is_err());
+}
