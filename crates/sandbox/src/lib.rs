@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod background;
 mod controllers;
 mod defaults;
 pub mod discovery;

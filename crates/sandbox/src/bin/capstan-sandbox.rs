@@ -12,10 +12,54 @@ fn usage() -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `up`, `down` and `status` of the background sandbox under the user's data directory.
+fn background(cmd: &str) -> ExitCode {
+    use capstan_sandbox::background::{self, BackgroundPaths, BackgroundStatus};
+    let paths = match BackgroundPaths::for_user() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("capstan-sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let res = match cmd {
+        "up" => match std::env::current_exe() {
+            Ok(exe) => background::up(
+                &paths,
+                &[exe.into_os_string(), "serve".into()],
+                &[],
+                Duration::from_secs(10),
+            ),
+            Err(e) => {
+                eprintln!("capstan-sandbox: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        "down" => background::down(&paths, Duration::from_secs(10)),
+        _ => Ok(background::status(&paths)),
+    };
+    match res {
+        Ok(BackgroundStatus::Running { pid, kubeconfig }) => {
+            println!("running (pid {pid}); kubeconfig: {}", kubeconfig.display());
+            ExitCode::SUCCESS
+        }
+        Ok(BackgroundStatus::Stopped) => {
+            println!("stopped");
+            ExitCode::from(if cmd == "status" { 3 } else { 0 })
+        }
+        Err(e) => {
+            eprintln!("capstan-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("serve") {
-        return usage();
+    match args.first().map(String::as_str) {
+        Some("serve") => {}
+        Some(cmd @ ("up" | "down" | "status")) => return background(cmd),
+        _ => return usage(),
     }
     let mut cfg = SandboxConfig::default();
     let mut kubeconfig: Option<PathBuf> = None;
