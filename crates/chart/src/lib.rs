@@ -1,6 +1,8 @@
-//! Helm charts: loading (directory, `.tgz`, bytes) with Helm's limits, `Chart.yaml`,
-//! dependencies (conditions, tags, aliases, import-values), values coalescing, `--set`
-//! parsing, YAML read as Helm reads it, and `values.schema.json` validation.
+//! Helm charts as Helm 4.3.1 reads them: loading (directory, `.tgz`, bytes) with Helm's
+//! limits and path checks, `Chart.yaml`, dependencies (conditions, tags, aliases,
+//! import-values), values coalescing, `--set` parsing ([`strvals`]), Masterminds semver
+//! ([`semver`]), YAML read the way Helm reads it ([`yaml`]), and `values.schema.json`
+//! validation with Helm 4's messages ([`schema`]).
 //!
 //! The usual sequence, as `helm template` runs it:
 //!
@@ -9,10 +11,25 @@
 //! let mut chart = capstan_chart::load("mychart")?;
 //! let user = capstan_chart::values::parse_values(b"replicaCount: 2\n")?;
 //! let values = capstan_chart::helm_values(&mut chart, &user, false)?;
+//! capstan_chart::check_kube_version(&chart, "v1.31.0")?;
 //! // `values` is `.Values` for the top-level templates; `chart` now holds only the
-//! // enabled subcharts, renamed to their aliases.
+//! // enabled subcharts, renamed to their aliases. A subchart's templates see
+//! // `values::scoped_values(&values, &["sub"])`, and `.Chart` is
+//! // `chart.metadata.to_template_value(true)`.
+//! for (name, file) in chart.all_templates() {
+//!     // "mychart/templates/x.yaml", "mychart/charts/sub/templates/y.yaml", ...
+//! #   let _ = (name, file);
+//! }
 //! # let _ = values; Ok(()) }
 //! ```
+//!
+//! Map of the crate:
+//! * [`loader`]: [`load`], [`load_dir`], [`load_archive`], [`loader::load_files`];
+//!   [`archive`]: the safe `.tgz` reader; [`ignore`]: `.helmignore`.
+//! * [`chart`]: [`Chart`] and [`File`]; [`metadata`]: `Chart.yaml`, lock files, validation.
+//! * [`deps`]: `ProcessDependencies`; [`values`]: parsing, `MergeMaps`, coalescing.
+//! * [`schema`]: validation of the chart and every subchart.
+//! * [`yaml`]: `yaml::from_str(text) -> serde_json::Value`, JSON-normalised like Helm.
 #![warn(missing_docs)]
 
 pub mod archive;

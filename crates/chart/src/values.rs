@@ -12,7 +12,7 @@
 //!   (the parent's globals win);
 //! * Go map aliasing in Helm's globals copy makes global tables two or more levels deep
 //!   shared between a chart and its subcharts, so a subchart's nested global defaults
-//!   show up in the parent's `.Values.global` too; [`leak_nested_globals`] reproduces
+//!   show up in the parent's `.Values.global` too; `leak_nested_globals` reproduces
 //!   that.
 
 use serde_json::{Map, Value};

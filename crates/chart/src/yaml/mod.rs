@@ -16,7 +16,7 @@
 //!   ones, as in go-yaml v2), `!!binary` decoded to a string, timestamps kept as the
 //!   original text, `.inf`/`.nan` rejected by the JSON step.
 //!
-//! The event parser is saphyr-parser; scalar resolution is ours ([`resolve`]).
+//! The event parser is saphyr-parser; scalar resolution is ours (the `resolve` module).
 //! Nesting deeper than [`MAX_DEPTH`] and alias expansion beyond a budget are refused so
 //! that hostile input cannot exhaust the stack or memory.
 
