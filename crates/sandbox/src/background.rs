@@ -68,7 +68,7 @@ fn io(what: &'static str, path: &Path, source: std::io::Error) -> SandboxError {
 fn alive(pid: u32) -> bool {
     // Linux: a live process has /proc/<pid>; a zombie counts as gone.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| !s.split_whitespace().nth(2).is_some_and(|st| st == "Z"))
+        .map(|s| s.split_whitespace().nth(2).is_none_or(|st| st != "Z"))
         .unwrap_or(false)
 }
 
