@@ -370,3 +370,29 @@ fn repeated_nested_archives_share_one_budget() {
     }
     assert!(capstan_chart::load_archive(&inner).is_err());
 }
+
+#[test]
+fn long_names_from_gnu_and_pax_headers_load() {
+    let long = format!("c/templates/{}/x.yaml", "d".repeat(150));
+    for mut h in [tar::Header::new_gnu(), tar::Header::new_ustar()] {
+        let mut b = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+        for (name, data) in [("c/Chart.yaml", CHART_YAML), (long.as_str(), &b"x"[..])] {
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_entry_type(tar::EntryType::Regular);
+            // append_data writes a GNU long-name entry or, for ustar, a PAX header.
+            if name.len() > 100 && h.as_gnu().is_none() {
+                b.append_pax_extensions([("path", name.as_bytes())])
+                    .expect("pax");
+                h.set_path("c/short").expect("short path");
+                h.set_cksum();
+                b.append(&h, data).expect("append");
+            } else {
+                b.append_data(&mut h, name, data).expect("append");
+            }
+        }
+        let bytes = b.into_inner().expect("tar").finish().expect("gz");
+        let c = capstan_chart::load_archive(&bytes).expect("long names load");
+        assert_eq!(c.templates[0].name, long.trim_start_matches("c/"));
+    }
+}
