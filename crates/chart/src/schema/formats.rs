@@ -274,8 +274,10 @@ fn email(v: &Value) -> Res {
         return err("local part more than 64 characters long".into());
     }
     if local.len() > 1 && local.starts_with('"') {
-        let inner = &local[1..local.len() - 1];
-        if inner.contains('\\') || inner.contains('"') {
+        // Byte slicing as Go does (the last byte need not end a character).
+        let lb = local.as_bytes();
+        let inner = &lb[1..lb.len() - 1];
+        if inner.contains(&b'\\') || inner.contains(&b'"') {
             return err("backslash and quote are not allowed within quoted local part".into());
         }
     } else {
@@ -522,5 +524,42 @@ mod tests {
             msg(uuid, "123e4567-e89b-12d3-a456-42661417400g"),
             "non-hex character 'g'"
         );
+    }
+
+    #[test]
+    fn never_panic_on_odd_strings() {
+        let parts = [
+            "1", "0", ":", "-", "T", "Z", "+", ".", "@", "\"", "é", "😀", "P", "W", "/", "~", "[",
+            "]", "a", " ",
+        ];
+        let checks: [Check; 11] = [
+            json_pointer,
+            relative_json_pointer,
+            uuid,
+            duration,
+            period,
+            ipv4,
+            hostname,
+            email,
+            date,
+            time,
+            date_time,
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let mut x = seed;
+            for _ in 0..len {
+                s.push_str(parts[(x % parts.len() as u64) as usize]);
+                x = x.rotate_left(5).wrapping_mul(31).wrapping_add(7);
+            }
+            for f in checks {
+                let _ = f(&Value::String(s.clone()));
+            }
+        }
     }
 }
