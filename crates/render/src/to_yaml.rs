@@ -1,1 +1,0 @@
-//! go-yaml v2 compatible output (in progress).

@@ -1,0 +1,198 @@
+//! go-yaml v2 compatible output: Helm's `toYaml`.
+//!
+//! Helm's `toYaml` is `sigs.k8s.io/yaml.Marshal`: the value goes through `encoding/json`,
+//! the JSON text is read back by go-yaml v2 into `interface{}` (so JSON numbers are
+//! re-typed by YAML 1.1 resolution: `3` becomes an int, `1e+21` a float), and that is
+//! written by go-yaml v2's emitter; Helm then trims one trailing newline. This module
+//! follows the same three steps:
+//!
+//! 1. [`crate::json::to_json_value`] (Go's JSON tree and number text);
+//! 2. [`decode`]: what go-yaml v2's reader, scanner and resolver make of that JSON text
+//!    (number typing, a raw U+0085 folded to a space, characters the YAML reader rejects,
+//!    over-long or multi-line keys that its scanner cannot read);
+//! 3. [`emit`]: go-yaml v2's encoder and emitter (natural key order, scalar style choice,
+//!    80-column folding, block scalars).
+
+mod emit;
+mod resolve;
+mod sort;
+mod unicode;
+
+use std::collections::HashMap;
+
+use capstan_gotmpl::value::Value;
+use serde_json::Value as Json;
+
+use crate::json::{self, JsonError};
+
+/// Why `toYaml` fails (Helm prints an empty string then).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum YamlError {
+    /// The JSON step failed (NaN, infinities, too deep).
+    #[error(transparent)]
+    Json(#[from] JsonError),
+    /// go-yaml's reader refuses a character that Go's JSON encoder leaves raw (DEL, C1
+    /// controls other than U+0085, U+FFFE, U+FFFF).
+    #[error("yaml: control characters are not allowed")]
+    ControlCharacter,
+    /// go-yaml's scanner cannot read the JSON text back (a map key longer than its
+    /// 1024-character simple-key limit, or one containing U+0085, which the scanner
+    /// treats as a line break).
+    #[error("yaml: {0}")]
+    Scan(&'static str),
+}
+
+/// Helm's `toYaml`: go-yaml v2's output for the value's JSON form, without the final
+/// newline.
+pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
+    let mut out = to_yaml_document(v)?;
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    Ok(out)
+}
+
+/// `sigs.k8s.io/yaml.Marshal(v)`: the YAML document including its final newline.
+pub fn to_yaml_document(v: &Value) -> Result<String, YamlError> {
+    let tree = json::to_json_value(v)?;
+    let node = decode(&tree)?;
+    Ok(emit::emit_document(&node))
+}
+
+/// A value as go-yaml v2 decodes it into `interface{}`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Node {
+    /// `nil`
+    Null,
+    /// `bool`
+    Bool(bool),
+    /// `int`
+    Int(i64),
+    /// `uint64` (integers above `i64::MAX`)
+    Uint(u64),
+    /// `float64`
+    Float(f64),
+    /// `string`
+    Str(String),
+    /// `[]interface{}`
+    Seq(Vec<Node>),
+    /// `map[interface{}]interface{}`, entries already in go-yaml's key order.
+    Map(Vec<(String, Node)>),
+}
+
+/// Reads Go's JSON text back the way go-yaml v2 does, producing the decoded value.
+fn decode(v: &Json) -> Result<Node, YamlError> {
+    Ok(match v {
+        Json::Null => Node::Null,
+        Json::Bool(b) => Node::Bool(*b),
+        Json::Number(_) => {
+            // The number is a plain scalar in the JSON text, so YAML resolution types it.
+            let text = json::write_json(v);
+            match resolve::resolve(&text) {
+                resolve::Resolved::Int(i) => Node::Int(i),
+                resolve::Resolved::Uint(u) => Node::Uint(u),
+                resolve::Resolved::Float(f) => Node::Float(f),
+                // Go's number text always resolves to a number; keep the text otherwise.
+                _ => Node::Str(text),
+            }
+        }
+        Json::String(s) => Node::Str(read_quoted(s)?),
+        Json::Array(items) => Node::Seq(items.iter().map(decode).collect::<Result<_, _>>()?),
+        Json::Object(map) => {
+            let mut entries: Vec<(String, Node)> = Vec::with_capacity(map.len());
+            let mut index: HashMap<String, usize> = HashMap::new();
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            for k in keys {
+                let Some(item) = map.get(k) else { continue };
+                check_key(k)?;
+                let key = read_quoted(k)?;
+                let value = decode(item)?;
+                // Two JSON keys can read back equal (U+0085 folding); go-yaml keeps the
+                // later one, and Go's JSON writes keys in byte order.
+                match index.get(&key) {
+                    Some(&i) => {
+                        if let Some(slot) = entries.get_mut(i) {
+                            slot.1 = value;
+                        }
+                    }
+                    None => {
+                        index.insert(key.clone(), entries.len());
+                        entries.push((key, value));
+                    }
+                }
+            }
+            sort::sort_keys(&mut entries);
+            Node::Map(entries)
+        }
+    })
+}
+
+/// go-yaml's scanner only accepts a JSON object key as a simple key when its token (with
+/// quotes and escapes) is at most 1024 characters long and on one line.
+fn check_key(k: &str) -> Result<(), YamlError> {
+    if k.contains('\u{85}') {
+        return Err(YamlError::Scan("did not find expected ',' or '}'"));
+    }
+    let mut escaped = String::new();
+    json::write_string(&mut escaped, k);
+    if escaped.chars().count() > 1024 {
+        return Err(YamlError::Scan("did not find expected ',' or '}'"));
+    }
+    Ok(())
+}
+
+/// The string go-yaml's double-quoted scalar scanner makes of Go's JSON string text.
+///
+/// Go's JSON escapes every character below U+0020 and U+2028/U+2029, so the only raw line
+/// break left is U+0085 (NEL), which YAML folds like a newline: blanks around it vanish,
+/// one break becomes a space, further breaks become newlines.
+fn read_quoted(s: &str) -> Result<String, YamlError> {
+    if s.chars().any(|c| {
+        let v = c as u32;
+        v == 0x7f || ((0x80..=0x9f).contains(&v) && v != 0x85) || v == 0xfffe || v == 0xffff
+    }) {
+        return Err(YamlError::ControlCharacter);
+    }
+    if !s.contains('\u{85}') {
+        return Ok(s.to_string());
+    }
+    // Only spaces can be raw blanks here (JSON escapes tabs).
+    let mut out = String::new();
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != ' ' && c != '\u{85}' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A run of blanks and breaks.
+        let start = i;
+        let mut breaks = 0usize;
+        while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{85}') {
+            if chars[i] == '\u{85}' {
+                breaks += 1;
+                // Right after a break the scanner is at column 0, where `---` or `...`
+                // followed by a blank starts a new document (the closing quote is no blank).
+                let rest = &chars[i + 1..];
+                if rest.len() >= 3
+                    && (rest[..3] == ['-', '-', '-'] || rest[..3] == ['.', '.', '.'])
+                    && rest.get(3).is_some_and(|c| matches!(c, ' ' | '\u{85}'))
+                {
+                    return Err(YamlError::Scan("found unexpected document indicator"));
+                }
+            }
+            i += 1;
+        }
+        if breaks == 0 {
+            out.extend(&chars[start..i]);
+        } else if breaks == 1 {
+            out.push(' ');
+        } else {
+            out.extend(std::iter::repeat_n('\n', breaks - 1));
+        }
+    }
+    Ok(out)
+}
