@@ -68,7 +68,10 @@ pub(super) fn resolve(s: &str) -> Resolved {
         return r;
     }
     match h {
-        b'.' => match go_parse_float(s) {
+        // Go's ParseFloat skips `_` between digits (the D/S branch below has already
+        // removed them all).
+        b'.' if s.contains('_') && !underscore_ok(s) => Resolved::Str,
+        b'.' => match go_parse_float(&s.replace('_', "")) {
             Some(f) => Resolved::Float(f),
             None => Resolved::Str,
         },
@@ -94,6 +97,29 @@ pub(super) fn resolve(s: &str) -> Resolved {
         }
         _ => Resolved::Str,
     }
+}
+
+/// Go's `strconv.underscoreOK` for a decimal number: every `_` sits between digits.
+fn underscore_ok(s: &str) -> bool {
+    let b = s.strip_prefix(['+', '-']).unwrap_or(s).as_bytes();
+    // What was seen last: `^` start, `0` digit, `_` underscore, `!` anything else.
+    let mut saw = b'^';
+    for &c in b {
+        if c.is_ascii_digit() {
+            saw = b'0';
+        } else if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+        } else {
+            if saw == b'_' {
+                return false;
+            }
+            saw = b'!';
+        }
+    }
+    saw != b'_'
 }
 
 /// `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`: go-yaml v2 quotes such strings
