@@ -181,6 +181,25 @@ impl<'a> Source<'a> {
             .collect()
     }
 
+    /// libyaml (hence go-yaml) only looks 1024 characters back for an implicit key, so
+    /// a longer single-line key makes its `:` an error.
+    fn check_simple_key(&self, span: &saphyr_parser::Span) -> Result<(), YamlError> {
+        let (start, end) = (span.start, span.end);
+        if end.index().saturating_sub(start.index()) <= 1024 || start.line() != end.line() {
+            return Ok(());
+        }
+        let before: String = self.line(start.line()).chars().take(start.col()).collect();
+        if before.trim_end().ends_with('?') {
+            return Ok(());
+        }
+        Err(YamlError::Syntax {
+            line: start.line(),
+            column: start.col() + 1,
+            go_line: (start.line() > 1).then_some(start.line()),
+            message: "mapping values are not allowed in this context".into(),
+        })
+    }
+
     /// go-yaml refuses tabs as block indentation before a node.
     fn check_tab_indent(&self, span: &saphyr_parser::Span) -> Result<(), YamlError> {
         if self.lines.is_none() {
@@ -409,7 +428,10 @@ fn parse_text(text: &str) -> Result<Option<Rc<Node>>, YamlError> {
                 ..
             }) => match key.take() {
                 None => match &*node {
-                    Node::Scalar(s) => *key = Some(s.clone()),
+                    Node::Scalar(s) => {
+                        src.check_simple_key(&span)?;
+                        *key = Some(s.clone())
+                    }
                     other => return Err(invalid_key(other)),
                 },
                 Some(Scalar::Merge) => merge_into(entries, index, &node)?,
