@@ -24,6 +24,7 @@ pub mod ssa;
 mod state;
 pub mod store;
 mod stream;
+mod table;
 pub mod time;
 
 pub use audit::AuditRecord;

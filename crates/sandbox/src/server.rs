@@ -32,6 +32,15 @@ pub fn json_response(code: u16, v: &Value) -> Response {
     r
 }
 
+fn table_response(v: &Value) -> Response {
+    let mut r = json_response(200, v);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::table::TABLE_CT),
+    );
+    r
+}
+
 fn error_response(e: &ApiError) -> Response {
     let mut r = json_response(e.code, &e.to_status());
     if let Some(s) = e.retry_after {
@@ -298,6 +307,18 @@ async fn dispatch(
     cut: Option<usize>,
 ) -> Result<Response, ApiError> {
     let p = &req.path;
+    let accept = req
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // `kubectl get` asks for server-side printed Tables.
+    let as_table = crate::table::wants_table(accept).then(|| {
+        req.q
+            .get("includeObject")
+            .cloned()
+            .unwrap_or_else(|| "Metadata".into())
+    });
     if p.plural.is_empty() {
         return Err(ApiError::no_route());
     }
@@ -362,10 +383,26 @@ async fn dispatch(
             if sub == Some("scale") {
                 return Ok(json_response(200, &scale_of(&obj)));
             }
+            if let Some(inc) = &as_table {
+                let rv = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+                return Ok(table_response(&crate::table::table(&def, &[obj], rv, inc)));
+            }
             Ok(json_response(200, &as_version(&def, obj)))
         }
-        "list" => Ok(json_response(200, &list(sh, &def, ns, &req.q)?)),
-        "watch" => stream::watch(sh.clone(), def, ns.map(String::from), &req.q, cut),
+        "list" => {
+            let l = list(sh, &def, ns, &req.q)?;
+            if let Some(inc) = &as_table {
+                let items = l["items"].as_array().cloned().unwrap_or_default();
+                return Ok(table_response(&crate::table::table(
+                    &def,
+                    &items,
+                    l["metadata"].clone(),
+                    inc,
+                )));
+            }
+            Ok(json_response(200, &l))
+        }
+        "watch" => stream::watch(sh.clone(), def, ns.map(String::from), &req.q, cut, as_table),
         "create" => {
             if p.name.is_some() {
                 return Err(ApiError::method_not_allowed(format!(

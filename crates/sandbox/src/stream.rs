@@ -49,6 +49,7 @@ pub fn watch(
     ns: Option<String>,
     q: &HashMap<String, String>,
     cut_after: Option<usize>,
+    table: Option<String>,
 ) -> Result<Response, ApiError> {
     let filter = Filter::from_query(q)?;
     let rv_param = q.get("resourceVersion").cloned().unwrap_or_default();
@@ -91,6 +92,16 @@ pub fn watch(
     let (replay, mut live) = sh.store.watch_from(start_rv)?;
     let (mut tx, rx) = mpsc::channel::<Bytes>(64);
     let interval = sh.config.bookmark_interval;
+    // Each event's object, as JSON or as a one-row Table.
+    let render = move |def: &ResourceDef, o: Value| -> Value {
+        match &table {
+            Some(inc) => {
+                let rv = json!({"resourceVersion": o["metadata"]["resourceVersion"]});
+                crate::table::table(def, &[o], rv, inc)
+            }
+            None => as_version(def, o),
+        }
+    };
     tokio::spawn(async move {
         let mut sent = 0usize;
         let mut last_rv = start_rv;
@@ -98,7 +109,7 @@ pub fn watch(
         for o in initial {
             if sent >= cut
                 || tx
-                    .send(event_line("ADDED", &as_version(&def, o)))
+                    .send(event_line("ADDED", &render(&def, o)))
                     .await
                     .is_err()
             {
@@ -154,7 +165,7 @@ pub fn watch(
                 EventType::Deleted => "DELETED",
             };
             if tx
-                .send(event_line(kind, &as_version(&def, change.object.clone())))
+                .send(event_line(kind, &render(&def, change.object.clone())))
                 .await
                 .is_err()
             {
