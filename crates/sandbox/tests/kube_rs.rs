@@ -388,3 +388,88 @@ async fn job_runs_to_completion_and_failure() {
     assert_eq!(failed.reason.as_deref(), Some("BackoffLimitExceeded"));
     assert!(bad.failed.unwrap_or(0) >= 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finalizers_propagation_and_bookmarks() {
+    let mut cfg = fast();
+    cfg.bookmark_interval = Duration::from_millis(100);
+    let (_h, client) = start(cfg).await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let held: ConfigMap = serde_json::from_value(
+        json!({"metadata": {"name": "held", "finalizers": ["example.com/hold"]}}),
+    )
+    .expect("cm");
+    cms.create(&PostParams::default(), &held)
+        .await
+        .expect("create");
+    cms.delete("held", &DeleteParams::default())
+        .await
+        .expect("delete");
+    let still = cms.get("held").await.expect("still there");
+    assert!(still.metadata.deletion_timestamp.is_some());
+    cms.patch(
+        "held",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .expect("patch");
+    assert_eq!(api_code(&cms.get("held").await.unwrap_err()), Some(404));
+
+    // Orphan keeps the dependent and drops its owner reference; Background deletes it.
+    let owner = cms
+        .create(&PostParams::default(), &cm("owner", "1"))
+        .await
+        .expect("owner");
+    let uid = owner.metadata.uid.clone().expect("uid");
+    for n in ["dep1", "dep2"] {
+        let d: ConfigMap =
+            serde_json::from_value(json!({"metadata": {"name": n, "ownerReferences": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": uid}]}}))
+            .expect("dep");
+        cms.create(&PostParams::default(), &d).await.expect("dep");
+    }
+    cms.delete("owner", &DeleteParams::orphan())
+        .await
+        .expect("orphan delete");
+    let dep = cms.get("dep1").await.expect("orphaned dependent stays");
+    assert!(dep.metadata.owner_references.unwrap_or_default().is_empty());
+    let owner = cms
+        .create(&PostParams::default(), &cm("owner2", "1"))
+        .await
+        .expect("owner");
+    let d: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "dep3", "ownerReferences": [
+        {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner2", "uid": owner.metadata.uid}]}}))
+        .expect("dep");
+    cms.create(&PostParams::default(), &d).await.expect("dep");
+    cms.delete("owner2", &DeleteParams::foreground())
+        .await
+        .expect("foreground delete");
+    assert_eq!(api_code(&cms.get("dep3").await.unwrap_err()), Some(404));
+
+    // Bookmarks arrive when allowed.
+    let rv = cms
+        .list(&ListParams::default())
+        .await
+        .expect("list")
+        .metadata
+        .resource_version
+        .expect("rv");
+    let mut s = cms
+        .watch(
+            &WatchParams {
+                bookmarks: true,
+                ..WatchParams::default().timeout(5)
+            },
+            &rv,
+        )
+        .await
+        .expect("watch")
+        .boxed();
+    let ev = tokio::time::timeout(Duration::from_secs(5), s.try_next())
+        .await
+        .expect("in time")
+        .expect("ok");
+    assert!(matches!(ev, Some(WatchEvent::Bookmark(_))), "{ev:?}");
+}

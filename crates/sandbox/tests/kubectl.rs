@@ -217,3 +217,71 @@ fn get_watch_streams_changes() {
         "{out}"
     );
 }
+
+const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.ex.io
+spec:
+  group: ex.io
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets, singular: widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    subresources: {status: {}}
+"#;
+
+#[test]
+fn crd_kinds_are_served_once_established() {
+    let env = Env::start();
+    let crd = env.write("crd.yaml", CRD);
+    let cr = env.write(
+        "cr.yaml",
+        "apiVersion: ex.io/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n",
+    );
+    env.kubectl_ok(&["apply", "-f", crd.to_str().expect("utf8")]);
+    env.kubectl_ok(&[
+        "wait",
+        "--for=condition=established",
+        "crd/widgets.ex.io",
+        "--timeout=10s",
+    ]);
+    assert!(env
+        .kubectl_ok(&["apply", "-f", cr.to_str().expect("utf8")])
+        .contains("widget.ex.io/w1 created"));
+    assert!(env.kubectl_ok(&["get", "wd"]).contains("w1"));
+    assert!(env
+        .kubectl_ok(&["apply", "--server-side", "-f", cr.to_str().expect("utf8")])
+        .contains("serverside-applied"));
+    assert_eq!(
+        env.kubectl_ok(&["get", "widget", "w1", "-o", "jsonpath={.spec.size}"]),
+        "3"
+    );
+    // Strategic merge patches are refused for custom resources, as on a real server.
+    let o = env.kubectl(&["patch", "widget", "w1", "-p", "{\"spec\":{\"size\":4}}"]);
+    assert!(!o.status.success());
+    env.kubectl_ok(&[
+        "patch",
+        "widget",
+        "w1",
+        "--type=merge",
+        "-p",
+        "{\"spec\":{\"size\":4}}",
+    ]);
+    assert_eq!(
+        env.kubectl_ok(&[
+            "get",
+            "widget",
+            "w1",
+            "-o",
+            "jsonpath={.metadata.generation}"
+        ]),
+        "2"
+    );
+    env.kubectl_ok(&["delete", "crd", "widgets.ex.io"]);
+    assert!(!env.kubectl(&["get", "widgets"]).status.success());
+}
