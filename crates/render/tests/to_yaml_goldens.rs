@@ -23,12 +23,20 @@ struct Case {
 
 fn load_cases() -> Vec<Case> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/to-yaml/cases.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e} (run scripts/gen-to-yaml-goldens)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e} (run scripts/gen-to-yaml-goldens)",
+            path.display()
+        )
+    });
     let all: Vec<Json> = serde_json::from_str(&text).expect("cases.json is valid JSON");
     all.iter()
         .map(|c| {
-            let field = |k: &str| c[k].as_str().unwrap_or_else(|| panic!("case field {k}")).to_string();
+            let field = |k: &str| {
+                c[k].as_str()
+                    .unwrap_or_else(|| panic!("case field {k}"))
+                    .to_string()
+            };
             Case {
                 name: field("name"),
                 types: field("types"),
@@ -37,7 +45,11 @@ fn load_cases() -> Vec<Case> {
                 to_json: field("to_json"),
                 variants: c["to_yaml_variants"]
                     .as_array()
-                    .map(|v| v.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|s| s.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             }
         })
@@ -76,7 +88,11 @@ fn show(s: &str) -> String {
 #[test]
 fn to_yaml_matches_helm() {
     let cases = load_cases();
-    assert!(cases.len() >= 300, "expected at least 300 golden cases, got {}", cases.len());
+    assert!(
+        cases.len() >= 300,
+        "expected at least 300 golden cases, got {}",
+        cases.len()
+    );
     let mut failed = Vec::new();
     let mut unordered = 0;
     for c in &cases {
@@ -99,7 +115,12 @@ fn to_yaml_matches_helm() {
             }
         }
         if got != c.to_yaml {
-            failed.push(format!("--- {}\nwant:\n{}\ngot:\n{}", c.name, show(&c.to_yaml), show(&got)));
+            failed.push(format!(
+                "--- {}\nwant:\n{}\ngot:\n{}",
+                c.name,
+                show(&c.to_yaml),
+                show(&got)
+            ));
         }
     }
     for f in &failed {
@@ -112,7 +133,11 @@ fn to_yaml_matches_helm() {
         failed.len(),
         unordered
     );
-    assert!(failed.is_empty(), "{} toYaml cases differ from helm", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} toYaml cases differ from helm",
+        failed.len()
+    );
 }
 
 #[test]
@@ -122,12 +147,23 @@ fn to_json_matches_helm() {
     for c in &cases {
         let got = to_json(&input_value(c)).unwrap_or_default();
         if got != c.to_json {
-            failed.push(format!("--- {}\nwant: {:?}\ngot:  {:?}", c.name, c.to_json, got));
+            failed.push(format!(
+                "--- {}\nwant: {:?}\ngot:  {:?}",
+                c.name, c.to_json, got
+            ));
         }
     }
     for f in &failed {
         eprintln!("{f}");
     }
-    eprintln!("toJson: {} passed, {} failed", cases.len() - failed.len(), failed.len());
-    assert!(failed.is_empty(), "{} toJson cases differ from helm", failed.len());
+    eprintln!(
+        "toJson: {} passed, {} failed",
+        cases.len() - failed.len(),
+        failed.len()
+    );
+    assert!(
+        failed.is_empty(),
+        "{} toJson cases differ from helm",
+        failed.len()
+    );
 }

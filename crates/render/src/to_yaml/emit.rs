@@ -283,10 +283,7 @@ impl Emitter {
 
     fn write_indent(&mut self) {
         let indent = usize::try_from(self.indent).unwrap_or(0);
-        if !self.indention
-            || self.column > indent
-            || (self.column == indent && !self.whitespace)
-        {
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
         while self.column < indent {
@@ -296,7 +293,13 @@ impl Emitter {
         self.indention = true;
     }
 
-    fn write_indicator(&mut self, s: &str, need_whitespace: bool, is_whitespace: bool, is_indention: bool) {
+    fn write_indicator(
+        &mut self,
+        s: &str,
+        need_whitespace: bool,
+        is_whitespace: bool,
+        is_indention: bool,
+    ) {
         if need_whitespace && !self.whitespace {
             self.put(' ');
         }
@@ -341,7 +344,10 @@ impl Emitter {
                     self.write_indent();
                     let chars: Vec<char> = key.chars().collect();
                     let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !analyze(&chars).multiline;
-                    let key_ctx = Ctx { mapping: true, simple_key: simple };
+                    let key_ctx = Ctx {
+                        mapping: true,
+                        simple_key: simple,
+                    };
                     if simple {
                         self.scalar(key, string_style(key), key_ctx);
                         self.write_indicator(":", false, false, false);
@@ -351,7 +357,13 @@ impl Emitter {
                         self.write_indent();
                         self.write_indicator(":", true, false, true);
                     }
-                    self.node(value, Ctx { mapping: true, simple_key: false });
+                    self.node(
+                        value,
+                        Ctx {
+                            mapping: true,
+                            simple_key: false,
+                        },
+                    );
                 }
                 self.pop_indent();
             }

@@ -256,10 +256,16 @@ fn go_parse_float(s: &str) -> Option<f64> {
     // Go accepts digits, one point, and an exponent; Rust's parser accepts the same
     // decimal syntax but also words like `inf`, which cannot start with a digit or `.`.
     let body = &b[i..];
-    if !body.first().is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
+    if !body
+        .first()
+        .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+    {
         return None;
     }
-    if !body.iter().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-')) {
+    if !body
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
+    {
         return None;
     }
     let f: f64 = s.parse().ok()?;
@@ -277,7 +283,9 @@ pub(super) fn is_timestamp(s: &str) -> bool {
     if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
         return false;
     }
-    parse_layout(b, Some(b'T')) || parse_layout(b, Some(b't')) || parse_layout(b, Some(b' '))
+    parse_layout(b, Some(b'T'))
+        || parse_layout(b, Some(b't'))
+        || parse_layout(b, Some(b' '))
         || parse_layout(b, None)
 }
 
@@ -295,7 +303,9 @@ fn getnum(b: &[u8], i: &mut usize) -> Option<u32> {
 
 fn days_in(month: u32, year: u32) -> u32 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -304,14 +314,20 @@ fn days_in(month: u32, year: u32) -> u32 {
 
 /// One of the four layouts; `sep` is the byte between date and time (`None`: date only).
 fn parse_layout(b: &[u8], sep: Option<u8>) -> bool {
-    let year = b[..4].iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+    let year = b[..4]
+        .iter()
+        .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
     let mut i = 5;
-    let Some(month) = getnum(b, &mut i) else { return false };
+    let Some(month) = getnum(b, &mut i) else {
+        return false;
+    };
     if !(1..=12).contains(&month) || b.get(i) != Some(&b'-') {
         return false;
     }
     i += 1;
-    let Some(day) = getnum(b, &mut i) else { return false };
+    let Some(day) = getnum(b, &mut i) else {
+        return false;
+    };
     let Some(sep) = sep else {
         return i == b.len() && day >= 1 && day <= days_in(month, year);
     };
@@ -329,17 +345,23 @@ fn parse_layout(b: &[u8], sep: Option<u8>) -> bool {
         }
         i += 1;
     }
-    let Some(hour) = getnum(b, &mut i) else { return false };
+    let Some(hour) = getnum(b, &mut i) else {
+        return false;
+    };
     if hour >= 24 || b.get(i) != Some(&b':') {
         return false;
     }
     i += 1;
-    let Some(min) = getnum(b, &mut i) else { return false };
+    let Some(min) = getnum(b, &mut i) else {
+        return false;
+    };
     if min >= 60 || b.get(i) != Some(&b':') {
         return false;
     }
     i += 1;
-    let Some(sec) = getnum(b, &mut i) else { return false };
+    let Some(sec) = getnum(b, &mut i) else {
+        return false;
+    };
     if sec >= 60 {
         return false;
     }
@@ -366,7 +388,9 @@ fn parse_layout(b: &[u8], sep: Option<u8>) -> bool {
                         None
                     }
                 };
-                let (Some(h), Some(m)) = (two(&tz[1..3]), two(&tz[4..6])) else { return false };
+                let (Some(h), Some(m)) = (two(&tz[1..3]), two(&tz[4..6])) else {
+                    return false;
+                };
                 if h > 24 || m > 60 {
                     return false;
                 }

@@ -73,12 +73,16 @@ pub(super) fn key_less(a: &str, b: &str) -> bool {
         // non-ASCII digits.
         let mut ai = i;
         while ai < ar.len() && is_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u32) - i64::from(b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u32) - i64::from(b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && is_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u32) - i64::from(b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u32) - i64::from(b'0'));
             bi += 1;
         }
         if an != bn {
