@@ -44,6 +44,9 @@ pub struct Change {
     pub kind: EventType,
     /// The object after the change (before removal, for `Deleted`).
     pub object: Value,
+    /// The object before a `Modified` change, so watches with selectors can tell when an
+    /// object enters or leaves their selection.
+    pub previous: Option<Value>,
 }
 
 type Objects = BTreeMap<(String, String), Value>;
@@ -251,6 +254,7 @@ impl Store {
                 name,
                 kind: EventType::Added,
                 object: obj.clone(),
+                previous: None,
             },
         );
         Ok(obj)
@@ -322,6 +326,7 @@ impl Store {
                 name,
                 kind: EventType::Modified,
                 object: obj.clone(),
+                previous: Some(old),
             },
         );
         Ok(obj)
@@ -344,6 +349,7 @@ impl Store {
                 name: name.to_string(),
                 kind: EventType::Deleted,
                 object: obj.clone(),
+                previous: None,
             },
         );
         Some(obj)

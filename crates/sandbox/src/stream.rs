@@ -153,17 +153,22 @@ pub fn watch(
                 continue;
             }
             last_rv = change.rv;
-            if !in_scope(&change.namespace, &change.object) {
-                continue;
-            }
+            let now_in = in_scope(&change.namespace, &change.object);
+            let was_in = match (&change.kind, &change.previous) {
+                (EventType::Modified, Some(p)) => in_scope(&change.namespace, p),
+                _ => now_in,
+            };
+            // An update that moves an object into or out of the selection is an ADDED or a
+            // DELETED for this watcher, as on the real server.
+            let kind = match (change.kind, was_in, now_in) {
+                (_, false, false) => continue,
+                (EventType::Modified, false, true) => "ADDED",
+                (EventType::Modified, true, false) => "DELETED",
+                (k, _, _) => k.as_str(),
+            };
             if sent >= cut {
                 return;
             }
-            let kind = match change.kind {
-                EventType::Added => "ADDED",
-                EventType::Modified => "MODIFIED",
-                EventType::Deleted => "DELETED",
-            };
             if tx
                 .send(event_line(kind, &render(&def, change.object.clone())))
                 .await

@@ -473,3 +473,62 @@ async fn finalizers_propagation_and_bookmarks() {
         .expect("ok");
     assert!(matches!(ev, Some(WatchEvent::Bookmark(_))), "{ev:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn selector_watches_see_objects_enter_and_leave() {
+    let (_h, client) = start(fast()).await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    let rv = cms
+        .list(&ListParams::default())
+        .await
+        .expect("list")
+        .metadata
+        .resource_version
+        .expect("rv");
+    let mut s = cms
+        .watch(&WatchParams::default().labels("tier=web").timeout(5), &rv)
+        .await
+        .expect("watch")
+        .boxed();
+    cms.create(
+        &PostParams::default(),
+        &serde_json::from_value(json!({"metadata": {"name": "m"}})).expect("cm"),
+    )
+    .await
+    .expect("create");
+    cms.patch(
+        "m",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"tier": "web"}}})),
+    )
+    .await
+    .expect("label");
+    cms.patch(
+        "m",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"a": "1"}})),
+    )
+    .await
+    .expect("data");
+    cms.patch(
+        "m",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"labels": {"tier": "db"}}})),
+    )
+    .await
+    .expect("relabel");
+    let mut kinds = Vec::new();
+    while kinds.len() < 3 {
+        match tokio::time::timeout(Duration::from_secs(5), s.try_next())
+            .await
+            .expect("in time")
+            .expect("ok")
+        {
+            Some(WatchEvent::Added(_)) => kinds.push("ADDED"),
+            Some(WatchEvent::Modified(_)) => kinds.push("MODIFIED"),
+            Some(WatchEvent::Deleted(_)) => kinds.push("DELETED"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(kinds, vec!["ADDED", "MODIFIED", "DELETED"]);
+}
