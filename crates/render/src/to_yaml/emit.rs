@@ -217,6 +217,17 @@ fn string_style(s: &str) -> Style {
     }
 }
 
+/// go-yaml's float text: strconv's shortest `'g'`, with YAML's names for the specials.
+fn float_text(f: f64) -> String {
+    if f.is_nan() {
+        ".nan".to_string()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.to_string()
+    } else {
+        format_float(f, b'g', -1)
+    }
+}
+
 /// Writes one YAML document for `node`, ending with a newline, as `yaml.Marshal` does.
 pub(super) fn emit_document(node: &Node) -> String {
     let mut e = Emitter {
@@ -316,16 +327,7 @@ impl Emitter {
             Node::Bool(b) => self.scalar(if *b { "true" } else { "false" }, Style::Plain, ctx),
             Node::Int(i) => self.scalar(&i.to_string(), Style::Plain, ctx),
             Node::Uint(u) => self.scalar(&u.to_string(), Style::Plain, ctx),
-            Node::Float(f) => {
-                let text = if f.is_nan() {
-                    ".nan".to_string()
-                } else if f.is_infinite() {
-                    if *f > 0.0 { ".inf" } else { "-.inf" }.to_string()
-                } else {
-                    format_float(*f, b'g', -1)
-                };
-                self.scalar(&text, Style::Plain, ctx);
-            }
+            Node::Float(f) => self.scalar(&float_text(*f), Style::Plain, ctx),
             Node::Str(s) => self.scalar(s, string_style(s), ctx),
             Node::Seq(items) if items.is_empty() => self.empty_flow("[", "]"),
             Node::Map(entries) if entries.is_empty() => self.empty_flow("{", "}"),
@@ -342,21 +344,7 @@ impl Emitter {
                 self.increase_indent(false, false);
                 for (key, value) in entries {
                     self.write_indent();
-                    let chars: Vec<char> = key.chars().collect();
-                    let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !analyze(&chars).multiline;
-                    let key_ctx = Ctx {
-                        mapping: true,
-                        simple_key: simple,
-                    };
-                    if simple {
-                        self.scalar(key, string_style(key), key_ctx);
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        self.write_indicator("?", true, false, true);
-                        self.scalar(key, string_style(key), key_ctx);
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
-                    }
+                    self.key(key);
                     self.node(
                         value,
                         Ctx {
@@ -367,6 +355,27 @@ impl Emitter {
                 }
                 self.pop_indent();
             }
+        }
+    }
+
+    /// A mapping key and its `:` (with `?` first when it cannot be a simple key). Kept
+    /// out of [`Emitter::node`] so that the recursion's stack frames stay small.
+    #[inline(never)]
+    fn key(&mut self, key: &str) {
+        let chars: Vec<char> = key.chars().collect();
+        let simple = key.len() <= MAX_SIMPLE_KEY_LEN && !analyze(&chars).multiline;
+        let key_ctx = Ctx {
+            mapping: true,
+            simple_key: simple,
+        };
+        if simple {
+            self.scalar(key, string_style(key), key_ctx);
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            self.scalar(key, string_style(key), key_ctx);
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
         }
     }
 

@@ -97,35 +97,49 @@ fn decode(v: &Json) -> Result<Node, YamlError> {
             }
         }
         Json::String(s) => Node::Str(read_quoted(s)?),
-        Json::Array(items) => Node::Seq(items.iter().map(decode).collect::<Result<_, _>>()?),
-        Json::Object(map) => {
-            let mut entries: Vec<(String, Node)> = Vec::with_capacity(map.len());
-            let mut index: HashMap<String, usize> = HashMap::new();
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            for k in keys {
-                let Some(item) = map.get(k) else { continue };
-                check_key(k)?;
-                let key = read_quoted(k)?;
-                let value = decode(item)?;
-                // Two JSON keys can read back equal (U+0085 folding); go-yaml keeps the
-                // later one, and Go's JSON writes keys in byte order.
-                match index.get(&key) {
-                    Some(&i) => {
-                        if let Some(slot) = entries.get_mut(i) {
-                            slot.1 = value;
-                        }
-                    }
-                    None => {
-                        index.insert(key.clone(), entries.len());
-                        entries.push((key, value));
-                    }
+        Json::Array(items) => decode_seq(items)?,
+        Json::Object(map) => decode_map(map)?,
+    })
+}
+
+// The collection cases live in their own functions so that the recursion through
+// `decode` keeps small stack frames.
+#[inline(never)]
+fn decode_seq(items: &[Json]) -> Result<Node, YamlError> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(decode(item)?);
+    }
+    Ok(Node::Seq(out))
+}
+
+#[inline(never)]
+fn decode_map(map: &serde_json::Map<String, Json>) -> Result<Node, YamlError> {
+    let mut entries: Vec<(String, Node)> = Vec::with_capacity(map.len());
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    for k in keys {
+        let Some(item) = map.get(k) else { continue };
+        check_key(k)?;
+        let key = read_quoted(k)?;
+        let value = decode(item)?;
+        // Two JSON keys can read back equal (U+0085 folding); go-yaml keeps the later
+        // one, and Go's JSON writes keys in byte order.
+        match index.get(&key) {
+            Some(&i) => {
+                if let Some(slot) = entries.get_mut(i) {
+                    slot.1 = value;
                 }
             }
-            sort::sort_keys(&mut entries);
-            Node::Map(entries)
+            None => {
+                index.insert(key.clone(), entries.len());
+                entries.push((key, value));
+            }
         }
-    })
+    }
+    sort::sort_keys(&mut entries);
+    Ok(Node::Map(entries))
 }
 
 /// go-yaml's scanner only accepts a JSON object key as a simple key when its token (with
