@@ -387,6 +387,38 @@ async fn job_runs_to_completion_and_failure() {
         .expect("Failed condition");
     assert_eq!(failed.reason.as_deref(), Some("BackoffLimitExceeded"));
     assert!(bad.failed.unwrap_or(0) >= 2);
+
+    // A Job that outlives activeDeadlineSeconds fails with DeadlineExceeded; a finished Job
+    // with ttlSecondsAfterFinished goes away.
+    let slow: Job = serde_json::from_value(json!({"metadata": {"name": "slow"}, "spec": {"activeDeadlineSeconds": 1, "ttlSecondsAfterFinished": 1,
+        "template": {"metadata": {"annotations": {"sandbox.capstan.dev/duration": "60s"}},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}})).expect("job");
+    jobs.create(&PostParams::default(), &slow)
+        .await
+        .expect("create");
+    let w = kube::runtime::wait::await_condition(jobs.clone(), "slow", done);
+    let j = tokio::time::timeout(Duration::from_secs(20), w)
+        .await
+        .expect("deadline passes")
+        .expect("watch")
+        .expect("job");
+    let failed = j
+        .status
+        .and_then(|s| s.conditions)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.type_ == "Failed")
+        .expect("Failed");
+    assert_eq!(failed.reason.as_deref(), Some("DeadlineExceeded"));
+    let gone = kube::runtime::wait::await_condition(
+        jobs.clone(),
+        "slow",
+        kube::runtime::wait::conditions::is_deleted(""),
+    );
+    tokio::time::timeout(Duration::from_secs(20), gone)
+        .await
+        .expect("ttl deletes the job")
+        .expect("watch");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,7 +2,6 @@
 
 mod common;
 use common::Env;
-use std::io::Read;
 use std::process::Stdio;
 
 const CM: &str =
@@ -202,15 +201,29 @@ fn get_watch_streams_changes() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     env.kubectl_ok(&["create", "configmap", "w2", "--from-literal=a=1"]);
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let _ = child.kill();
+    // Read what the watch prints until w2 shows up (or a generous deadline passes).
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
     let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .expect("stdout")
-        .read_to_string(&mut out)
-        .expect("read");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !out.contains("configmap/w2") && std::time::Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let _ = child.kill();
     let _ = child.wait();
     assert!(
         out.contains("configmap/w1") && out.contains("configmap/w2"),
