@@ -41,8 +41,53 @@ pub struct MissingDependencies(pub Vec<String>);
 /// others from `chart`, recursively), applies aliases, then processes `import-values`
 /// (which rewrites the `values` of every chart that has enabled dependencies).
 pub fn process_dependencies(chart: &mut Chart, user: &Values) -> Result<(), CoalesceError> {
-    process_enabled(chart, user, "")?;
-    process_imports(chart)
+    process_dependencies_logged(chart, user, &mut Vec::new())
+}
+
+/// [`process_dependencies`], appending the lines Helm logs on the way (slog text format:
+/// `level=INFO msg="warning: ..."` from coalescing, `level=WARN msg="returned non-bool
+/// value" path=a.enabled chart=a`, `level=WARN msg="ImportValues missing table" ...`).
+pub fn process_dependencies_logged(
+    chart: &mut Chart,
+    user: &Values,
+    log: &mut Vec<String>,
+) -> Result<(), CoalesceError> {
+    process_enabled(chart, user, "", log)?;
+    process_imports(chart, log)
+}
+
+/// Quotes a slog text value the way Go's handler does (only when needed).
+pub fn slog_value(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| !c.is_whitespace() && c != '"' && c != '=' && !c.is_control());
+    if plain {
+        s.to_string()
+    } else {
+        crate::yaml::go_quote(s)
+    }
+}
+
+/// Helm's coalescing messages as the `level=INFO` lines Helm 4 prints.
+pub fn info_lines(raw: Vec<String>) -> impl Iterator<Item = String> {
+    raw.into_iter()
+        .map(|m| format!("level=INFO msg={}", slog_value(&m)))
+}
+
+fn coalesce_logged(
+    c: &Chart,
+    v: &Values,
+    merge: bool,
+    log: &mut Vec<String>,
+) -> Result<Values, CoalesceError> {
+    let mut raw = Vec::new();
+    let out = if merge {
+        values::merge_values_logged(c, v, &mut raw)
+    } else {
+        values::coalesce_values_logged(c, v, &mut raw)
+    };
+    log.extend(info_lines(raw));
+    out
 }
 
 /// The copy of a `charts/` chart a dependency entry refers to, renamed to its alias.
@@ -57,7 +102,12 @@ fn alias_dependency(charts: &[Chart], dep: &Dependency) -> Option<Chart> {
     Some(out)
 }
 
-fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), CoalesceError> {
+fn process_enabled(
+    c: &mut Chart,
+    v: &Values,
+    path: &str,
+    log: &mut Vec<String>,
+) -> Result<(), CoalesceError> {
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
@@ -84,9 +134,9 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), Coalesce
     for req in c.metadata.dependencies.iter_mut().flatten() {
         req.enabled = true;
     }
-    let cvals = values::coalesce_values(c, v)?;
-    apply_tags(c, &cvals);
-    apply_conditions(c, &cvals, path);
+    let cvals = coalesce_logged(c, v, false, log)?;
+    apply_tags(c, &cvals, log);
+    apply_conditions(c, &cvals, path, log);
 
     let disabled: Vec<String> = c
         .metadata
@@ -101,12 +151,12 @@ fn process_enabled(c: &mut Chart, v: &Values, path: &str) -> Result<(), Coalesce
         .retain(|r| r.as_ref().is_some_and(|r| !disabled.contains(&r.name)));
     for sub in &mut c.dependencies {
         let subpath = format!("{path}{}.", sub.name());
-        process_enabled(sub, &cvals, &subpath)?;
+        process_enabled(sub, &cvals, &subpath, log)?;
     }
     Ok(())
 }
 
-fn apply_tags(c: &mut Chart, cvals: &Values) {
+fn apply_tags(c: &mut Chart, cvals: &Values, log: &mut Vec<String>) {
     let Some(Value::Object(tags)) = cvals.get("tags") else {
         return;
     };
@@ -116,8 +166,12 @@ fn apply_tags(c: &mut Chart, cvals: &Values) {
             match tags.get(t) {
                 Some(Value::Bool(true)) => has_true = true,
                 Some(Value::Bool(false)) => has_false = true,
-                // Helm warns "returned non-bool value" and ignores it.
-                _ => {}
+                Some(_) => log.push(format!(
+                    "level=WARN msg=\"returned non-bool value\" tag={} chart={}",
+                    slog_value(t),
+                    slog_value(&r.name)
+                )),
+                None => {}
             }
         }
         // Disabled only when some tag is false and none is true.
@@ -125,17 +179,25 @@ fn apply_tags(c: &mut Chart, cvals: &Values) {
     }
 }
 
-fn apply_conditions(c: &mut Chart, cvals: &Values, path: &str) {
+fn apply_conditions(c: &mut Chart, cvals: &Values, path: &str, log: &mut Vec<String>) {
     for r in c.metadata.dependencies.iter_mut().flatten() {
         for cond in r.condition.trim().split(',') {
             if cond.is_empty() {
                 continue;
             }
-            if let Some(Value::Bool(b)) = values::path_value(cvals, &format!("{path}{cond}")) {
-                r.enabled = *b;
-                break;
+            match values::path_value(cvals, &format!("{path}{cond}")) {
+                Some(Value::Bool(b)) => {
+                    r.enabled = *b;
+                    break;
+                }
+                // A non-bool value only warns; the next condition is tried.
+                Some(_) => log.push(format!(
+                    "level=WARN msg=\"returned non-bool value\" path={} chart={}",
+                    slog_value(cond),
+                    slog_value(&r.name)
+                )),
+                None => {}
             }
-            // A non-bool value only warns; the next condition is tried.
         }
     }
 }
@@ -151,31 +213,45 @@ fn go_v(v: Option<&Value>) -> String {
     }
 }
 
-fn process_imports(c: &mut Chart) -> Result<(), CoalesceError> {
+fn process_imports(c: &mut Chart, log: &mut Vec<String>) -> Result<(), CoalesceError> {
     for d in &mut c.dependencies {
-        process_imports(d)?;
+        process_imports(d, log)?;
     }
     if c.metadata.dependencies.is_empty() {
         return Ok(());
     }
     // Go semantics from here on: tables are shared references (see crate::imports).
-    let cvals = imports::from_values(&values::merge_values(c, &Values::new())?);
+    let cvals = imports::from_values(&coalesce_logged(c, &Values::new(), true, log)?);
     let b = imports::from_values(&Values::new());
     for r in c.metadata.dependencies.iter_mut().flatten() {
         let mut out_iv = Vec::new();
         for riv in &r.import_values {
-            let (child, parent) = match riv {
-                Value::Object(iv) => (go_v(iv.get("child")), go_v(iv.get("parent"))),
-                Value::String(iv) => (format!("exports.{iv}"), ".".to_string()),
+            let (child, parent, from_map) = match riv {
+                Value::Object(iv) => (go_v(iv.get("child")), go_v(iv.get("parent")), true),
+                Value::String(iv) => (format!("exports.{iv}"), ".".to_string(), false),
                 _ => continue,
             };
             let mut m = serde_json::Map::new();
             m.insert("child".into(), Value::String(child.clone()));
             m.insert("parent".into(), Value::String(parent.clone()));
             out_iv.push(Value::Object(m));
-            // A missing table is only a warning in Helm ("ImportValues missing table").
-            if let Some(vv) = imports::table(&cvals, &format!("{}.{}", r.name, child)) {
-                imports::merge_tables(&b, &imports::path_to_map(&parent, vv));
+            // A missing table is only a warning in Helm.
+            match imports::table_or_missing(&cvals, &format!("{}.{}", r.name, child)) {
+                Ok(vv) => imports::merge_tables(&b, &imports::path_to_map(&parent, vv)),
+                Err(missing) => {
+                    let err = slog_value(&format!(
+                        "{} is not a table",
+                        crate::yaml::go_quote(&missing)
+                    ));
+                    log.push(if from_map {
+                        format!(
+                            "level=WARN msg=\"ImportValues missing table from chart\" chart={} error={err}",
+                            slog_value(&r.name)
+                        )
+                    } else {
+                        format!("level=WARN msg=\"ImportValues missing table\" error={err}")
+                    });
+                }
             }
         }
         r.import_values = out_iv;
@@ -183,7 +259,9 @@ fn process_imports(c: &mut Chart) -> Result<(), CoalesceError> {
     // Helm deep-copies the merged values (after the imports above may have changed
     // them through shared tables) and fills in what they lack from the imports.
     let mut merged = imports::to_values(&cvals);
-    values::merge_tables(&mut merged, imports::to_values(&b));
+    let mut raw = Vec::new();
+    values::merge_tables_logged(&mut merged, imports::to_values(&b), &mut raw);
+    log.extend(info_lines(raw));
     c.values = merged;
     Ok(())
 }

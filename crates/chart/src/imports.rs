@@ -81,17 +81,18 @@ fn to_values_depth(t: &Table, depth: usize) -> Values {
     out
 }
 
-/// `Values.Table(path)`: the shared map at a dotted path.
-pub(crate) fn table(t: &Table, path: &str) -> Option<Table> {
+/// `Values.Table(path)`: the shared map at a dotted path, or the path segment that was
+/// missing or not a map (Helm's `ErrNoTable` key).
+pub(crate) fn table_or_missing(t: &Table, path: &str) -> Result<Table, String> {
     let mut cur = t.clone();
     for part in path.split('.') {
         let next = match get(&cur, part) {
             Some(Node::Map(m)) => m,
-            _ => return None,
+            _ => return Err(part.to_string()),
         };
         cur = next;
     }
-    Some(cur)
+    Ok(cur)
 }
 
 /// `pathToMap`: wraps the shared map under new maps along a dotted path.
@@ -155,10 +156,13 @@ mod tests {
             json!({"a": {"data": {"x": 1}}, "b": {"data": {"y": 2}}}),
         ));
         let b = from_values(&Values::new());
-        let a_data = table(&cvals, "a.data").unwrap();
+        let a_data = table_or_missing(&cvals, "a.data").unwrap();
         merge_tables(&b, &path_to_map("one", a_data.clone()));
         merge_tables(&b, &path_to_map("two", a_data));
-        merge_tables(&b, &path_to_map("two", table(&cvals, "b.data").unwrap()));
+        merge_tables(
+            &b,
+            &path_to_map("two", table_or_missing(&cvals, "b.data").unwrap()),
+        );
         let out = Value::Object(to_values(&b));
         assert_eq!(
             out,

@@ -113,10 +113,33 @@ pub fn helm_values(
     user: &Values,
     skip_schema_validation: bool,
 ) -> Result<Values, ValuesPipelineError> {
+    helm_values_logged(chart, user, skip_schema_validation, &mut Vec::new())
+}
+
+/// [`helm_values`], appending to `log` the lines Helm 4 prints on stderr along the way
+/// (slog text format, in Helm's order: coalescing warnings at INFO, non-bool
+/// conditions/tags and missing import tables at WARN). When dependency processing fails,
+/// Helm also logs `level=ERROR msg="chart dependencies processing failed" error=...`;
+/// that line is added too.
+pub fn helm_values_logged(
+    chart: &mut Chart,
+    user: &Values,
+    skip_schema_validation: bool,
+    log: &mut Vec<String>,
+) -> Result<Values, ValuesPipelineError> {
     check_installable(chart)?;
     deps::check_dependencies(chart)?;
-    deps::process_dependencies(chart, user).map_err(ValuesPipelineError::Dependencies)?;
-    let vals = values::coalesce_values(chart, user).map_err(ValuesPipelineError::Coalesce)?;
+    if let Err(e) = deps::process_dependencies_logged(chart, user, log) {
+        log.push(format!(
+            "level=ERROR msg=\"chart dependencies processing failed\" error={}",
+            deps::slog_value(&e.to_string())
+        ));
+        return Err(ValuesPipelineError::Dependencies(e));
+    }
+    let mut raw = Vec::new();
+    let vals = values::coalesce_values_logged(chart, user, &mut raw);
+    log.extend(deps::info_lines(raw));
+    let vals = vals.map_err(ValuesPipelineError::Coalesce)?;
     if !skip_schema_validation {
         schema::validate_against_schema(chart, &vals)?;
     }

@@ -94,16 +94,35 @@ pub fn merge_maps(mut a: Values, b: Values) -> Values {
 /// its subcharts) and the user-supplied `vals`. Chart-default `null`s are dropped and a
 /// user `null` deletes the default.
 pub fn coalesce_values(chart: &Chart, vals: &Values) -> Result<Values, CoalesceError> {
+    coalesce_values_logged(chart, vals, &mut Vec::new())
+}
+
+/// [`coalesce_values`], appending Helm's coalescing warnings (the text Helm logs at
+/// INFO level, e.g. `warning: skipped value for top.key: Not a table.`) to `log`.
+pub fn coalesce_values_logged(
+    chart: &Chart,
+    vals: &Values,
+    log: &mut Vec<String>,
+) -> Result<Values, CoalesceError> {
     let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", false)?;
+    coalesce(chart, &mut dest, "", false, log)?;
     Ok(dest)
 }
 
 /// Helm's `MergeValues`: like [`coalesce_values`] but `null`s are kept (used while
 /// processing import-values).
 pub fn merge_values(chart: &Chart, vals: &Values) -> Result<Values, CoalesceError> {
+    merge_values_logged(chart, vals, &mut Vec::new())
+}
+
+/// [`merge_values`] with Helm's warnings appended to `log`.
+pub fn merge_values_logged(
+    chart: &Chart,
+    vals: &Values,
+    log: &mut Vec<String>,
+) -> Result<Values, CoalesceError> {
     let mut dest = vals.clone();
-    coalesce(chart, &mut dest, "", true)?;
+    coalesce(chart, &mut dest, "", true, log)?;
     Ok(dest)
 }
 
@@ -115,9 +134,38 @@ fn concat_prefix(a: &str, b: &str) -> String {
     }
 }
 
-fn coalesce(ch: &Chart, dest: &mut Values, prefix: &str, merge: bool) -> Result<(), CoalesceError> {
-    coalesce_chart_values(ch, dest, prefix, merge);
-    coalesce_deps(ch, dest, prefix, merge)
+fn coalesce(
+    ch: &Chart,
+    dest: &mut Values,
+    prefix: &str,
+    merge: bool,
+    log: &mut Vec<String>,
+) -> Result<(), CoalesceError> {
+    coalesce_chart_values(ch, dest, prefix, merge, log);
+    coalesce_deps(ch, dest, prefix, merge, log)
+}
+
+/// Go's `%v` of a values tree (maps print as `map[k:v ...]` with sorted keys).
+pub fn go_v(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n
+            .as_f64()
+            .map(crate::yaml::format_g64)
+            .unwrap_or_else(|| n.to_string()),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let items: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{k}:{}", m.get(k).map(go_v).unwrap_or_default()))
+                .collect();
+            format!("map[{}]", items.join(" "))
+        }
+    }
 }
 
 /// Go's `%t` of a non-map value in the type-mismatch error.
@@ -137,6 +185,7 @@ fn coalesce_deps(
     dest: &mut Values,
     prefix: &str,
     merge: bool,
+    log: &mut Vec<String>,
 ) -> Result<(), CoalesceError> {
     for sub in &ch.dependencies {
         let name = sub.name().to_string();
@@ -150,8 +199,8 @@ fn coalesce_deps(
             }
         };
         let sub_prefix = concat_prefix(prefix, ch.name());
-        coalesce_globals(&mut dv, dest);
-        let result = coalesce(sub, &mut dv, &sub_prefix, merge);
+        coalesce_globals(&mut dv, dest, &sub_prefix, log);
+        let result = coalesce(sub, &mut dv, &sub_prefix, merge, log);
         leak_nested_globals(dest, &dv);
         dest.insert(name, Value::Object(dv));
         result?;
@@ -161,17 +210,22 @@ fn coalesce_deps(
 
 /// Copies the parent's `global` into the subchart section's `global`; the parent's
 /// entries win, maps are coalesced one level (Helm's `coalesceGlobals`).
-fn coalesce_globals(dest: &mut Values, src: &Values) {
+fn coalesce_globals(dest: &mut Values, src: &Values, prefix: &str, log: &mut Vec<String>) {
     let mut dg = match dest.get(GLOBAL_KEY) {
         None => Values::new(),
         Some(Value::Object(m)) => m.clone(),
-        // "skipping globals because destination global is not a table"
-        Some(_) => return,
+        Some(_) => {
+            log.push("warning: skipping globals because destination global is not a table.".into());
+            return;
+        }
     };
     let sg = match src.get(GLOBAL_KEY) {
         None => Values::new(),
         Some(Value::Object(m)) => m.clone(),
-        Some(_) => return,
+        Some(_) => {
+            log.push("warning: skipping globals because source global is not a table.".into());
+            return;
+        }
     };
     for (key, val) in sg {
         match val {
@@ -181,16 +235,22 @@ fn coalesce_globals(dest: &mut Values, src: &Values) {
                 }
                 Some(Value::Object(destv)) => {
                     let mut vv = vv;
-                    coalesce_tables_full(&mut vv, destv, true);
+                    let sub_prefix = concat_prefix(prefix, &key);
+                    coalesce_tables_full(&mut vv, destv, &sub_prefix, true, log);
                     dg.insert(key, Value::Object(vv));
                 }
                 Some(other) => {
-                    // "cannot merge map onto non-map": keep the subchart's value.
+                    log.push(format!(
+                        "Conflict: cannot merge map onto non-map for {}. Skipping.",
+                        crate::yaml::go_quote(&key)
+                    ));
                     dg.insert(key, other);
                 }
             },
             other => {
-                if !matches!(dg.get(&key), Some(Value::Object(_))) {
+                if matches!(dg.get(&key), Some(Value::Object(_))) {
+                    log.push(format!("key {key} is table. Skipping"));
+                } else {
                     dg.insert(key, other);
                 }
             }
@@ -221,7 +281,14 @@ fn leak_nested_globals(parent: &mut Values, sub: &Values) {
     }
 }
 
-fn coalesce_chart_values(ch: &Chart, v: &mut Values, _prefix: &str, merge: bool) {
+fn coalesce_chart_values(
+    ch: &Chart,
+    v: &mut Values,
+    prefix: &str,
+    merge: bool,
+    log: &mut Vec<String>,
+) {
+    let sub_prefix = concat_prefix(prefix, ch.name());
     for (key, val) in ch.values.iter() {
         match v.get_mut(key) {
             Some(Value::Null) if !merge => {
@@ -235,9 +302,12 @@ fn coalesce_chart_values(ch: &Chart, v: &mut Values, _prefix: &str, merge: bool)
                     if !merge {
                         clean_nil_values(&mut src);
                     }
-                    coalesce_tables_full(dest, src, merge);
+                    coalesce_tables_full(dest, src, &concat_prefix(&sub_prefix, key), merge, log);
+                } else if !val.is_null() {
+                    log.push(format!(
+                        "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                    ));
                 }
-                // else: "skipped value for ...: Not a table."
             }
             Some(_) => {}
             None => {
@@ -260,7 +330,13 @@ fn coalesce_chart_values(ch: &Chart, v: &mut Values, _prefix: &str, merge: bool)
 
 /// Helm's `coalesceTablesFullKey`: `src` fills in what `dst` lacks; a `null` in `dst`
 /// deletes the key when `src` has a value there (unless merging).
-fn coalesce_tables_full(dst: &mut Values, mut src: Values, merge: bool) {
+fn coalesce_tables_full(
+    dst: &mut Values,
+    mut src: Values,
+    prefix: &str,
+    merge: bool,
+    log: &mut Vec<String>,
+) {
     let src_non_nil: std::collections::HashSet<String> = src
         .iter()
         .filter(|(_, v)| !v.is_null())
@@ -272,6 +348,7 @@ fn coalesce_tables_full(dst: &mut Values, mut src: Values, merge: bool) {
         }
     }
     for (key, val) in src {
+        let full_key = concat_prefix(prefix, &key);
         match dst.get_mut(&key) {
             Some(Value::Null) if !merge && src_non_nil.contains(&key) => {
                 dst.remove(&key);
@@ -279,15 +356,21 @@ fn coalesce_tables_full(dst: &mut Values, mut src: Values, merge: bool) {
             None => {
                 dst.insert(key, val);
             }
-            Some(Value::Object(dv)) => {
-                if let Value::Object(sv) = val {
-                    coalesce_tables_full(dv, sv, merge);
-                }
-                // else: "destination ... is a table. Ignoring non-table value"
-            }
+            Some(Value::Object(dv)) => match val {
+                Value::Object(sv) => coalesce_tables_full(dv, sv, &full_key, merge, log),
+                Value::Null => {}
+                other => log.push(format!(
+                    "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                    go_v(&other)
+                )),
+            },
             Some(_) => {
-                // dst keeps its value ("cannot overwrite table with non table" when
-                // src is a table).
+                if val.is_object() {
+                    log.push(format!(
+                        "warning: cannot overwrite table with non table for {full_key} ({})",
+                        go_v(&val)
+                    ));
+                }
             }
         }
     }
@@ -296,12 +379,17 @@ fn coalesce_tables_full(dst: &mut Values, mut src: Values, merge: bool) {
 /// Helm's exported `CoalesceTables`: `src` fills in what `dst` lacks; a `null` in `dst`
 /// deletes the key.
 pub fn coalesce_tables(dst: &mut Values, src: Values) {
-    coalesce_tables_full(dst, src, false)
+    coalesce_tables_full(dst, src, "", false, &mut Vec::new())
 }
 
 /// Helm's exported `MergeTables`: like [`coalesce_tables`] but `null`s are kept.
 pub fn merge_tables(dst: &mut Values, src: Values) {
-    coalesce_tables_full(dst, src, true)
+    coalesce_tables_full(dst, src, "", true, &mut Vec::new())
+}
+
+/// [`merge_tables`] with Helm's warnings appended to `log`.
+pub fn merge_tables_logged(dst: &mut Values, src: Values, log: &mut Vec<String>) {
+    coalesce_tables_full(dst, src, "", true, log)
 }
 
 fn clean_nil_values(m: &mut Values) {

@@ -227,3 +227,91 @@ fn chart_object_empty_dependency_fields() {
     let want: serde_json::Value = serde_json::from_str(r#"{"APIVersion":"v2","Annotations":null,"AppVersion":"","Condition":"","Dependencies":[{"Alias":"","Condition":"","Enabled":true,"ImportValues":[],"Name":"s","Repository":"","Tags":[],"Version":"0.1.0"}],"Deprecated":false,"Description":"","Home":"","Icon":"","IsRoot":true,"Keywords":[],"KubeVersion":"","Maintainers":[],"Name":"c","Sources":[],"Tags":"","Type":"","Version":"0.1.0"}"#).expect("json");
     assert_eq!(c.metadata.to_template_value(true), want);
 }
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn logged_lines_match_helm_stderr() {
+    // Lines helm 4.3.1 printed on stderr for the same charts and values (their relative
+    // order follows Go map iteration, so they are compared sorted).
+    let mut c = chart(&[
+        ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("values.yaml", "t: {x: 1}\ns: str\n"),
+    ]);
+    let mut log = Vec::new();
+    capstan_chart::helm_values_logged(&mut c, &user("s: {x: 1}\n"), false, &mut log)
+        .expect("values");
+    assert_eq!(
+        log,
+        vec![r#"level=INFO msg="warning: skipped value for c.s: Not a table.""#]
+    );
+
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s2\n  version: 0.1.0\n",
+        ),
+        ("values.yaml", "t: {x: 1}\ns: str\n"),
+        ("charts/s2/Chart.yaml", "apiVersion: v2\nname: s2\nversion: 0.1.0\n"),
+        ("charts/s2/values.yaml", "q: {x: 1}\n"),
+    ]);
+    let mut log = Vec::new();
+    capstan_chart::helm_values_logged(&mut c, &user("s: {x: 1}\ns2: {q: flat}\n"), false, &mut log)
+        .expect("values");
+    assert_eq!(
+        sorted(log),
+        sorted(vec![
+            r#"level=INFO msg="warning: skipped value for c.s: Not a table.""#.to_string(),
+            r#"level=INFO msg="warning: skipped value for c.s: Not a table.""#.to_string(),
+            r#"level=INFO msg="warning: cannot overwrite table with non table for c.s2.q (map[x:1])""#.to_string(),
+        ])
+    );
+
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s2\n  version: 0.1.0\n  condition: s2.flag\n  tags: [tt]\n  import-values: [missing, {child: nope, parent: p}]\n",
+        ),
+        ("values.yaml", "tags: {tt: \"x\"}\ns2: {flag: \"str\"}\n"),
+        ("charts/s2/Chart.yaml", "apiVersion: v2\nname: s2\nversion: 0.1.0\n"),
+        ("charts/s2/values.yaml", "q: {x: 1}\n"),
+    ]);
+    let mut log = Vec::new();
+    capstan_chart::helm_values_logged(&mut c, &Values::new(), false, &mut log).expect("values");
+    assert_eq!(
+        sorted(log),
+        sorted(vec![
+            r#"level=WARN msg="returned non-bool value" tag=tt chart=s2"#.to_string(),
+            r#"level=WARN msg="returned non-bool value" path=s2.flag chart=s2"#.to_string(),
+            r#"level=WARN msg="ImportValues missing table" error="\"exports\" is not a table""#.to_string(),
+            r#"level=WARN msg="ImportValues missing table from chart" chart=s2 error="\"nope\" is not a table""#.to_string(),
+        ])
+    );
+
+    let mut c = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s\n  version: 0.1.0\n",
+        ),
+        (
+            "charts/s/Chart.yaml",
+            "apiVersion: v2\nname: s\nversion: 0.1.0\n",
+        ),
+    ]);
+    let mut log = Vec::new();
+    let e = capstan_chart::helm_values_logged(&mut c, &user("s: str\n"), false, &mut log)
+        .expect_err("mismatch");
+    assert_eq!(
+        e.to_string(),
+        "chart dependencies processing failed: type mismatch on s: %!t(string=str)"
+    );
+    assert_eq!(
+        log,
+        vec![
+            r#"level=ERROR msg="chart dependencies processing failed" error="type mismatch on s: %!t(string=str)""#
+        ]
+    );
+}

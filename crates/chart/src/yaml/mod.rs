@@ -253,7 +253,7 @@ pub(crate) fn go_sharp_v(v: &Node) -> String {
 }
 
 /// Go's `strconv.Quote` for the common cases.
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
