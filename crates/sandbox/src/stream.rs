@@ -142,6 +142,10 @@ pub fn watch(
                     },
                     _ = &mut deadline => return,
                     _ = tick.tick() => {
+                        // A client that went away is noticed here even when nothing changes.
+                        if tx.is_closed() {
+                            return;
+                        }
                         if bookmarks && tx.send(event_line("BOOKMARK", &bookmark(&def, last_rv, false))).await.is_err() {
                             return;
                         }
@@ -259,6 +263,9 @@ pub async fn pod_log(
                 return;
             }
             // Re-check now and then as well, in case a wake-up raced the registration.
+            if tx.is_closed() {
+                return;
+            }
             let _ = tokio::time::timeout(Duration::from_millis(500), notified).await;
         }
     });
