@@ -22,7 +22,12 @@ struct Case {
 }
 
 fn load_cases() -> Vec<Case> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/to-yaml/cases.json");
+    // TO_YAML_GOLDENS points at another recording (exploration runs of the generator).
+    let path = std::env::var_os("TO_YAML_GOLDENS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/to-yaml/cases.json")
+        });
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "cannot read {}: {e} (run scripts/gen-to-yaml-goldens)",
