@@ -315,3 +315,56 @@ fn logged_lines_match_helm_stderr() {
         ]
     );
 }
+
+#[test]
+fn global_conflict_lines_match_helm_stderr() {
+    let mk = || {
+        chart(&[
+            (
+                "Chart.yaml",
+                "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n- name: s\n  version: 0.1.0\n",
+            ),
+            ("values.yaml", "global: {a: {x: 1}, b: 2}\n"),
+            ("charts/s/Chart.yaml", "apiVersion: v2\nname: s\nversion: 0.1.0\n"),
+            ("charts/s/values.yaml", "global: {a: 1, b: {y: 2}}\n"),
+        ])
+    };
+    let a = r#"level=INFO msg="warning: destination for c.s.global.a is a table. Ignoring non-table value (1)""#;
+    let b = r#"level=INFO msg="warning: cannot overwrite table with non table for c.s.global.b (map[true:2])""#;
+    let mut log = Vec::new();
+    let v = capstan_chart::helm_values_logged(&mut mk(), &Values::new(), false, &mut log)
+        .expect("values");
+    assert_eq!(
+        sorted(log),
+        sorted([a, b, a, b, a, b].map(String::from).to_vec())
+    );
+    assert_eq!(
+        serde_json::Value::Object(v),
+        serde_json::json!({"global":{"a":{"x":1.0},"b":2.0},"s":{"global":{"a":{"x":1.0},"b":2.0}}})
+    );
+
+    let mut log = Vec::new();
+    // As `--set s.global.a=1 --set s.global.b.y=2` (a quoted "y", unlike YAML's y).
+    let v = capstan_chart::helm_values_logged(
+        &mut mk(),
+        &user("s: {global: {a: 1, b: {\"y\": 2}}}\n"),
+        false,
+        &mut log,
+    )
+    .expect("values");
+    assert_eq!(
+        serde_json::Value::Object(v),
+        serde_json::json!({"global":{"a":{"x":1.0},"b":2.0},"s":{"global":{"a":1.0,"b":{"true":2.0,"y":2.0}}}})
+    );
+    let want = [
+        r#"level=INFO msg="key b is table. Skipping""#,
+        r#"level=INFO msg="Conflict: cannot merge map onto non-map for \"a\". Skipping.""#,
+        b,
+        a,
+        r#"level=INFO msg="warning: cannot overwrite table with non table for c.s.global.a (map[x:1])""#,
+        r#"level=INFO msg="warning: destination for c.s.global.b is a table. Ignoring non-table value (2)""#,
+        r#"level=INFO msg="Conflict: cannot merge map onto non-map for \"a\". Skipping.""#,
+        r#"level=INFO msg="key b is table. Skipping""#,
+    ];
+    assert_eq!(sorted(log), sorted(want.map(String::from).to_vec()));
+}
