@@ -23,7 +23,8 @@ fn pack(dir: &std::path::Path) -> Vec<u8> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut b = tar::Builder::new(gz);
     b.follow_symlinks(true);
-    b.append_dir_all("kube-prometheus-stack", dir).expect("pack");
+    b.append_dir_all("kube-prometheus-stack", dir)
+        .expect("pack");
     b.into_inner().expect("tar").finish().expect("gz")
 }
 
