@@ -101,15 +101,20 @@ fn lifecycle(bin: &str) {
         hist.lines().nth(3).is_some_and(|l| l.contains("failed")),
         "{hist}"
     );
-    // The Job failed with the real reason.
-    let reason = env.kubectl_ok(&[
+    // The Job failed with the real reason (its Event outlives it), and hook-failed deleted it.
+    let reasons = env.kubectl_ok(&[
         "get",
-        "job",
-        "pre-upgrade",
+        "events",
+        "--field-selector",
+        "involvedObject.name=pre-upgrade",
         "-o",
-        "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}",
+        "jsonpath={.items[*].reason}",
     ]);
-    assert_eq!(reason, "BackoffLimitExceeded");
+    assert!(reasons.contains("BackoffLimitExceeded"), "{reasons}");
+    assert!(
+        !exists(&env, "job", "pre-upgrade"),
+        "hook-failed must delete the failed hook"
+    );
 
     let ok = env.helm_ok(bin, &["test", "r", "--logs"]);
     assert!(
