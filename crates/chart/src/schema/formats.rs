@@ -1,7 +1,7 @@
 //! JSON-schema `format` checks that fail with the messages of santhosh-tekuri/jsonschema
-//! v6 (what Helm 4 prints), registered over boon's own. `ipv6`, `regex` and the URI
-//! reference formats keep boon's checks: their Go messages come from Go's `net/netip`,
-//! `regexp` and `net/url` and are not reproduced.
+//! v6 (what Helm 4 prints), registered over boon's own. `ipv6`, `regex` and
+//! `uri-template` keep boon's checks (their Go messages come from Go's `net/netip` and
+//! `regexp`); the URI formats follow the common `net/url` parse errors.
 
 use std::error::Error;
 
@@ -15,7 +15,11 @@ type Check = fn(&Value) -> Res;
 
 /// Registers our Go-worded formats on a compiler.
 pub(crate) fn register(c: &mut Compiler) {
-    let list: [(&'static str, Check); 11] = [
+    let list: [(&'static str, Check); 15] = [
+        ("uri", uri),
+        ("iri", uri),
+        ("uri-reference", uri_reference),
+        ("iri-reference", uri_reference),
         ("json-pointer", json_pointer),
         ("relative-json-pointer", relative_json_pointer),
         ("uuid", uuid),
@@ -457,6 +461,92 @@ fn time(v: &Value) -> Res {
     }
 }
 
+/// The subset of Go's `url.Parse` errors that matter for schema formats, worded as Go
+/// does (`parse "x": missing protocol scheme`); returns whether a scheme was found.
+fn go_url_parse(raw: &str) -> Result<bool, Box<dyn Error>> {
+    let wrap = |m: &str| -> Box<dyn Error> { format!("parse {raw:?}: {m}").into() };
+    if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(wrap("net/url: invalid control character in URL"));
+    }
+    // Percent escapes must be well formed everywhere.
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let ok = i + 2 < b.len()
+                && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            if !ok {
+                let end = (i + 3).min(b.len());
+                let esc = String::from_utf8_lossy(&b[i..end]).into_owned();
+                return Err(wrap(&format!("invalid URL escape {esc:?}")));
+            }
+            i += 3;
+        } else {
+            i += 1;
+        }
+    }
+    let no_frag = raw.split('#').next().unwrap_or("");
+    if no_frag == "*" {
+        return Ok(false);
+    }
+    let mut scheme_len = None;
+    for (i, c) in no_frag.char_indices() {
+        match c {
+            'a'..='z' | 'A'..='Z' => {}
+            '0'..='9' | '+' | '-' | '.' if i > 0 => {}
+            ':' if i == 0 => return Err(wrap("missing protocol scheme")),
+            ':' => {
+                scheme_len = Some(i);
+                break;
+            }
+            _ => break,
+        }
+    }
+    let rest = match scheme_len {
+        Some(n) => &no_frag[n + 1..],
+        None => no_frag,
+    };
+    let rest = rest.split('?').next().unwrap_or("");
+    if !rest.starts_with('/') {
+        if scheme_len.is_some() {
+            return Ok(true);
+        }
+        let segment = rest.split('/').next().unwrap_or("");
+        if segment.contains(':') {
+            return Err(wrap("first path segment in URL cannot contain colon"));
+        }
+    }
+    if let Some(auth) = rest.strip_prefix("//") {
+        let authority = auth.split('/').next().unwrap_or("");
+        let host = authority.rsplit('@').next().unwrap_or("");
+        if !host.starts_with('[') {
+            if let Some((_, port)) = host.rsplit_once(':') {
+                if !port.bytes().all(|c| c.is_ascii_digit()) {
+                    return Err(wrap(&format!("invalid port \":{port}\" after host")));
+                }
+            }
+        }
+    }
+    Ok(scheme_len.is_some())
+}
+
+fn uri(v: &Value) -> Res {
+    let Value::String(s) = v else { return Ok(()) };
+    if !go_url_parse(s)? {
+        return err("relative url".into());
+    }
+    Ok(())
+}
+
+fn uri_reference(v: &Value) -> Res {
+    let Value::String(s) = v else { return Ok(()) };
+    if s.contains('\\') {
+        return err("contains \\".into());
+    }
+    go_url_parse(s).map(|_| ())
+}
+
 fn date_time_str(s: &str) -> Res {
     let b = s.as_bytes();
     if b.len() < 20 {
@@ -532,7 +622,9 @@ mod tests {
             "1", "0", ":", "-", "T", "Z", "+", ".", "@", "\"", "é", "😀", "P", "W", "/", "~", "[",
             "]", "a", " ",
         ];
-        let checks: [Check; 11] = [
+        let checks: [Check; 13] = [
+            uri,
+            uri_reference,
             json_pointer,
             relative_json_pointer,
             uuid,
