@@ -146,12 +146,12 @@ fn yaml_reader_errors() {
     assert_eq!(to_yaml(&Value::str("a \u{85} b")).unwrap(), "a b");
     assert!(matches!(
         to_yaml(&map(&[("a\u{85}b", Value::Nil)])),
-        Err(YamlError::Scan(_))
+        Err(YamlError::Syntax { .. })
     ));
     assert!(to_yaml(&map(&[(&"x".repeat(1022), Value::Nil)])).is_ok());
     assert!(matches!(
         to_yaml(&map(&[(&"x".repeat(1023), Value::Nil)])),
-        Err(YamlError::Scan(_))
+        Err(YamlError::Syntax { .. })
     ));
 }
 
@@ -166,4 +166,45 @@ fn document_keeps_its_final_newline() {
     assert_eq!(to_yaml(&Value::Nil).unwrap(), "null");
     assert_eq!(to_yaml(&Value::list(vec![])).unwrap(), "[]");
     assert_eq!(to_yaml(&map(&[])).unwrap(), "{}");
+}
+
+/// `mustToYaml` error texts, as helm 4.3.1 printed them.
+#[test]
+fn yaml_error_texts_match_helm() {
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            Value::list(vec![Value::Float64(f64::NAN)]),
+            "error marshaling into JSON: json: unsupported value: NaN",
+        ),
+        (
+            Value::list(vec![Value::Float64(f64::NEG_INFINITY)]),
+            "error marshaling into JSON: json: unsupported value: -Inf",
+        ),
+        (
+            Value::str("a\u{7f}b"),
+            "yaml: control characters are not allowed",
+        ),
+        (
+            map(&[("a\u{85}b", Value::Int(1))]),
+            "yaml: line 1: did not find expected ',' or '}'",
+        ),
+        (
+            map(&[(&"x".repeat(1023), Value::Int(1))]),
+            "yaml: did not find expected ',' or '}'",
+        ),
+        (
+            Value::list(vec![
+                Value::Int(1),
+                map(&[(&"x".repeat(1023), Value::Int(1))]),
+            ]),
+            "yaml: did not find expected ',' or '}'",
+        ),
+        (
+            map(&[("a", Value::str("\u{85}--- x"))]),
+            "yaml: line 2: found unexpected document indicator",
+        ),
+    ];
+    for (v, want) in cases {
+        assert_eq!(to_yaml(&v).unwrap_err().to_string(), want);
+    }
 }
