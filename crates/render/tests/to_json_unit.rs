@@ -203,6 +203,28 @@ fn yaml_error_texts_match_helm() {
             map(&[("a", Value::str("\u{85}--- x"))]),
             "yaml: line 2: found unexpected document indicator",
         ),
+        (
+            map(&[("a", Value::str("x\u{85}y")), ("b\u{85}", Value::Int(1))]),
+            "yaml: line 2: did not find expected ',' or '}'",
+        ),
+        (
+            Value::list(vec![
+                Value::str("x\u{85}\u{85}y"),
+                map(&[("b\u{85}c", Value::Int(1))]),
+            ]),
+            "yaml: line 3: did not find expected ',' or '}'",
+        ),
+        (
+            Value::list(vec![Value::str("\u{85}z"), Value::str("x\u{85}...\u{85}")]),
+            "yaml: line 3: found unexpected document indicator",
+        ),
+        (
+            Value::list(vec![
+                Value::str("\u{85}"),
+                map(&[(&"x".repeat(1023), Value::Int(1))]),
+            ]),
+            "yaml: line 1: did not find expected ',' or '}'",
+        ),
     ];
     for (v, want) in cases {
         assert_eq!(to_yaml(&v).unwrap_err().to_string(), want);
