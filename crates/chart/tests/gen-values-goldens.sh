@@ -93,3 +93,12 @@ for snip in "$scratch"/snippet-*; do
   fi
 done
 echo "yaml goldens written to $here/yaml-goldens.txt"
+
+# A chart archive made by the real `helm package` (with a subchart archive inside, as
+# `helm dependency build` leaves it), so that the loader is tested on helm's own tar
+# headers: tests/fixtures/packaged/imports-0.1.0.tgz.
+pk=$scratch/packaged
+mkdir -p "$pk" "$here/fixtures/packaged"
+cp -R "$here/fixtures/values/tgzsub/chart" "$pk/tgzsub"
+"$helm" package "$pk/tgzsub" --destination "$here/fixtures/packaged" > /dev/null
+echo "packaged chart written to $here/fixtures/packaged"

@@ -247,3 +247,28 @@ fn directory_and_archive_agree_on_a_corpus_chart() {
     assert_eq!(a, b);
     assert_eq!(from_dir.dependencies.len(), from_tgz.dependencies.len());
 }
+
+#[test]
+fn an_archive_made_by_helm_package_loads_like_its_directory() {
+    let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let packaged = tests.join("fixtures/packaged/tgzsub-0.1.0.tgz");
+    let mut from_tgz = capstan_chart::load(&packaged).expect("helm-packaged archive");
+    let mut from_dir =
+        capstan_chart::load_dir(tests.join("fixtures/values/tgzsub/chart")).expect("directory");
+    assert_eq!(from_tgz.name(), from_dir.name());
+    assert_eq!(from_tgz.values, from_dir.values);
+    let none = capstan_chart::Values::new();
+    let a = capstan_chart::helm_values(&mut from_tgz, &none, false).expect("values");
+    let b = capstan_chart::helm_values(&mut from_dir, &none, false).expect("values");
+    assert_eq!(a, b);
+    let names = |c: &capstan_chart::Chart| {
+        let mut v: Vec<String> = c.all_templates().into_iter().map(|(n, _)| n).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&from_tgz), names(&from_dir));
+    assert_eq!(
+        names(&from_tgz),
+        vec!["tgzsub/charts/inner/templates/cm.yaml"]
+    );
+}
