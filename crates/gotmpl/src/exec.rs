@@ -226,8 +226,21 @@ impl<'t> State<'t, '_> {
         Ok(())
     }
 
+    /// Counts one step against the optional step limit.
+    fn step(&mut self) -> R<()> {
+        if let Some(left) = &mut self.shared.steps_left {
+            if *left == 0 {
+                let limit = self.set.step_limit.unwrap_or(0);
+                return Err(self.errorf(format!("execution step limit exceeded ({limit})")));
+            }
+            *left -= 1;
+        }
+        Ok(())
+    }
+
     fn walk(&mut self, dot: &Rv, node: &'t Node) -> R<Flow> {
         self.at = At::Node(node);
+        self.step()?;
         if let Node::If(_) | Node::Range(_) | Node::With(_) | Node::Template { .. } = node {
             self.check_stack()?;
         }
@@ -379,6 +392,7 @@ impl<'t> State<'t, '_> {
     }
 
     fn one_iteration(&mut self, b: &'t Branch, mark: usize, index: Rv, elem: Rv) -> R<Flow> {
+        self.step()?;
         let decl = &b.pipe.decl;
         if !decl.is_empty() {
             if b.pipe.is_assign {

@@ -151,6 +151,8 @@ pub(crate) struct Shared {
     pub guard: Option<crate::template::StackGuard>,
     /// Set when the budget ran out: the execution is abandoned and redone on a big stack.
     pub out_of_stack: bool,
+    /// Steps left under [`Templates::option_step_limit`], if one is set.
+    pub steps_left: Option<u64>,
 }
 
 /// What a function can see of the execution that called it.

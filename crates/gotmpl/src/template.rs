@@ -35,6 +35,7 @@ pub struct Templates {
     trees: HashMap<String, Arc<Tree>>,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) missingkey: MissingKey,
+    pub(crate) step_limit: Option<u64>,
 }
 
 impl Default for Templates {
@@ -155,6 +156,7 @@ impl Templates {
             trees: HashMap::new(),
             funcs: Arc::new(FuncMap::new()),
             missingkey: MissingKey::Default,
+            step_limit: None,
         }
     }
 
@@ -175,6 +177,16 @@ impl Templates {
     /// Sets the `missingkey` option.
     pub fn option_missingkey(&mut self, mk: MissingKey) -> &mut Self {
         self.missingkey = mk;
+        self
+    }
+
+    /// Bounds the work of one execution (nested executions from functions included):
+    /// each node walked and each range iteration is a step, and going over the limit
+    /// stops the execution with `execution step limit exceeded (N)`. Go has no such
+    /// limit (`{{ range 1000000000000 }}` runs until done), so the default is none; set
+    /// one to protect against hostile charts.
+    pub fn option_step_limit(&mut self, limit: Option<u64>) -> &mut Self {
+        self.step_limit = limit;
         self
     }
 
@@ -237,6 +249,7 @@ impl Templates {
             let mut local = String::new();
             let mut shared = Shared {
                 guard: Some(guard),
+                steps_left: self.step_limit,
                 ..Shared::default()
             };
             let r = self.execute_nested(name, data, &mut local, &mut shared);

@@ -481,3 +481,71 @@ fn sets_and_errors_can_cross_threads() {
         }
     });
 }
+
+#[test]
+fn slice_builtin_follows_go() {
+    // Helm replaces `slice` with Sprig's, so these follow Go's funcs.go, not helm output.
+    let mut t = set_with(MissingKey::Zero);
+    let data = values(r#"{"l": [1, 2, 3]}"#);
+    assert_eq!(run(&mut t, r#"{{ slice "abcdef" 1 3 }}|{{ slice "abc" }}|{{ slice "abc" 1 }}|{{ slice .l 1 2 }}|{{ slice .l 0 1 3 }}|{{ slice .l 3 }}"#, &data).unwrap(), "bc|abc|bc|[2]|[1]|[]");
+    let err = |t: &mut Templates, text: &str| run(t, text, &data).unwrap_err().message();
+    assert_eq!(
+        err(&mut t, r#"{{ slice "abc" 1 2 3 }}"#),
+        "error calling slice: cannot 3-index slice a string"
+    );
+    assert_eq!(
+        err(&mut t, r#"{{ slice "abc" 2 1 }}"#),
+        "error calling slice: invalid slice index: 2 > 1"
+    );
+    assert_eq!(
+        err(&mut t, r#"{{ slice "abc" 5 }}"#),
+        "error calling slice: index out of range: 5"
+    );
+    assert_eq!(
+        err(&mut t, "{{ slice 3 1 }}"),
+        "error calling slice: can't slice item of type int"
+    );
+    assert_eq!(
+        err(&mut t, "{{ slice nil }}"),
+        "error calling slice: slice of untyped nil"
+    );
+    assert_eq!(
+        err(&mut t, "{{ slice .l 1 2 3 4 }}"),
+        "error calling slice: too many slice indexes: 4"
+    );
+    assert_eq!(
+        err(&mut t, r#"{{ slice .l "a" }}"#),
+        "error calling slice: cannot index slice/array with type string"
+    );
+}
+
+#[test]
+fn step_limit_stops_runaway_templates() {
+    let mut t = Templates::new("gotpl");
+    t.option_step_limit(Some(1000));
+    let err = run(&mut t, "{{ range 1000000000000 }}x{{ end }}", &Value::Nil).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"template: t:1:25: executing "t" at <x>: execution step limit exceeded (1000)"#
+    );
+    // Within the limit, output is unchanged.
+    assert_eq!(
+        run(&mut t, "{{ range 3 }}{{ . }}{{ end }}", &Value::Nil).unwrap(),
+        "012"
+    );
+    // The budget covers nested executions from functions too.
+    let mut t = include_set();
+    t.option_step_limit(Some(500));
+    t.parse(
+        "_h.tpl",
+        r#"{{ define "r" }}{{ range 100 }}{{ end }}{{ end }}"#,
+    )
+    .unwrap();
+    t.parse("t.yaml", r#"{{ range 10 }}{{ include "r" . }}{{ end }}"#)
+        .unwrap();
+    let err = t.execute("t.yaml", &Value::Nil).unwrap_err().to_string();
+    assert!(
+        err.ends_with("execution step limit exceeded (500)"),
+        "{err}"
+    );
+}
