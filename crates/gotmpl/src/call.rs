@@ -48,10 +48,14 @@ impl<'t> State<'t, '_> {
             Some(a) if !a.is_empty() => &a[1..],
             _ => &[],
         };
+        let method_sig;
         let sig = match &callee {
             Callee::Builtin(b) => Some(b.signature()),
             Callee::Func(f) => f.sig.as_deref(),
-            Callee::Method(_) => None,
+            Callee::Method(o) => {
+                method_sig = o.method_signature(name);
+                method_sig.as_ref()
+            }
         };
         let num_in = args.len() + usize::from(final_.is_some());
         let mut num_fixed = args.len();

@@ -163,6 +163,13 @@ pub trait Object: Send + Sync {
     fn to_data(&self) -> Value {
         Value::Nil
     }
+    /// The Go parameter types of a method, if the object declares them. With a signature
+    /// the engine checks arity and converts arguments before calling, exactly as Go does
+    /// for methods (`wrong number of args for Has: want 1 got 0`, `expected string; found
+    /// 1`); without one, arguments arrive as `interface {}` values and the method checks.
+    fn method_signature(&self, _name: &str) -> Option<crate::func::Signature> {
+        None
+    }
 }
 
 impl Value {

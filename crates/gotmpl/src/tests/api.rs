@@ -549,3 +549,51 @@ fn step_limit_stops_runaway_templates() {
         "{err}"
     );
 }
+
+/// An object that declares its method's Go signature.
+struct Versions;
+
+impl Object for Versions {
+    fn type_name(&self) -> &str {
+        "chartutil.VersionSet"
+    }
+    fn kind(&self) -> Kind {
+        Kind::Slice
+    }
+    fn field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+    fn has_method(&self, name: &str) -> bool {
+        name == "Has"
+    }
+    fn call_method(&self, _name: &str, args: &[Value]) -> Result<Value, String> {
+        Ok(Value::Bool(args[0].as_str() == Some("apps/v1")))
+    }
+    fn format_v(&self) -> String {
+        "[apps/v1]".into()
+    }
+    fn method_signature(&self, name: &str) -> Option<Signature> {
+        (name == "Has").then(|| Signature::fixed(vec![Param::String]))
+    }
+}
+
+#[test]
+fn methods_with_signatures_are_checked_like_go() {
+    let mut m = BTreeMap::new();
+    m.insert("V".to_string(), Value::Object(Arc::new(Versions)));
+    let data = Value::map(m);
+    let mut t = set_with(MissingKey::Zero);
+    assert_eq!(
+        run(&mut t, r#"{{ .V.Has "apps/v1" }} {{ .V.Has "x" }}"#, &data).unwrap(),
+        "true false"
+    );
+    let err = |t: &mut Templates, text: &str| run(t, text, &data).unwrap_err().to_string();
+    assert_eq!(
+        err(&mut t, "{{ .V.Has }}"),
+        r#"template: t:1:5: executing "t" at <.V.Has>: wrong number of args for Has: want 1 got 0"#
+    );
+    assert_eq!(
+        err(&mut t, "{{ .V.Has 1 }}"),
+        r#"template: t:1:10: executing "t" at <1>: expected string; found 1"#
+    );
+}
