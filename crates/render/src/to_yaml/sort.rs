@@ -104,6 +104,17 @@ pub(super) fn key_less(a: &str, b: &str) -> bool {
 pub(super) fn sort_keys(entries: &mut Vec<(String, Node)>) {
     let items = std::mem::take(entries);
     *entries = merge_sort(items);
+    // Go's pdqsort finishes with insertion sorts, so its results never have a neighbour
+    // pair out of order even where `key_less` is not transitive; a final insertion pass
+    // (nearly free on sorted input) gives ours the same property. For such key sets
+    // Helm's own order varies from run to run (Go's map order is random).
+    for i in 1..entries.len() {
+        let mut j = i;
+        while j > 0 && key_less(&entries[j].0, &entries[j - 1].0) {
+            entries.swap(j, j - 1);
+            j -= 1;
+        }
+    }
 }
 
 fn merge_sort(mut v: Vec<(String, Node)>) -> Vec<(String, Node)> {
