@@ -149,8 +149,11 @@ fn length(item: Rv) -> Result<i64, String> {
         Value::Bytes(b) => b.len() as i64,
         Value::List(l) => l.items.len() as i64,
         Value::Map(m) => m.entries.len() as i64,
-        Value::Object(o) if o.kind() == Kind::Map => match o.to_data() {
+        // Map- and slice-typed objects (`files`, `chartutil.VersionSet`) have a length;
+        // their data form holds the elements.
+        Value::Object(o) if matches!(o.kind(), Kind::Map | Kind::Slice) => match o.to_data() {
             Value::Map(m) => m.entries.len() as i64,
+            Value::List(l) => l.items.len() as i64,
             _ => 0,
         },
         other => return Err(format!("len of type {}", other.type_name())),

@@ -357,7 +357,13 @@ impl<'t> State<'t, '_> {
                 Vec::new()
             }
             Value::Nil => Vec::new(),
-            Value::Object(o) if o.kind() == Kind::Map => match o.to_data() {
+            Value::Object(o) if matches!(o.kind(), Kind::Map | Kind::Slice) => match o.to_data() {
+                Value::List(l) => l
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Rv::plain(Value::Int(i as i64)), Rv::elem(v.clone(), l.elem)))
+                    .collect(),
                 Value::Map(m) => m
                     .entries
                     .iter()

@@ -575,6 +575,9 @@ impl Object for Versions {
     fn method_signature(&self, name: &str) -> Option<Signature> {
         (name == "Has").then(|| Signature::fixed(vec![Param::String]))
     }
+    fn to_data(&self) -> Value {
+        Value::string_list(["apps/v1".to_string(), "v1".to_string()])
+    }
 }
 
 #[test]
