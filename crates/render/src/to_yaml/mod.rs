@@ -14,6 +14,7 @@
 //!    80-column folding, block scalars).
 
 mod emit;
+mod pdqsort;
 mod resolve;
 mod sort;
 mod unicode;

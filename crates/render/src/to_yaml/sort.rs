@@ -2,6 +2,7 @@
 //! letters sort before other characters and runs of digits compare as numbers, so `a2`
 //! comes before `a10` and `9` before `10`.
 
+use super::pdqsort;
 use super::unicode::{DIGITS, LETTERS};
 use super::Node;
 
@@ -37,9 +38,7 @@ fn is_digit(c: char) -> bool {
 }
 
 /// go-yaml v2's `keyList.Less` for two string keys.
-pub(super) fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
+pub(super) fn chars_less(ar: &[char], br: &[char]) -> bool {
     let n = ar.len().min(br.len());
     for i in 0..n {
         if ar[i] == br[i] {
@@ -98,46 +97,75 @@ pub(super) fn key_less(a: &str, b: &str) -> bool {
 
 /// Sorts map entries into go-yaml v2's key order.
 ///
-/// `key_less` is not a strict weak order for every set of keys, and Rust's standard sorts
-/// may panic on such comparators; a merge sort driven only by `less` cannot. For the
-/// orders that are consistent (all ordinary keys) the result is the same as Go's.
+/// For ordinary keys [`chars_less`] is a total order and any correct sort gives Go's result.
+/// For some keys (`x1y2`, `x10`, `x01`: leading zeros mixed with letters) it is not
+/// transitive; Go then sorts with `sort.Sort` (pdqsort) starting from Go's random map
+/// order, so Helm's output varies between runs. In that case this runs a port of Go's
+/// pdqsort on a fixed set of pseudo-random starting orders and keeps the most frequent
+/// result, which is the order Helm prints most often.
 pub(super) fn sort_keys(entries: &mut Vec<(String, Node)>) {
-    let items = std::mem::take(entries);
-    *entries = merge_sort(items);
-    // Go's pdqsort finishes with insertion sorts, so its results never have a neighbour
-    // pair out of order even where `key_less` is not transitive; a final insertion pass
-    // (nearly free on sorted input) gives ours the same property. For such key sets
-    // Helm's own order varies from run to run (Go's map order is random).
-    for i in 1..entries.len() {
-        let mut j = i;
-        while j > 0 && key_less(&entries[j].0, &entries[j - 1].0) {
-            entries.swap(j, j - 1);
-            j -= 1;
+    let chars: Vec<Vec<char>> = entries.iter().map(|(k, _)| k.chars().collect()).collect();
+    let less = |a: usize, b: usize| match (chars.get(a), chars.get(b)) {
+        (Some(x), Some(y)) => chars_less(x, y),
+        _ => false,
+    };
+    let n = entries.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    pdqsort::sort(&mut order, &less);
+    if n <= MAX_CHECKED && !is_consistent(&order, &less) {
+        order = most_frequent_order(n, &less);
+    }
+    let mut slots: Vec<Option<(String, Node)>> =
+        std::mem::take(entries).into_iter().map(Some).collect();
+    for i in order {
+        if let Some(entry) = slots.get_mut(i).and_then(Option::take) {
+            entries.push(entry);
         }
     }
 }
 
-fn merge_sort(mut v: Vec<(String, Node)>) -> Vec<(String, Node)> {
-    if v.len() <= 1 {
-        return v;
-    }
-    let right = v.split_off(v.len() / 2);
-    let left = merge_sort(v);
-    let right = merge_sort(right);
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut l = left.into_iter().peekable();
-    let mut r = right.into_iter().peekable();
-    loop {
-        let take_right = match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => key_less(&b.0, &a.0),
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (None, None) => break,
-        };
-        let next = if take_right { r.next() } else { l.next() };
-        if let Some(item) = next {
-            out.push(item);
+/// Maps with more keys are not checked for a non-transitive order (the check is
+/// quadratic); they keep the result of a single sort.
+const MAX_CHECKED: usize = 256;
+/// Starting orders tried for a non-transitive key set.
+const TRIES: usize = 64;
+
+/// Whether every pair in the sorted `order` agrees with `less` (then the comparison is
+/// transitive on these keys and every starting order sorts the same way).
+fn is_consistent(order: &[usize], less: &impl Fn(usize, usize) -> bool) -> bool {
+    for (i, &a) in order.iter().enumerate() {
+        for &b in &order[i + 1..] {
+            if less(b, a) {
+                return false;
+            }
         }
     }
-    out
+    true
+}
+
+fn most_frequent_order(n: usize, less: &impl Fn(usize, usize) -> bool) -> Vec<usize> {
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut seen: Vec<(Vec<usize>, usize)> = Vec::new();
+    for _ in 0..TRIES {
+        let mut order: Vec<usize> = (0..n).collect();
+        // Fisher-Yates with xorshift64: a stand-in for Go's random map iteration order.
+        for i in (1..n).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let j = (seed % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        pdqsort::sort(&mut order, less);
+        match seen.iter_mut().find(|(o, _)| *o == order) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((order, 1)),
+        }
+    }
+    // The first of the most frequent results (max_by_key keeps the last maximum).
+    let best = seen.iter().map(|(_, c)| *c).max().unwrap_or(0);
+    seen.into_iter()
+        .find(|(_, c)| *c == best)
+        .map(|(o, _)| o)
+        .unwrap_or_else(|| (0..n).collect())
 }
