@@ -27,6 +27,7 @@ pub(crate) fn parse(
     let text: Arc<str> = Arc::from(text);
     let parse_name: Arc<str> = Arc::from(name);
     let mut p = Parser {
+        action_line: 0,
         src,
         items,
         idx: 0,
@@ -72,6 +73,8 @@ pub(crate) fn parse(
 }
 
 struct Parser<'a> {
+    /// The line of the action being parsed (0 outside actions), for lexing errors.
+    action_line: usize,
     /// The source text items point into.
     src: &'a str,
     items: Vec<Item>,
@@ -165,7 +168,19 @@ impl Parser<'_> {
 
     fn unexpected(&self, it: &Item, context: &str) -> Error {
         if it.typ == ItemType::Error {
-            return self.errorf(it.val(self.src).to_string());
+            // A lexing error inside a multi-line action names where the action started.
+            let val = it.val(self.src);
+            let mut extra = String::new();
+            if self.action_line != 0 && self.action_line != it.line {
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
+                if val.ends_with(" action") {
+                    extra = extra[" in action".len()..].to_string();
+                }
+            }
+            return self.errorf(format!("{val}{extra}"));
         }
         self.errorf(format!(
             "unexpected {} in {}",
@@ -284,7 +299,12 @@ impl Parser<'_> {
                 pos: it.pos,
                 text: it.val(self.src).into(),
             })),
-            ItemType::LeftDelim => self.action(),
+            ItemType::LeftDelim => {
+                self.action_line = it.line;
+                let r = self.action();
+                self.action_line = 0;
+                r
+            }
             ItemType::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: it.pos,
                 text: it.val(self.src).into(),

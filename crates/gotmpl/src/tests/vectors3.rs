@@ -351,5 +351,45 @@ b` }}x: {{ if }}"#,
         r#"PARSEERR:parse error at (c/templates/_t.tpl:1): invalid syntax"#,
     );
 
+    // helm4: Error: parse error at (c/templates/t.yaml:2): unterminated quoted string in action started at c/templates/t.yaml:1
+    check(
+        "file_unterminated_string_multiline_action",
+        r#"x: {{ .a
+"abc
+}}"#,
+        r#"{}"#,
+        r#"PARSEERR:parse error at (c/templates/t.yaml:2): unterminated quoted string in action started at c/templates/t.yaml:1"#,
+    );
+    // helm4: Error: parse error at (c/templates/t.yaml:2): unclosed action started at c/templates/t.yaml:1
+    check(
+        "file_unclosed_action_multiline",
+        r#"x: {{ .a
+"#,
+        r#"{}"#,
+        r#"PARSEERR:parse error at (c/templates/t.yaml:2): unclosed action started at c/templates/t.yaml:1"#,
+    );
+    // helm4: Error: parse error at (c/templates/t.yaml:2): unexpected right paren in action started at c/templates/t.yaml:1
+    check(
+        "file_unexpected_rparen_multiline",
+        r#"x: {{ .a
+ 1 ) }}"#,
+        r#"{}"#,
+        r#"PARSEERR:parse error at (c/templates/t.yaml:2): unexpected right paren in action started at c/templates/t.yaml:1"#,
+    );
+    check(
+        "file_trailing_pipe",
+        r#"x: {{ "a"
+ | }}"#,
+        r#"{}"#,
+        r#"OK:a"#,
+    );
+    // helm4: Error: parse error at (c/templates/t.yaml:2): "1x" in action started at c/templates/t.yaml:1
+    check(
+        "file_bad_number_multiline",
+        r#"x: {{ print
+ 1x }}"#,
+        r#"{}"#,
+        r#"PARSEERR:parse error at (c/templates/t.yaml:2): "1x" in action started at c/templates/t.yaml:1"#,
+    );
     finish();
 }
