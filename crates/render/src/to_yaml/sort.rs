@@ -128,7 +128,7 @@ pub(super) fn sort_keys(entries: &mut Vec<(String, Node)>) {
 /// quadratic); they keep the result of a single sort.
 const MAX_CHECKED: usize = 256;
 /// Starting orders tried for a non-transitive key set.
-const TRIES: usize = 64;
+const TRIES: usize = 256;
 
 /// Whether every pair in the sorted `order` agrees with `less` (then the comparison is
 /// transitive on these keys and every starting order sorts the same way).
