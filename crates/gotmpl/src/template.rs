@@ -236,6 +236,11 @@ impl Templates {
     }
 
     /// Executes the template `name` with `data` as dot (Go's `ExecuteTemplate`).
+    ///
+    /// Runs on the calling thread within a stack budget; a template nested deeper than
+    /// that is abandoned and executed again from the start on a big-stack thread, so
+    /// functions with outside effects may then see their calls twice (wrap the work in
+    /// [`run_with_big_stack`] to avoid that).
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
         let mut out = String::new();
         self.execute_into(name, data, &mut out)?;
