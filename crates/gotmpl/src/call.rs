@@ -96,10 +96,19 @@ impl<'t> State<'t, '_> {
                 Some(s) => s.params.get(i).cloned().or_else(|| s.variadic.clone()),
             }
         };
-        let mut argv: Vec<Rv> = Vec::with_capacity(num_in);
+        // Builtins see the interface-slot bit of their arguments; other functions get
+        // plain values (collected directly, without a second vector).
+        let is_builtin = matches!(callee, Callee::Builtin(_));
+        let mut argv: Vec<Rv> = Vec::with_capacity(if is_builtin { num_in } else { 0 });
+        let mut values: Vec<Value> = Vec::with_capacity(if is_builtin { 0 } else { num_in });
         for (i, arg) in args.iter().enumerate() {
             let p = param_at(i);
-            argv.push(self.eval_arg(dot, p.as_ref(), arg)?);
+            let v = self.eval_arg(dot, p.as_ref(), arg)?;
+            if is_builtin {
+                argv.push(v);
+            } else {
+                values.push(v.v);
+            }
         }
         if let Some(f) = final_ {
             let p = match &sig {
@@ -115,18 +124,19 @@ impl<'t> State<'t, '_> {
                     }
                 }
             };
-            argv.push(self.validate_type(f, p.as_ref())?);
+            let v = self.validate_type(f, p.as_ref())?;
+            if is_builtin {
+                argv.push(v);
+            } else {
+                values.push(v.v);
+            }
         }
         let result = match callee {
             Callee::Builtin(b) => {
                 builtins::call(self, b, args, final_present(num_in, args.len()), argv)
             }
             Callee::Func(f) => {
-                let values: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
-                let pos = match node.pos_and_context() {
-                    Some((p, _)) => p,
-                    None => 0,
-                };
+                let pos = node.pos().unwrap_or(0);
                 let mut ctx = FuncCtx {
                     set: self.set,
                     shared: self.shared,
@@ -137,10 +147,7 @@ impl<'t> State<'t, '_> {
                     .map(Rv::plain)
                     .map_err(|e| e.message)
             }
-            Callee::Method(o) => {
-                let values: Vec<Value> = argv.into_iter().map(|r| r.v).collect();
-                o.call_method(name, &values).map(Rv::plain)
-            }
+            Callee::Method(o) => o.call_method(name, &values).map(Rv::plain),
         };
         match result {
             Ok(v) => Ok(v),

@@ -97,6 +97,17 @@ pub(crate) enum At<'t> {
 }
 
 impl At<'_> {
+    /// The node's byte offset, without printing it.
+    pub(crate) fn pos(&self) -> Option<usize> {
+        match self {
+            At::None => None,
+            At::Node(n) => Some(node_pos(n)),
+            At::Pipe(p) => Some(p.pos),
+            At::Cmd(c) => Some(c.pos),
+            At::Arg(a) => Some(a.pos()),
+        }
+    }
+
     pub(crate) fn pos_and_context(&self) -> Option<(usize, String)> {
         match self {
             At::None => None,
@@ -137,6 +148,9 @@ pub(crate) struct State<'t, 'o> {
     pub tree: &'t Tree,
     pub at: At<'t>,
     pub vars: Vec<(&'t str, Rv)>,
+    /// Where the executing template's variables start in `vars` (a template call sees
+    /// none of its caller's).
+    pub vars_base: usize,
     pub depth: usize,
     pub out: &'o mut String,
     pub shared: &'o mut Shared,
@@ -177,14 +191,19 @@ impl<'t> State<'t, '_> {
     }
 
     fn var_value(&self, name: &str) -> R<Rv> {
-        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+        match self.vars[self.vars_base..]
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+        {
             Some((_, v)) => Ok(v.clone()),
             None => Err(self.errorf(format!("undefined variable: {name}"))),
         }
     }
 
     fn set_var(&mut self, name: &str, value: Rv) -> R<()> {
-        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+        let base = self.vars_base;
+        match self.vars[base..].iter_mut().rev().find(|(n, _)| *n == name) {
             Some(slot) => {
                 slot.1 = value;
                 Ok(())
@@ -297,33 +316,50 @@ impl<'t> State<'t, '_> {
     fn walk_range_inner(&mut self, dot: &Rv, b: &'t Branch) -> R<Flow> {
         let val = self.eval_pipeline(dot, &b.pipe)?.unwrap();
         let mark = self.vars.len();
-        let items: Vec<(Rv, Rv)> = match &val.v {
-            Value::List(l) => l
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Rv::plain(Value::Int(i as i64)), Rv::elem(v.clone(), l.elem)))
-                .collect(),
-            Value::Bytes(bs) => bs
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    (
-                        Rv::plain(Value::Int(i as i64)),
-                        Rv::plain(Value::Uint64(*v as u64)),
-                    )
-                })
-                .collect(),
-            Value::Map(m) => m
-                .entries
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        Rv::plain(Value::str(k.as_str())),
-                        Rv::elem(v.clone(), m.elem),
-                    )
-                })
-                .collect(),
+        // Map- and slice-typed objects range over their data form.
+        let data;
+        let source = match &val.v {
+            Value::Object(o) if matches!(o.kind(), Kind::Map | Kind::Slice) => {
+                data = o.to_data();
+                &data
+            }
+            other => other,
+        };
+        // Elements are visited in place (values are Arc-shared), without collecting.
+        let ran = match source {
+            Value::List(l) => {
+                for (i, v) in l.items.iter().enumerate() {
+                    let index = Rv::plain(Value::Int(i as i64));
+                    if let Flow::Break =
+                        self.one_iteration(b, mark, index, Rv::elem(v.clone(), l.elem))?
+                    {
+                        break;
+                    }
+                }
+                !l.items.is_empty()
+            }
+            Value::Bytes(bs) => {
+                for (i, v) in bs.iter().enumerate() {
+                    let index = Rv::plain(Value::Int(i as i64));
+                    if let Flow::Break =
+                        self.one_iteration(b, mark, index, Rv::plain(Value::Uint64(*v as u64)))?
+                    {
+                        break;
+                    }
+                }
+                !bs.is_empty()
+            }
+            Value::Map(m) => {
+                for (k, v) in &m.entries {
+                    let key = Rv::plain(Value::str(k.as_str()));
+                    if let Flow::Break =
+                        self.one_iteration(b, mark, key, Rv::elem(v.clone(), m.elem))?
+                    {
+                        break;
+                    }
+                }
+                !m.entries.is_empty()
+            }
             Value::Int(_) | Value::Int64(_) | Value::Uint64(_) => {
                 if b.pipe.decl.len() > 1 {
                     return Err(self.errorf(format!(
@@ -341,41 +377,17 @@ impl<'t> State<'t, '_> {
                     Value::Int64(_) => Value::Int64(i as i64),
                     _ => Value::Uint64(i),
                 };
-                // Iterate lazily: an integer range can be huge.
-                let mut ran = false;
+                // Counted lazily: an integer range can be huge.
                 for i in 0..n {
-                    ran = true;
                     let v = Rv::plain(make(i));
-                    match self.one_iteration(b, mark, v.clone(), v)? {
-                        Flow::Break => break,
-                        _ => continue,
+                    if let Flow::Break = self.one_iteration(b, mark, v.clone(), v)? {
+                        break;
                     }
                 }
-                if ran {
-                    return Ok(Flow::Normal);
-                }
-                Vec::new()
+                n > 0
             }
-            Value::Nil => Vec::new(),
-            Value::Object(o) if matches!(o.kind(), Kind::Map | Kind::Slice) => match o.to_data() {
-                Value::List(l) => l
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (Rv::plain(Value::Int(i as i64)), Rv::elem(v.clone(), l.elem)))
-                    .collect(),
-                Value::Map(m) => m
-                    .entries
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            Rv::plain(Value::str(k.as_str())),
-                            Rv::elem(v.clone(), m.elem),
-                        )
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
+            // A nil value ranges like an empty map.
+            Value::Nil => false,
             other => {
                 return Err(self.errorf(format!(
                     "range can't iterate over {}",
@@ -383,16 +395,10 @@ impl<'t> State<'t, '_> {
                 )));
             }
         };
-        if !items.is_empty() {
-            for (index, elem) in items {
-                if let Flow::Break = self.one_iteration(b, mark, index, elem)? {
-                    break;
-                }
+        if !ran {
+            if let Some(e) = &b.else_list {
+                return self.walk_list(dot, e);
             }
-            return Ok(Flow::Normal);
-        }
-        if let Some(e) = &b.else_list {
-            return self.walk_list(dot, e);
         }
         Ok(Flow::Normal)
     }
@@ -447,13 +453,16 @@ impl<'t> State<'t, '_> {
             None => Rv::invalid(),
         };
         let saved_tree = std::mem::replace(&mut self.tree, tree);
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        let saved_base = self.vars_base;
+        self.vars_base = self.vars.len();
+        self.vars.push(("$", new_dot.clone()));
         self.depth += 1;
         self.shared.depth += 1;
         let r = self.walk_list(&new_dot, &tree.root);
         self.shared.depth -= 1;
         self.depth -= 1;
-        self.vars = saved_vars;
+        self.vars.truncate(self.vars_base);
+        self.vars_base = saved_base;
         self.tree = saved_tree;
         r.map(|_| Flow::Normal)
     }

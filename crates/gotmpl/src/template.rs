@@ -308,6 +308,7 @@ impl Templates {
             tree,
             at: At::None,
             vars: vec![("$", dot.clone())],
+            vars_base: 0,
             depth: 0,
             out,
             shared,
