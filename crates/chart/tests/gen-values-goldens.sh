@@ -5,8 +5,8 @@
 #  * every fixture chart under tests/fixtures/values/<case>/ (a `chart/` directory and an
 #    optional `args` file: one helm argument per line, e.g. `-f` then `user.yaml`,
 #    relative paths resolved against the fixture directory), and
-#  * every rendering case of the shared corpus (/work/shared/corpus/cases/*.yaml, read in
-#    place; override with CAPSTAN_CORPUS), using the case's -f/--set/--kube-version.
+#  * every rendering case of the shared corpus (../shared/corpus/cases/*.yaml, read in
+#    place; override with CAPSTAN_CORPUS), with ONLY=corpus and OUT=<scratch dir>, using the case's -f/--set/--kube-version.
 #
 # Each chart is copied to a scratch directory outside the repository; every file under
 # every templates/ directory is removed and one probe template is added:
@@ -18,8 +18,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 helm=${1:-$repo/.tools/helm}
-corpus=${CAPSTAN_CORPUS:-/work/shared/corpus}
-out=$here/values-goldens
+corpus=${CAPSTAN_CORPUS:-$repo/../shared/corpus}
+# ONLY=fixtures (the committed goldens), corpus (generated at CI time into OUT, never
+# committed: they are helm's view of the shared corpus) or all.
+only=${ONLY:-fixtures}
+out=${OUT:-$here/values-goldens}
 scratch=$(mktemp -d /tmp/capstan-values-gen.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$out"
@@ -43,7 +46,7 @@ probe() { # probe CASE CHART_SRC ARGS...
 unq() { local s=$1; s=${s#\'}; s=${s%\'}; printf '%s' "${s//\'\'/\'}"; }
 
 # Fixture charts.
-for dir in "$here"/fixtures/values/*/; do
+[ "$only" = corpus ] || for dir in "$here"/fixtures/values/*/; do
   name=$(basename "$dir")
   args=(--kube-version 1.31.0)
   if [ -f "$dir/args" ]; then
@@ -56,7 +59,7 @@ for dir in "$here"/fixtures/values/*/; do
 done
 
 # Corpus cases.
-for f in "$corpus"/cases/*.yaml; do
+[ "$only" = fixtures ] || for f in "$corpus"/cases/*.yaml; do
   name=$(basename "$f" .yaml)
   chart='' kv='' list=''; args=()
   while IFS= read -r line || [ -n "$line" ]; do

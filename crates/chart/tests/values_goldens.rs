@@ -12,9 +12,10 @@ fn here() -> PathBuf {
 }
 
 fn corpus() -> PathBuf {
-    let p = PathBuf::from(
-        std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into()),
-    );
+    let p =
+        PathBuf::from(std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into()
+        }));
     assert!(
         p.join("cases").is_dir(),
         "the Helm corpus is missing at {}: set CAPSTAN_CORPUS to its directory",
@@ -172,18 +173,19 @@ fn normalise_error(text: &str) -> String {
     out.join("\n")
 }
 
-#[test]
-fn values_match_helm() {
-    let dir = here().join("values-goldens");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("goldens")
+/// Compares every golden of `dir` whose name starts with `prefix` and returns
+/// (agreeing, failures).
+fn check_goldens(dir: &Path, prefix: &str, min: usize) {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("goldens at {}: {e}", dir.display()))
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".json") || n.ends_with(".err"))
+        .filter(|n| n.starts_with(prefix) && (n.ends_with(".json") || n.ends_with(".err")))
         .collect();
     names.sort();
     assert!(
-        names.len() > 70,
-        "too few goldens: run tests/gen-values-goldens.sh"
+        names.len() >= min,
+        "too few goldens in {}: run tests/gen-values-goldens.sh",
+        dir.display()
     );
     let (mut ok, mut failures) = (0, Vec::new());
     for file in &names {
@@ -220,11 +222,33 @@ fn values_match_helm() {
             ));
         }
     }
-    eprintln!("values agreement: {ok} of {} cases", ok + failures.len());
+    eprintln!(
+        "values agreement ({prefix}*): {ok} of {} cases",
+        ok + failures.len()
+    );
     assert!(
         failures.is_empty(),
         "{} mismatches:\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The fixture charts, against goldens committed under tests/values-goldens.
+#[test]
+fn values_match_helm() {
+    check_goldens(&here().join("values-goldens"), "fixture-", 10);
+}
+
+/// Every case of the shared corpus, against goldens the real helm produced for this run
+/// (`ONLY=corpus OUT=DIR tests/gen-values-goldens.sh`, then `CAPSTAN_CORPUS_VALUES=DIR`).
+/// They are not committed: they are helm's view of the corpus, which stays outside the
+/// repository.
+#[test]
+#[ignore = "needs the shared corpus and helm's answers for it; .ci/run (scripts/corpus-checks) runs it"]
+fn corpus_values_match_helm() {
+    let dir = std::env::var("CAPSTAN_CORPUS_VALUES").expect(
+        "set CAPSTAN_CORPUS_VALUES to a directory made by `ONLY=corpus OUT=DIR crates/chart/tests/gen-values-goldens.sh` (scripts/corpus-checks does both)",
+    );
+    check_goldens(Path::new(&dir), "corpus-", 74);
 }
