@@ -1,15 +1,16 @@
 //! Loading the largest corpus chart (kube-prometheus-stack, read in place) from its
 //! directory and from a .tgz packed in memory, plus computing its values.
-//! Set CAPSTAN_CORPUS if the corpus is not at /work/shared/corpus.
+//! Set CAPSTAN_CORPUS if the corpus is not at ../shared/corpus beside the repository.
 
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn largest_chart() -> PathBuf {
-    let corpus = PathBuf::from(
-        std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into()),
-    );
+    let corpus =
+        PathBuf::from(std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into()
+        }));
     let dir = corpus.join("charts/kube-prometheus-stack");
     assert!(
         dir.is_dir(),
