@@ -359,26 +359,27 @@ impl Registry {
         self.defs.read().map(|d| d.clone()).unwrap_or_default()
     }
 
+    /// The first type matching `pred`, cloned out of the lock (every request looks one up, so
+    /// the whole table is not copied for it).
+    fn find_by(&self, pred: impl Fn(&ResourceDef) -> bool) -> Option<ResourceDef> {
+        self.defs.read().ok()?.iter().find(|d| pred(d)).cloned()
+    }
+
     /// Finds the type served at `group/version/plural`.
     pub fn find(&self, group: &str, version: &str, plural: &str) -> Option<ResourceDef> {
-        self.all()
-            .into_iter()
-            .find(|d| d.group == group && d.version == version && d.plural == plural)
+        self.find_by(|d| d.group == group && d.version == version && d.plural == plural)
     }
 
     /// Finds the type for an `apiVersion` and `kind`.
     pub fn find_kind(&self, api_version: &str, kind: &str) -> Option<ResourceDef> {
         let (group, version) = split_api_version(api_version);
-        self.all()
-            .into_iter()
-            .find(|d| d.group == group && d.version == version && d.kind == kind)
+        self.find_by(|d| d.group == group && d.version == version && d.kind == kind)
     }
 
     /// Whether any version of `group` is served.
     pub fn has_group_version(&self, group: &str, version: &str) -> bool {
-        self.all()
-            .iter()
-            .any(|d| d.group == group && d.version == version)
+        self.find_by(|d| d.group == group && d.version == version)
+            .is_some()
     }
 
     /// The served groups in discovery order, each with its versions (preferred first).

@@ -119,6 +119,14 @@ fn columns(def: &ResourceDef) -> Vec<Value> {
             ("Age", "string", 0),
         ],
         ("", "Namespace") => &[("Status", "string", 0), ("Age", "string", 0)],
+        ("batch", "CronJob") => &[
+            ("Schedule", "string", 0),
+            ("Timezone", "string", 0),
+            ("Suspend", "boolean", 0),
+            ("Active", "integer", 0),
+            ("Last Schedule", "string", 0),
+            ("Age", "string", 0),
+        ],
         ("", "Service") => &[
             ("Type", "string", 0),
             ("Cluster-IP", "string", 0),

@@ -55,6 +55,39 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     u64::try_from(total).ok()
 }
 
+/// A UTC calendar breakdown of a Unix time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Civil {
+    /// Year.
+    pub year: i64,
+    /// Month, 1-12.
+    pub month: u32,
+    /// Day of month, 1-31.
+    pub day: u32,
+    /// Hour, 0-23.
+    pub hour: u32,
+    /// Minute, 0-59.
+    pub minute: u32,
+    /// Day of the week, 0 = Sunday.
+    pub weekday: u32,
+}
+
+/// Breaks Unix seconds down into UTC calendar fields.
+pub fn civil(secs: u64) -> Civil {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    Civil {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u32,
+        minute: ((rem % 3600) / 60) as u32,
+        // 1970-01-01 was a Thursday.
+        weekday: ((days + 4).rem_euclid(7)) as u32,
+    }
+}
+
 // Howard Hinnant's civil calendar algorithms (public domain descriptions), written out here.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;

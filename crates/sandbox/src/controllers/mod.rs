@@ -2,6 +2,7 @@
 //! affects (and their controlling owners). Reconciles are idempotent and write only when
 //! something differs, so the loop settles.
 
+mod cron;
 mod jobs;
 mod pods;
 mod workloads;
@@ -33,6 +34,15 @@ pub fn start(sh: Arc<Shared>) {
     let ctl = Arc::new(Controllers {
         sh,
         runners: Mutex::new(HashMap::new()),
+    });
+    // CronJobs are time-driven, not change-driven: check them every second.
+    let cron_ctl = ctl.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            cron::tick(&cron_ctl);
+        }
     });
     tokio::spawn(async move {
         loop {
