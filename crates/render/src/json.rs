@@ -19,9 +19,20 @@ use capstan_gotmpl::fmt::format_float;
 use capstan_gotmpl::value::Value;
 use serde_json::{Map as JsonMap, Number, Value as Json};
 
-/// Nesting deeper than this is refused rather than risking a stack overflow. Go has no
-/// limit here, but no chart nests values anywhere near this deep.
-pub const MAX_DEPTH: usize = 1000;
+/// Go's encoding/json (Go 1.27) refuses values nested deeper than this: a value inside
+/// more than 10000 arrays or objects (`exceeded max depth`, checked with helm 4.3.1).
+pub const MAX_DEPTH: usize = 10000;
+
+/// [`to_json_value`] hands back a tree whose `Drop` recurses, so it stops at this depth
+/// (an error, unlike Go); [`to_json`] and `to_yaml` go all the way to [`MAX_DEPTH`].
+pub const MAX_TREE_DEPTH: usize = 1000;
+
+/// Values nested up to this depth are encoded on the caller's stack; deeper ones on a
+/// helper thread with [`BIG_STACK`] bytes of stack, so that Go's depth limit can be
+/// honoured without overflowing a small (2 MiB) thread stack.
+const SHALLOW_DEPTH: usize = 300;
+/// Stack size of the helper thread for deep values (reserved, mostly never touched).
+const BIG_STACK: usize = 256 << 20;
 
 /// Why a value cannot be encoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,25 +40,60 @@ pub enum JsonError {
     /// NaN or an infinity; the text is Go's (`json: unsupported value: NaN`).
     #[error("json: unsupported value: {0}")]
     UnsupportedValue(String),
-    /// The value nests deeper than [`MAX_DEPTH`].
-    #[error("json: value nested deeper than {MAX_DEPTH} levels")]
+    /// The value nests deeper than [`MAX_DEPTH`] (Go's text), or than
+    /// [`MAX_TREE_DEPTH`] for [`to_json_value`].
+    #[error("exceeded max depth")]
     TooDeep,
+    /// The helper thread for a deep value could not be started.
+    #[error("json: cannot start a thread for a deeply nested value")]
+    Thread,
 }
 
 /// Go's `json.Marshal(v)` as a string: what Helm's `toJson` prints (Helm itself prints an
 /// empty string when this fails).
 pub fn to_json(v: &Value) -> Result<String, JsonError> {
-    Ok(write_json(&to_json_value(v)?))
+    match convert(v, 0, SHALLOW_DEPTH) {
+        Ok(tree) => Ok(write_json(&tree)),
+        Err(JsonError::TooDeep) => {
+            on_big_stack(|| convert(v, 0, MAX_DEPTH).map(|tree| write_json(&tree)))
+                .unwrap_or(Err(JsonError::Thread))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The JSON tree `json.Marshal` would encode. Integers stay integer numbers, Go `float64`s
-/// become `f64` numbers; print it with [`write_json`] to get Go's exact text.
+/// become `f64` numbers; print it with [`write_json`] to get Go's exact text. Values
+/// nested deeper than [`MAX_TREE_DEPTH`] are refused.
 pub fn to_json_value(v: &Value) -> Result<Json, JsonError> {
-    convert(v, 0)
+    convert(v, 0, MAX_TREE_DEPTH)
 }
 
-fn convert(v: &Value, depth: usize) -> Result<Json, JsonError> {
-    if depth > MAX_DEPTH {
+/// [`to_json_value`] with a depth limit, for callers that run on a big enough stack.
+pub(crate) fn to_json_value_limited(v: &Value, limit: usize) -> Result<Json, JsonError> {
+    convert(v, 0, limit)
+}
+
+/// Runs `f` on a helper thread with a large stack and waits for it; `None` if the thread
+/// could not be started or panicked.
+pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("capstan-deep-value".into())
+            .stack_size(BIG_STACK)
+            .spawn_scoped(scope, f)
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+/// Depth of the shallow attempt, for `to_yaml`.
+pub(crate) const SHALLOW: usize = SHALLOW_DEPTH;
+
+/// Builds the tree; `depth` is the number of arrays and objects around `v`.
+fn convert(v: &Value, depth: usize, limit: usize) -> Result<Json, JsonError> {
+    if depth > limit {
         return Err(JsonError::TooDeep);
     }
     Ok(match v {
@@ -62,21 +108,39 @@ fn convert(v: &Value, depth: usize) -> Result<Json, JsonError> {
         },
         Value::String(s) => Json::String(s.to_string()),
         Value::Bytes(b) => Json::String(base64::engine::general_purpose::STANDARD.encode(b)),
-        Value::List(list) => Json::Array(
-            list.items
-                .iter()
-                .map(|item| convert(item, depth + 1))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Value::Map(map) => {
-            let mut out = JsonMap::new();
-            for (k, item) in &map.entries {
-                out.insert(k.clone(), convert(item, depth + 1)?);
-            }
-            Json::Object(out)
-        }
-        Value::Object(obj) => convert(&obj.to_data(), depth + 1)?,
+        Value::List(list) => convert_list(&list.items, depth, limit)?,
+        Value::Map(map) => convert_map(&map.entries, depth, limit)?,
+        Value::Object(obj) => match obj.to_data() {
+            // An object's data stands where the object is; only a chain of objects
+            // (never seen in practice) counts as nesting, to rule out endless recursion.
+            data @ Value::Object(_) => convert(&data, depth + 1, limit)?,
+            data => convert(&data, depth, limit)?,
+        },
     })
+}
+
+// Collections are converted in their own functions so that the recursion keeps small
+// stack frames.
+#[inline(never)]
+fn convert_list(items: &[Value], depth: usize, limit: usize) -> Result<Json, JsonError> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(convert(item, depth + 1, limit)?);
+    }
+    Ok(Json::Array(out))
+}
+
+#[inline(never)]
+fn convert_map(
+    entries: &std::collections::BTreeMap<String, Value>,
+    depth: usize,
+    limit: usize,
+) -> Result<Json, JsonError> {
+    let mut out = JsonMap::new();
+    for (k, item) in entries {
+        out.insert(k.clone(), convert(item, depth + 1, limit)?);
+    }
+    Ok(Json::Object(out))
 }
 
 /// Prints a JSON tree the way Go's `encoding/json` does: compact, object keys in byte

@@ -61,10 +61,25 @@ pub fn to_yaml(v: &Value) -> Result<String, YamlError> {
 
 /// `sigs.k8s.io/yaml.Marshal(v)`: the YAML document including its final newline.
 pub fn to_yaml_document(v: &Value) -> Result<String, YamlError> {
-    let tree = json::to_json_value(v)?;
-    let node = Decoder { lines: 0 }.decode(&tree)?;
+    // Deeply nested values are handled on a helper thread with a large stack (every step
+    // here recurses, and so do the intermediate trees' destructors).
+    match pipeline(v, json::SHALLOW) {
+        Err(YamlError::Json(JsonError::TooDeep)) => {
+            json::on_big_stack(|| pipeline(v, json::MAX_DEPTH))
+                .unwrap_or(Err(YamlError::Json(JsonError::Thread)))
+        }
+        r => r,
+    }
+}
+
+fn pipeline(v: &Value, limit: usize) -> Result<String, YamlError> {
+    let tree = json::to_json_value_limited(v, limit)?;
+    let node = Decoder { lines: 0, depth: 0 }.decode(&tree)?;
     Ok(emit::emit_document(&node))
 }
+
+/// go-yaml v2's scanner refuses more nested flow collections than this.
+const MAX_FLOW_LEVEL: usize = 10000;
 
 /// A value as go-yaml v2 decodes it into `interface{}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +107,8 @@ pub(crate) enum Node {
 /// messages number lines by them.
 struct Decoder {
     lines: usize,
+    /// Collections currently open (go-yaml's flow level).
+    depth: usize,
 }
 
 impl Decoder {
@@ -120,15 +137,31 @@ impl Decoder {
     // `decode` keeps small stack frames.
     #[inline(never)]
     fn decode_seq(&mut self, items: &[Json]) -> Result<Node, YamlError> {
+        self.enter()?;
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             out.push(self.decode(item)?);
         }
+        self.depth -= 1;
         Ok(Node::Seq(out))
+    }
+
+    /// Opens a collection: go-yaml's scanner errors past [`MAX_FLOW_LEVEL`].
+    fn enter(&mut self) -> Result<(), YamlError> {
+        self.depth += 1;
+        if self.depth > MAX_FLOW_LEVEL {
+            return Err(YamlError::Syntax {
+                // A scanner error: lines count from one, and line 1 is not printed.
+                line: if self.lines > 0 { self.lines + 1 } else { 0 },
+                msg: "exceeded max depth of 10000",
+            });
+        }
+        Ok(())
     }
 
     #[inline(never)]
     fn decode_map(&mut self, map: &serde_json::Map<String, Json>) -> Result<Node, YamlError> {
+        self.enter()?;
         let mut entries: Vec<(String, Node)> = Vec::with_capacity(map.len());
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut keys: Vec<&String> = map.keys().collect();
@@ -153,6 +186,7 @@ impl Decoder {
             }
         }
         sort::sort_keys(&mut entries);
+        self.depth -= 1;
         Ok(Node::Map(entries))
     }
 
