@@ -191,7 +191,15 @@ impl Controllers {
             .map(|c| self.sh.log_buf(&ns, &pname, c))
             .collect();
         let run_to_completion = pod["spec"]["restartPolicy"] != "Always";
-        let outcomes = match self.sh.config.exec {
+        // Local mode runs run-to-completion pods (Jobs, hooks, tests); long-running pods are
+        // simulated even then, so a chart's servers never start on this machine and a crashing
+        // one cannot spin a ReplicaSet into a hot loop.
+        let exec = if run_to_completion {
+            self.sh.config.exec
+        } else {
+            ExecMode::Simulate
+        };
+        let outcomes = match exec {
             ExecMode::Simulate => {
                 let mut forever = !run_to_completion;
                 for (c, buf) in names.iter().zip(&bufs) {
