@@ -7,9 +7,13 @@
 
 #![warn(missing_docs)]
 
+pub mod chart_json;
+pub mod codec;
+pub mod gojson;
 pub mod hook;
 pub mod kinds;
 pub mod manifest;
+pub mod record;
 pub mod status;
 
 pub use hook::{Hook, HookDeletePolicy, HookEvent, HookOutputLogPolicy};
@@ -18,3 +22,6 @@ pub use manifest::{
     sort_manifests, split_manifests, Manifest, SimpleHead, SortError, SortedManifests,
 };
 pub use status::Status;
+
+pub use codec::{decode_release, encode_release, CodecError};
+pub use record::{HookExecution, HookRecord, Info, Release};
