@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = commands::Cli::parse_from(std::env::args_os());
+    let cli = match commands::Cli::try_parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(err) => return commands::clap_failure(err),
+    };
     match commands::run(cli) {
         Ok(code) => code,
         Err(err) => {

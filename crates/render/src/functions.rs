@@ -302,11 +302,11 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
     let _ = ElemType::Interface;
     f
 }
-// The go-yaml and encoding/json compatible emitters land in `to_yaml` and `json`; until
-// then these report an error (toYaml/toJson render as empty strings, as Helm does on error).
-fn tmp_yaml(_v: &Value) -> Result<String, String> {
-    Err("toYaml is not available yet".into())
+/// The go-yaml v2 emitter behind `toYaml` (errors become their message text).
+fn tmp_yaml(v: &Value) -> Result<String, String> {
+    crate::to_yaml::to_yaml(v).map_err(|e| e.to_string())
 }
-fn tmp_json(_v: &Value) -> Result<String, String> {
-    Err("toJson is not available yet".into())
+/// The encoding/json emitter behind `toJson`.
+fn tmp_json(v: &Value) -> Result<String, String> {
+    crate::json::to_json(v).map_err(|e| e.to_string())
 }

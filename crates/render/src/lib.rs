@@ -5,6 +5,7 @@ pub mod data;
 pub mod glob;
 pub mod json;
 pub mod objects;
+pub mod output_dir;
 pub mod sprig;
 pub mod to_yaml;
 pub mod engine;

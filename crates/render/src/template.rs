@@ -37,6 +37,10 @@ pub struct TemplateRequest {
     pub show_only: Vec<String>,
     /// `--skip-schema-validation`
     pub skip_schema_validation: bool,
+    /// `--output-dir`: write the documents under this directory instead of stdout.
+    pub output_dir: Option<String>,
+    /// `--release-name`: put the output-dir files under a directory named after the release.
+    pub use_release_name: bool,
 }
 
 /// The outcome of a successful `helm template`.
@@ -60,12 +64,15 @@ pub struct TemplateError {
     pub message: String,
     /// Warnings printed before the error.
     pub warnings: Vec<String>,
+    /// What Helm printed on stdout before failing (`wrote PATH` lines of `--output-dir`).
+    pub stdout: String,
 }
 
 fn fail(message: impl Into<String>, warnings: &[String]) -> TemplateError {
     TemplateError {
         message: message.into(),
         warnings: warnings.to_vec(),
+        stdout: String::new(),
     }
 }
 
@@ -202,38 +209,103 @@ pub fn template(
         ));
     }
 
+    // With --output-dir, Helm prints a `wrote PATH` line per document as it writes, and the
+    // manifest buffer stays empty (it still prints the trimmed buffer: one newline).
+    let mut wrote = String::new();
+    let mut writer = crate::output_dir::OutputDir::new();
+    let release_dir = req.output_dir.as_ref().map(|d| {
+        if req.use_release_name {
+            join_dir(d, &req.release_name)
+        } else {
+            d.clone()
+        }
+    });
+    let write_err = |m: String| fail(m, &warnings);
     let mut manifest = String::new();
     if req.include_crds {
         for (name, file) in chart.crd_objects() {
-            manifest.push_str(&format!(
-                "---\n# Source: {name}\n{}\n",
-                String::from_utf8_lossy(&file.data)
-            ));
+            let data = String::from_utf8_lossy(&file.data);
+            match &req.output_dir {
+                // Helm writes CRDs to the output dir itself, not the release-name directory.
+                Some(dir) => {
+                    wrote.push_str(&writer.write(dir, &name, &data, false).map_err(write_err)?)
+                }
+                None => manifest.push_str(&format!("---\n# Source: {name}\n{data}\n")),
+            }
         }
     }
+    // CRDs and manifests share one "written" map in Helm; the hooks start a new one.
     for m in &sorted.manifests {
-        manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content));
+        match &release_dir {
+            Some(dir) => wrote.push_str(
+                &writer
+                    .write(dir, &m.name, &m.content, false)
+                    .map_err(write_err)?,
+            ),
+            None => manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content)),
+        }
     }
     let mut out = String::new();
     out.push_str(manifest.trim());
     out.push('\n');
+    let mut hook_writer = crate::output_dir::OutputDir::new();
     if !req.no_hooks {
         for h in &sorted.hooks {
             if req.skip_tests && h.events.contains(&HookEvent::Test) {
                 continue;
             }
-            out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest));
+            match &release_dir {
+                Some(dir) => {
+                    // Helm appends to a hook's file whenever it already exists on disk.
+                    let exists = std::path::Path::new(&format!("{dir}/{}", h.path)).exists();
+                    wrote.push_str(
+                        &hook_writer
+                            .write(dir, &h.path, &h.manifest, exists)
+                            .map_err(write_err)?,
+                    );
+                }
+                None => out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest)),
+            }
         }
     }
     if !req.show_only.is_empty() {
-        out = show_only(&out, &req.show_only).map_err(|m| fail(m, &warnings))?;
+        out = show_only(&out, &req.show_only).map_err(|m| TemplateError {
+            stdout: wrote.clone(),
+            ..fail(m, &warnings)
+        })?;
     }
     Ok(TemplateOutput {
-        stdout: out,
+        stdout: wrote + &out,
         warnings,
         notes,
         hooks: sorted.hooks,
     })
+}
+
+/// Go's `filepath.Join(dir, name)` for the release-name directory (cleaned path).
+fn join_dir(dir: &str, name: &str) -> String {
+    let joined = format!("{dir}/{name}");
+    let absolute = joined.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if matches!(parts.last(), Some(p) if *p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let body = parts.join("/");
+    match (absolute, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
+    }
 }
 
 /// `--show-only`: keeps the documents whose `# Source:` path (without the chart name)

@@ -47,3 +47,37 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Template(args) => template::exec(&cli.global, args),
     }
 }
+
+/// A command line clap rejects, reported as Helm (cobra) does: `Error: unknown flag: --foo`
+/// (or `unknown shorthand flag`) on stderr and exit status 1. Help and version requests
+/// print as usual and succeed.
+pub fn clap_failure(err: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::UnknownArgument => {
+            if let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) {
+                let flag = arg.split('=').next().unwrap_or(arg);
+                if let Some(short) = flag.strip_prefix('-').filter(|s| !s.starts_with('-')) {
+                    let c = short.chars().next().unwrap_or('-');
+                    eprintln!("Error: unknown shorthand flag: '{c}' in {flag}");
+                } else {
+                    eprintln!("Error: unknown flag: {flag}");
+                }
+                return ExitCode::from(1);
+            }
+        }
+        _ => {}
+    }
+    let text = err.render().to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ");
+    eprintln!("Error: {first}");
+    ExitCode::from(1)
+}

@@ -1,8 +1,7 @@
 //! `capstan template`: render a chart locally and print the manifests as `helm template` does.
 
-use std::process::ExitCode;
-
 use std::io::Write;
+use std::process::ExitCode;
 
 use capstan_render::objects::KubeVersion;
 use capstan_render::template::{template, TemplateRequest};
@@ -10,11 +9,12 @@ use capstan_render::template::{template, TemplateRequest};
 use super::values_flags::ValuesFlags;
 use super::GlobalFlags;
 
-/// Flags of `capstan template` (Helm's names).
+/// Flags of `capstan template` (Helm's names). Flags that only matter when talking to a
+/// cluster or a chart repository are accepted and ignored, as `helm template` does.
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
     /// release name, then chart path (`template [NAME] [CHART]`)
-    #[arg(num_args = 1..=2, required = true)]
+    #[arg(num_args = 0..)]
     pub args: Vec<String>,
     /// generate the name (and omit the NAME parameter)
     #[arg(short = 'g', long = "generate-name")]
@@ -36,6 +36,9 @@ pub struct TemplateArgs {
     /// writes the executed templates to files in output-dir instead of stdout
     #[arg(long = "output-dir")]
     pub output_dir: Option<String>,
+    /// use release name in the output-dir path.
+    #[arg(long = "release-name")]
+    pub release_name: bool,
     /// skip tests from templated output
     #[arg(long = "skip-tests")]
     pub skip_tests: bool,
@@ -51,7 +54,16 @@ pub struct TemplateArgs {
     /// prevent hooks from running during install
     #[arg(long = "no-hooks")]
     pub no_hooks: bool,
-    /// the path to an executable to be used for post rendering
+    /// if set, disables JSON schema validation
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+    /// deprecated: no effect for `template` (Helm prints a deprecation line)
+    #[arg(long = "render-subchart-notes", hide = true)]
+    pub render_subchart_notes: bool,
+    /// update dependencies if they are missing before installing the chart
+    #[arg(long = "dependency-update")]
+    pub dependency_update: bool,
+    /// the name of a postrenderer type plugin to be used for post rendering
     #[arg(long = "post-renderer")]
     pub post_renderer: Option<String>,
     /// an argument to the post-renderer (can specify multiple)
@@ -60,24 +72,155 @@ pub struct TemplateArgs {
     /// add a custom description
     #[arg(long)]
     pub description: Option<String>,
+    /// simulates the operation client-side or server-side
+    #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "unset", require_equals = true)]
+    pub dry_run: Option<String>,
+    /// deprecated: use '--dry-run=server' instead
+    #[arg(long, hide = true)]
+    pub validate: bool,
+    /// enable DNS lookups when rendering templates
+    #[arg(long = "enable-dns")]
+    pub enable_dns: bool,
+    /// Labels that would be added to release metadata
+    #[arg(short = 'l', long = "labels")]
+    pub labels: Vec<String>,
+    /// time to wait for any individual Kubernetes operation
+    #[arg(long)]
+    pub timeout: Option<String>,
+    /// wait until resources are ready
+    #[arg(long, num_args = 0..=1, default_missing_value = "watcher", require_equals = true)]
+    pub wait: Option<String>,
+    /// specify a version constraint for the chart version to use
+    #[arg(long)]
+    pub version: Option<String>,
+    /// chart repository url where to locate the requested chart
+    #[arg(long)]
+    pub repo: Option<String>,
+    /// string-valued repository and TLS flags, accepted and unused offline
+    #[command(flatten)]
+    pub ignored: IgnoredFlags,
+}
+
+/// Install flags that `helm template` accepts but that have no effect on local rendering.
+#[derive(Debug, clap::Args)]
+pub struct IgnoredFlags {
+    #[arg(long = "ca-file", hide = true)]
+    ca_file: Option<String>,
+    #[arg(long = "cert-file", hide = true)]
+    cert_file: Option<String>,
+    #[arg(long = "key-file", hide = true)]
+    key_file: Option<String>,
+    #[arg(long, hide = true)]
+    keyring: Option<String>,
+    #[arg(long, hide = true)]
+    username: Option<String>,
+    #[arg(long, hide = true)]
+    password: Option<String>,
+    #[arg(long = "create-namespace", hide = true)]
+    create_namespace: bool,
+    #[arg(long, hide = true)]
+    devel: bool,
+    #[arg(long = "disable-openapi-validation", hide = true)]
+    disable_openapi_validation: bool,
+    #[arg(long = "force-conflicts", hide = true)]
+    force_conflicts: bool,
+    #[arg(long = "force-replace", hide = true)]
+    force_replace: bool,
+    #[arg(long = "insecure-skip-tls-verify", hide = true)]
+    insecure_skip_tls_verify: bool,
+    #[arg(long = "pass-credentials", hide = true)]
+    pass_credentials: bool,
+    #[arg(long = "plain-http", hide = true)]
+    plain_http: bool,
+    #[arg(long, hide = true)]
+    replace: bool,
+    #[arg(long = "rollback-on-failure", hide = true)]
+    rollback_on_failure: bool,
+    #[arg(long = "server-side", hide = true, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    server_side: Option<String>,
+    #[arg(long = "take-ownership", hide = true)]
+    take_ownership: bool,
+    #[arg(long, hide = true)]
+    verify: bool,
+    #[arg(long = "wait-for-jobs", hide = true)]
+    wait_for_jobs: bool,
+}
+
+/// Helm's release name rule (`chartutil.ValidateReleaseName`): a DNS-1123 subdomain of at
+/// most 53 characters.
+fn valid_release_name(name: &str) -> bool {
+    if name.is_empty() || name.len() > 53 {
+        return false;
+    }
+    name.split('.').all(|label| {
+        let b = label.as_bytes();
+        let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        match (b.first(), b.last()) {
+            (Some(f), Some(l)) => alnum(f) && alnum(l) && b.iter().all(|c| alnum(c) || *c == b'-'),
+            _ => false,
+        }
+    })
+}
+
+/// The failure of a flag's value: Helm prints it, and we exit 1 without more output.
+fn bail(msg: String) -> anyhow::Result<ExitCode> {
+    Err(anyhow::anyhow!("{msg}"))
+}
+
+/// Helm's `--name-template`: a Go template (Sprig functions, no data) giving the name.
+fn render_name_template(text: &str) -> Result<String, String> {
+    let mut set = capstan_gotmpl::Templates::new("name-template");
+    set.funcs(capstan_render::functions::helm_functions(
+        capstan_render::engine::EngineOptions::default(),
+    ));
+    set.parse("name-template", text)
+        .map_err(|e| e.to_string())?;
+    set.execute("name-template", &capstan_gotmpl::Value::Nil)
+        .map_err(|e| e.to_string())
+}
+
+/// Helm's `LocateChart` for a local path: the message when it does not exist.
+fn missing_chart_message(path: &str) -> String {
+    if path.starts_with('/') || path.starts_with('.') {
+        format!("path {path:?} not found")
+    } else {
+        format!("non-absolute URLs should be in form of repo_name/path_to_chart, got: {path}")
+    }
 }
 
 /// Runs `capstan template`.
 pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode> {
-    let (name, chart_path) = match args.args.as_slice() {
-        [chart] if args.generate_name => (generated_name(chart), chart.clone()),
-        [chart] => ("release-name".to_string(), chart.clone()),
-        [name, _] if args.generate_name => {
-            let _ = name;
-            anyhow::bail!("cannot set --generate-name and also specify a name")
-        }
-        [name, chart] => (name.clone(), chart.clone()),
-        _ => anyhow::bail!("expected at most two arguments"),
-    };
+    if let Some(p) = &args.post_renderer {
+        // Helm 4 looks post-renderers up as plugins while parsing the flag; we have no
+        // plugin support yet, so every name is "not found", as for Helm without plugins.
+        return bail(format!(
+            "invalid argument {p:?} for \"--post-renderer\" flag: plugin: {{Name:{p} Type:postrenderer/v1}} not found"
+        ));
+    }
+    if args.render_subchart_notes {
+        eprintln!("Flag --render-subchart-notes has been deprecated, this flag has no effect for 'helm template' and will be removed in Helm 5");
+    }
+    if args.args.is_empty() {
+        return bail("\"helm template\" requires at least 1 argument\n\nUsage:  helm template [NAME] [CHART] [flags]".into());
+    }
     let kube_version = match &args.kube_version {
-        Some(v) => Some(KubeVersion::parse(v).map_err(|e| anyhow::anyhow!("{e}"))?),
+        Some(v) => Some(
+            // The parser's message already reads "invalid kube version '...': ...".
+            KubeVersion::parse(v).map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
         None => None,
     };
+    let (name, chart_path) = release_and_chart(&args)?;
+    if !valid_release_name(&name) {
+        let detail = format!(
+            "release name {name:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+        );
+        eprintln!("level=ERROR msg=\"release name check failed\" error={detail:?}");
+        return bail(format!("release name check failed: {detail}"));
+    }
+    if !std::path::Path::new(&chart_path).exists() {
+        return bail(missing_chart_message(&chart_path));
+    }
     let user_values = args.values.merge()?;
     let chart = capstan_chart::load(&chart_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let request = TemplateRequest {
@@ -92,13 +235,13 @@ pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode
         include_crds: args.include_crds,
         skip_tests: args.skip_tests,
         no_hooks: args.no_hooks,
+        // Helm's template command never renders subchart notes (the flag is deprecated).
         subchart_notes: false,
         show_only: args.show_only.clone(),
-        skip_schema_validation: false,
+        skip_schema_validation: args.skip_schema_validation,
+        output_dir: args.output_dir.clone(),
+        use_release_name: args.release_name,
     };
-    if args.output_dir.is_some() || args.post_renderer.is_some() {
-        anyhow::bail!("--output-dir and --post-renderer are not supported yet");
-    }
     match template(chart, &user_values, &request) {
         Ok(out) => {
             for w in &out.warnings {
@@ -109,6 +252,7 @@ pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
+            std::io::stdout().lock().write_all(err.stdout.as_bytes())?;
             for w in &err.warnings {
                 eprintln!("{w}");
             }
@@ -117,16 +261,30 @@ pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode
     }
 }
 
-/// `--generate-name`: the chart directory's base name and the Unix time, as Helm does.
-fn generated_name(chart: &str) -> String {
-    let base = std::path::Path::new(chart)
-        .file_name()
-        .map(|b| b.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "chart".to_string());
-    let base = base.trim_end_matches(".tgz");
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    format!("{base}-{secs}")
+/// The release name and chart path from the positional arguments, `--generate-name` and
+/// `--name-template` (Helm's `install.NameAndChart`).
+fn release_and_chart(args: &TemplateArgs) -> anyhow::Result<(String, String)> {
+    match args.args.as_slice() {
+        [_, _, rest @ ..] if !rest.is_empty() => anyhow::bail!(
+            "expected at most two arguments, unexpected arguments: {}",
+            rest.join(", ")
+        ),
+        [_, _] if args.generate_name => {
+            anyhow::bail!("cannot set --generate-name and also specify a name")
+        }
+        [_, _] if args.name_template.is_some() => {
+            anyhow::bail!("cannot set --name-template and also specify a name")
+        }
+        [name, chart] => Ok((name.clone(), chart.clone())),
+        [chart] => {
+            if let Some(t) = &args.name_template {
+                let name = render_name_template(t).map_err(|e| anyhow::anyhow!("{e}"))?;
+                return Ok((name, chart.clone()));
+            }
+            // `helm template` presets the release name to "release-name", which wins over
+            // --generate-name (Helm's NameAndChart checks it first).
+            Ok(("release-name".to_string(), chart.clone()))
+        }
+        _ => anyhow::bail!("expected a chart argument"),
+    }
 }

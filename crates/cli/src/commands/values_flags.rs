@@ -49,7 +49,9 @@ impl ValuesFlags {
         };
         capstan_chart::strvals::merge_set_flags(&mut base, &flags, |p: &str| {
             std::fs::read_to_string(p).map_err(|e| format!("open {p}: {}", io_text(&e)))
-        })?;
+        })
+        // Only the message: its source is already part of it, and `{:#}` would repeat it.
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(base)
     }
 }
