@@ -9,6 +9,7 @@ use crate::ssa::{self, Actor, ApplyOutcome};
 use crate::state::Shared;
 use crate::time::now_rfc3339;
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 
 /// Who writes and how.
 #[derive(Debug, Clone, Default)]
@@ -613,25 +614,64 @@ fn for_each_dependent(sh: &Shared, uid: &str, mut f: impl FnMut(&ResourceDef, &V
 
 /// Removes every object owned by `uid` (background garbage collection, done at once).
 pub fn delete_dependents(sh: &Shared, uid: &str) {
-    let mut todo = Vec::new();
-    for_each_dependent(sh, uid, |def, obj| {
-        todo.push((
-            def.clone(),
-            meta_str(obj, "namespace").to_string(),
-            meta_str(obj, "name").to_string(),
-        ))
-    });
-    for (def, ns, name) in todo {
-        let _ = delete(
-            sh,
-            &def,
-            &ns,
-            &name,
-            &DeleteOpts {
-                propagation: Some("Background".into()),
-                ..Default::default()
-            },
-        );
+    collect_garbage(sh, vec![uid.to_string()]);
+}
+
+/// Deletes the dependents of `roots`, transitively. Owners are indexed once and the ownership
+/// graph is walked with a work list, so a long chain of owners can neither exhaust the stack
+/// nor cost a full scan per object.
+fn collect_garbage(sh: &Shared, roots: Vec<String>) {
+    let mut by_owner: HashMap<String, Vec<(ResourceDef, String, String)>> = HashMap::new();
+    for key in sh.store.keys() {
+        let Some(def) = sh.def_for_key(&key) else {
+            continue;
+        };
+        for obj in sh.store.list(&key, None).0 {
+            for r in obj["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                if let Some(owner) = r["uid"].as_str() {
+                    by_owner.entry(owner.to_string()).or_default().push((
+                        def.clone(),
+                        meta_str(&obj, "namespace").to_string(),
+                        meta_str(&obj, "name").to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    let mut queue = roots;
+    let mut seen = HashSet::new();
+    while let Some(owner) = queue.pop() {
+        if !seen.insert(owner.clone()) {
+            continue;
+        }
+        for (def, ns, name) in by_owner.remove(&owner).unwrap_or_default() {
+            let Some(obj) = sh.store.get(&def.store_key(), &ns, &name) else {
+                continue;
+            };
+            if !finalizers(&obj).is_empty() {
+                // It waits for its finalizers, as on a real cluster.
+                if obj["metadata"]["deletionTimestamp"].is_null() {
+                    let mut marked = obj.clone();
+                    marked["metadata"]["deletionTimestamp"] = json!(now_rfc3339());
+                    let _ = sh.store.update(
+                        &def.store_key(),
+                        &def.group,
+                        &def.plural,
+                        marked,
+                        track_generation(&def),
+                    );
+                }
+                continue;
+            }
+            if let Some(gone) = sh.store.remove(&def.store_key(), &ns, &name) {
+                after_remove(sh, &def, &gone);
+                queue.push(meta_str(&gone, "uid").to_string());
+            }
+        }
     }
 }
 
@@ -662,7 +702,10 @@ fn delete_namespace(sh: &Shared, live: Value) -> Result<Value, ApiError> {
             .store
             .update("/namespaces", "", "namespaces", marked, false)?;
     }
-    // The namespace controller's work, done right away: empty it, then drop it.
+    // The namespace controller's work, done right away: empty it (finalizers are forced
+    // out: nothing else would remove them here), collect what its objects owned elsewhere,
+    // then drop it.
+    let mut removed = Vec::new();
     for key in sh.store.keys() {
         let Some(def) = sh.def_for_key(&key) else {
             continue;
@@ -671,29 +714,13 @@ fn delete_namespace(sh: &Shared, live: Value) -> Result<Value, ApiError> {
             continue;
         }
         for obj in sh.store.list(&key, Some(&name)).0 {
-            let n = meta_str(&obj, "name").to_string();
-            let _ = delete(
-                sh,
-                &def,
-                &name,
-                &n,
-                &DeleteOpts {
-                    propagation: Some("Background".into()),
-                    ..Default::default()
-                },
-            );
-            // Content with finalizers is forced out: nothing else will remove them here.
-            if let Some(mut still) = sh.store.get(&key, &name, &n) {
-                if let Some(m) = still["metadata"].as_object_mut() {
-                    m.remove("finalizers");
-                }
-                let _ = sh.store.update(&key, &def.group, &def.plural, still, false);
-                if let Some(g) = sh.store.remove(&key, &name, &n) {
-                    after_remove(sh, &def, &g);
-                }
+            if let Some(gone) = sh.store.remove(&key, &name, meta_str(&obj, "name")) {
+                after_remove(sh, &def, &gone);
+                removed.push(meta_str(&gone, "uid").to_string());
             }
         }
     }
+    collect_garbage(sh, removed);
     sh.store.remove("/namespaces", "", &name);
     Ok(marked)
 }

@@ -199,3 +199,45 @@ async fn malformed_requests_are_rejected_cleanly() {
     .await;
     assert!(code == 404 || code == 405);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_ownership_chain_is_collected_without_recursion() {
+    let h = serve(SandboxConfig::default()).await.expect("sandbox");
+    let cms = "/api/v1/namespaces/default/configmaps";
+    let mut owner: Option<String> = None;
+    const N: usize = 1500;
+    for i in 0..N {
+        let mut obj = serde_json::json!({"metadata": {"name": format!("c{i}")}});
+        if let Some(u) = &owner {
+            obj["metadata"]["ownerReferences"] = serde_json::json!([{"apiVersion": "v1", "kind": "ConfigMap", "name": format!("c{}", i - 1), "uid": u}]);
+        }
+        let (code, text) = send(
+            &h,
+            "POST",
+            cms,
+            "application/json",
+            obj.to_string().as_bytes(),
+        )
+        .await;
+        assert_eq!(code, 201, "{text}");
+        let body = text.split("\r\n\r\n").nth(1).expect("body");
+        let v: serde_json::Value = serde_json::from_str(body).expect("json");
+        owner = v["metadata"]["uid"].as_str().map(String::from);
+    }
+    let (code, _) = send(&h, "DELETE", &format!("{cms}/c0"), "application/json", b"").await;
+    assert_eq!(code, 200);
+    let (code, text) = send(
+        &h,
+        "GET",
+        &format!("{cms}?limit=1"),
+        "application/json",
+        b"",
+    )
+    .await;
+    assert_eq!(code, 200);
+    assert!(
+        text.contains("\"items\":[]"),
+        "everything in the chain is collected: {}",
+        &text[..text.len().min(400)]
+    );
+}
