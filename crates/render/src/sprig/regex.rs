@@ -1,0 +1,286 @@
+//! Regular expressions with Go's RE2 syntax: patterns are translated for the `regex` crate
+//! (`\d \w \s \b` are ASCII-only in Go, `\Q...\E` quotes literally), and the non-`must`
+//! variants fail the way Go's `regexp.MustCompile` panic reads after text/template recovers it.
+
+use super::{arg_int, arg_str, f, SprigFunc};
+use capstan_gotmpl::Value;
+
+/// Translates a Go regexp to the `regex` crate's dialect.
+fn translate(go: &str) -> String {
+    let mut out = String::new();
+    let mut chars = go.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let rep: Option<(&str, &str)> = match n {
+                    'd' => Some(("[0-9]", "0-9")),
+                    'D' => Some(("[^0-9]", "[:^digit:]")),
+                    'w' => Some(("[0-9A-Za-z_]", "0-9A-Za-z_")),
+                    'W' => Some(("[^0-9A-Za-z_]", "[:^word:]")),
+                    's' => Some(("[\\t\\n\\f\\r ]", "\\t\\n\\f\\r ")),
+                    'S' => Some(("[^\\t\\n\\f\\r ]", "[:^space:]")),
+                    'b' if !in_class => Some(("(?-u:\\b)", "")),
+                    'B' if !in_class => Some(("(?-u:\\B)", "")),
+                    _ => None,
+                };
+                if let Some((outside, inside)) = rep {
+                    out.push_str(if in_class { inside } else { outside });
+                } else if n == 'Q' {
+                    let mut lit = String::new();
+                    while let Some(q) = chars.next() {
+                        if q == '\\' && chars.peek() == Some(&'E') {
+                            chars.next();
+                            break;
+                        }
+                        lit.push(q);
+                    }
+                    out.push_str(&regex_lib::escape(&lit));
+                } else {
+                    out.push('\\');
+                    out.push(n);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            '[' if in_class && chars.peek() == Some(&':') => {
+                out.push('[');
+            }
+            '[' => out.push_str("\\["),
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn compile(pattern: &str) -> Result<regex_lib::Regex, String> {
+    regex_lib::Regex::new(&translate(pattern)).map_err(|e| {
+        format!(
+            "error parsing regexp: {}",
+            e.to_string().lines().last().unwrap_or("")
+        )
+    })
+}
+
+/// The `MustCompile` panic text.
+fn must(pattern: &str) -> Result<regex_lib::Regex, String> {
+    compile(pattern).map_err(|e| format!("regexp: Compile({}): {e}", go_quote_regexp(pattern)))
+}
+
+fn go_quote_regexp(s: &str) -> String {
+    if !s.contains('`') && !s.chars().any(|c| c.is_control() && c != '\t') {
+        format!("`{s}`")
+    } else {
+        capstan_gotmpl::fmt::quote(s)
+    }
+}
+
+fn is_match(re: &regex_lib::Regex, s: &str) -> Value {
+    Value::Bool(re.is_match(s))
+}
+
+fn regex_match(a: &[Value]) -> Result<Value, String> {
+    Ok(is_match(&must(arg_str(a, 0))?, arg_str(a, 1)))
+}
+
+fn must_regex_match(a: &[Value]) -> Result<Value, String> {
+    Ok(is_match(&compile(arg_str(a, 0))?, arg_str(a, 1)))
+}
+
+fn find_all(re: &regex_lib::Regex, s: &str, n: i64) -> Value {
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    Value::string_list(re.find_iter(s).take(limit).map(|m| m.as_str().to_string()))
+}
+
+fn regex_find_all(a: &[Value]) -> Result<Value, String> {
+    Ok(find_all(
+        &must(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_int(a, 2),
+    ))
+}
+
+fn must_regex_find_all(a: &[Value]) -> Result<Value, String> {
+    Ok(find_all(
+        &compile(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_int(a, 2),
+    ))
+}
+
+fn find(re: &regex_lib::Regex, s: &str) -> Value {
+    Value::from(re.find(s).map(|m| m.as_str()).unwrap_or(""))
+}
+
+fn regex_find(a: &[Value]) -> Result<Value, String> {
+    Ok(find(&must(arg_str(a, 0))?, arg_str(a, 1)))
+}
+
+fn must_regex_find(a: &[Value]) -> Result<Value, String> {
+    Ok(find(&compile(arg_str(a, 0))?, arg_str(a, 1)))
+}
+
+fn replace_all(re: &regex_lib::Regex, s: &str, repl: &str) -> Value {
+    Value::from(re.replace_all(s, repl).into_owned())
+}
+
+fn regex_replace_all(a: &[Value]) -> Result<Value, String> {
+    Ok(replace_all(
+        &must(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_str(a, 2),
+    ))
+}
+
+fn must_regex_replace_all(a: &[Value]) -> Result<Value, String> {
+    Ok(replace_all(
+        &compile(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_str(a, 2),
+    ))
+}
+
+fn replace_literal(re: &regex_lib::Regex, s: &str, repl: &str) -> Value {
+    Value::from(re.replace_all(s, regex_lib::NoExpand(repl)).into_owned())
+}
+
+fn regex_replace_all_literal(a: &[Value]) -> Result<Value, String> {
+    Ok(replace_literal(
+        &must(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_str(a, 2),
+    ))
+}
+
+fn must_regex_replace_all_literal(a: &[Value]) -> Result<Value, String> {
+    Ok(replace_literal(
+        &compile(arg_str(a, 0))?,
+        arg_str(a, 1),
+        arg_str(a, 2),
+    ))
+}
+
+/// Go's `Regexp.Split`.
+fn split(re: &regex_lib::Regex, expr: &str, s: &str, n: i64) -> Value {
+    if n == 0 {
+        return Value::string_list(Vec::new());
+    }
+    if !expr.is_empty() && s.is_empty() {
+        return Value::string_list(vec![String::new()]);
+    }
+    let limit = if n < 0 { usize::MAX } else { n as usize };
+    let mut parts = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for m in re.find_iter(s).take(limit) {
+        if n > 0 && parts.len() == limit - 1 {
+            break;
+        }
+        end = m.start();
+        if m.end() != 0 {
+            parts.push(s[beg..end].to_string());
+        }
+        beg = m.end();
+    }
+    if end != s.len() {
+        parts.push(s[beg..].to_string());
+    }
+    Value::string_list(parts)
+}
+
+fn regex_split(a: &[Value]) -> Result<Value, String> {
+    let p = arg_str(a, 0);
+    Ok(split(&must(p)?, p, arg_str(a, 1), arg_int(a, 2)))
+}
+
+fn must_regex_split(a: &[Value]) -> Result<Value, String> {
+    let p = arg_str(a, 0);
+    Ok(split(&compile(p)?, p, arg_str(a, 1), arg_int(a, 2)))
+}
+
+fn quote_meta(a: &[Value]) -> Result<Value, String> {
+    let mut out = String::new();
+    for c in arg_str(a, 0).chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(Value::from(out))
+}
+
+/// The regular expression family.
+pub(crate) fn functions() -> Vec<SprigFunc> {
+    vec![
+        f("regexMatch", "func(string, string) bool", regex_match),
+        f(
+            "mustRegexMatch",
+            "func(string, string) (bool, error)",
+            must_regex_match,
+        ),
+        f(
+            "regexFindAll",
+            "func(string, string, int) []string",
+            regex_find_all,
+        ),
+        f(
+            "mustRegexFindAll",
+            "func(string, string, int) ([]string, error)",
+            must_regex_find_all,
+        ),
+        f("regexFind", "func(string, string) string", regex_find),
+        f(
+            "mustRegexFind",
+            "func(string, string) (string, error)",
+            must_regex_find,
+        ),
+        f(
+            "regexReplaceAll",
+            "func(string, string, string) string",
+            regex_replace_all,
+        ),
+        f(
+            "mustRegexReplaceAll",
+            "func(string, string, string) (string, error)",
+            must_regex_replace_all,
+        ),
+        f(
+            "regexReplaceAllLiteral",
+            "func(string, string, string) string",
+            regex_replace_all_literal,
+        ),
+        f(
+            "mustRegexReplaceAllLiteral",
+            "func(string, string, string) (string, error)",
+            must_regex_replace_all_literal,
+        ),
+        f(
+            "regexSplit",
+            "func(string, string, int) []string",
+            regex_split,
+        ),
+        f(
+            "mustRegexSplit",
+            "func(string, string, int) ([]string, error)",
+            must_regex_split,
+        ),
+        f("regexQuoteMeta", "func(string) string", quote_meta),
+    ]
+}
