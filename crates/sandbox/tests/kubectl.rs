@@ -117,6 +117,14 @@ spec:
       containers:
       - name: main
         image: busybox
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80}]
 "#;
 
 #[test]
@@ -137,6 +145,15 @@ fn rollout_wait_logs_describe() {
         d.contains("SuccessfulCreate") && d.contains("Completed"),
         "{d}"
     );
+    // The Service's Endpoints list both ready pods.
+    let ips = env.kubectl_ok(&[
+        "get",
+        "endpoints",
+        "web",
+        "-o",
+        "jsonpath={.subsets[0].addresses[*].ip}",
+    ]);
+    assert_eq!(ips.split_whitespace().count(), 2, "{ips}");
     let p = env.kubectl_ok(&[
         "get",
         "pods",

@@ -3,6 +3,7 @@
 //! something differs, so the loop settles.
 
 mod cron;
+mod endpoints;
 mod jobs;
 mod pods;
 mod workloads;
@@ -86,7 +87,12 @@ impl Controllers {
                 if let Some((kind, name)) = controller_of(&c.object) {
                     self.reconcile_kind(&kind, ns, &name);
                 }
+                // Services in the namespace may select this pod.
+                for svc in self.sh.store.list("/services", Some(ns)).0 {
+                    endpoints::reconcile(self, ns, meta(&svc, "name"));
+                }
             }
+            "/services" => endpoints::reconcile(self, ns, &c.name),
             "apps/replicasets" => {
                 if c.kind != EventType::Deleted {
                     self.reconcile_kind("ReplicaSet", ns, &c.name);
