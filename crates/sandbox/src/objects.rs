@@ -592,6 +592,17 @@ pub fn delete(
 fn after_remove(sh: &Shared, def: &ResourceDef, gone: &Value) {
     if def.kind == "CustomResourceDefinition" && def.group == "apiextensions.k8s.io" {
         sh.registry.set_custom(meta_str(gone, "name"), vec![]);
+        // Deleting a CRD deletes its custom resources.
+        let key = format!(
+            "{}/{}",
+            gone["spec"]["group"].as_str().unwrap_or_default(),
+            gone["spec"]["names"]["plural"].as_str().unwrap_or_default()
+        );
+        let (items, _) = sh.store.list(&key, None);
+        for o in items {
+            sh.store
+                .remove(&key, meta_str(&o, "namespace"), meta_str(&o, "name"));
+        }
     }
     sh.forget_logs_of(def, gone);
 }

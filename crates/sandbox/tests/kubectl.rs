@@ -314,4 +314,7 @@ fn crd_kinds_are_served_once_established() {
     );
     env.kubectl_ok(&["delete", "crd", "widgets.ex.io"]);
     assert!(!env.kubectl(&["get", "widgets"]).status.success());
+    // Re-creating the CRD does not bring the old custom resources back.
+    env.kubectl_ok(&["apply", "-f", crd.to_str().expect("utf8")]);
+    assert_eq!(env.kubectl_ok(&["get", "widgets", "-o", "name"]), "");
 }
