@@ -251,10 +251,13 @@ pub async fn serve(config: SandboxConfig) -> Result<Handle, SandboxError> {
     seed_objects(&shared);
     controllers::start(shared.clone());
     let sh = shared.clone();
-    let app = axum::Router::new().fallback(move |method, uri, headers, body| {
-        let sh = sh.clone();
-        async move { server::handle(sh, method, uri, headers, body).await }
-    });
+    let app = axum::Router::new()
+        .fallback(move |method, uri, headers, body| {
+            let sh = sh.clone();
+            async move { server::handle(sh, method, uri, headers, body).await }
+        })
+        // The real API server accepts request bodies up to 3 MiB.
+        .layer(axum::extract::DefaultBodyLimit::max(3 * 1024 * 1024));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
