@@ -150,6 +150,7 @@ impl Handle {
 
     /// Stops serving and waits for the server task.
     pub async fn shutdown(mut self) {
+        self.shared.stop();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -161,6 +162,7 @@ impl Handle {
 
 impl Drop for Handle {
     fn drop(&mut self) {
+        self.shared.stop();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

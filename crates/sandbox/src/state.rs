@@ -67,6 +67,7 @@ pub struct Shared {
     pub faults: Faults,
     logs: Mutex<HashMap<(String, String, String), Arc<LogBuf>>>,
     ip_counter: AtomicU32,
+    stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -80,7 +81,35 @@ impl Shared {
             config,
             logs: Mutex::new(HashMap::new()),
             ip_counter: AtomicU32::new(1),
+            stop: tokio::sync::watch::Sender::new(false),
         }
+    }
+
+    /// Tells every background task (controllers, pod runs, watches, log follows) to end.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Spawns a task that ends early when the sandbox stops, so shutdown never waits on a
+    /// long watch and no controller outlives its server.
+    pub fn spawn<F>(&self, f: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let mut rx = self.stop.subscribe();
+        tokio::spawn(async move {
+            let stopped = async move {
+                while !*rx.borrow_and_update() {
+                    if rx.changed().await.is_err() {
+                        return;
+                    }
+                }
+            };
+            tokio::select! {
+                _ = f => {}
+                _ = stopped => {}
+            }
+        });
     }
 
     /// The next number for a Service cluster IP.

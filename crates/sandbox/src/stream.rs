@@ -102,7 +102,8 @@ pub fn watch(
             None => as_version(def, o),
         }
     };
-    tokio::spawn(async move {
+    let spawner = sh.clone();
+    spawner.spawn(async move {
         let mut sent = 0usize;
         let mut last_rv = start_rv;
         let cut = cut_after.unwrap_or(usize::MAX);
@@ -247,7 +248,7 @@ pub async fn pod_log(
         return Ok(r);
     }
     let (mut tx, rx) = mpsc::channel::<Bytes>(64);
-    tokio::spawn(async move {
+    sh.spawn(async move {
         let mut at = start;
         loop {
             let notified = buf.notify.notified();

@@ -564,3 +564,22 @@ async fn selector_watches_see_objects_enter_and_leave() {
     }
     assert_eq!(kinds, vec!["ADDED", "MODIFIED", "DELETED"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_open_watches() {
+    let (h, client) = start(fast()).await;
+    let api: Api<ConfigMap> = Api::namespaced(client, "default");
+    let mut s = api
+        .watch(&WatchParams::default().timeout(290), "0")
+        .await
+        .expect("watch")
+        .boxed();
+    let reader = tokio::spawn(async move { while let Ok(Some(_)) = s.try_next().await {} });
+    tokio::time::timeout(Duration::from_secs(10), h.shutdown())
+        .await
+        .expect("shutdown does not wait for the watch to time out");
+    tokio::time::timeout(Duration::from_secs(10), reader)
+        .await
+        .expect("the watch stream ends")
+        .expect("join");
+}

@@ -174,7 +174,7 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
         if let Some(ttl) = j["spec"]["ttlSecondsAfterFinished"].as_u64() {
             let me = ctl.clone();
             let (ns, name, uid) = (ns.to_string(), name.to_string(), uid.clone());
-            tokio::spawn(async move {
+            ctl.sh.spawn(async move {
                 tokio::time::sleep(Duration::from_secs(ttl)).await;
                 if me
                     .sh
@@ -191,7 +191,7 @@ pub(super) fn reconcile(ctl: &Arc<Controllers>, ns: &str, name: &str) {
             // Wake up at the deadline to fail the Job if it is still running.
             let me = ctl.clone();
             let (ns, name) = (ns.to_string(), name.to_string());
-            tokio::spawn(async move {
+            ctl.sh.spawn(async move {
                 tokio::time::sleep(Duration::from_secs(d) + Duration::from_millis(50)).await;
                 reconcile(&me, &ns, &name);
             });

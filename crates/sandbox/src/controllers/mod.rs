@@ -38,14 +38,15 @@ pub fn start(sh: Arc<Shared>) {
     });
     // CronJobs are time-driven, not change-driven: check them every second.
     let cron_ctl = ctl.clone();
-    tokio::spawn(async move {
+    ctl.sh.spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             every.tick().await;
             cron::tick(&cron_ctl);
         }
     });
-    tokio::spawn(async move {
+    let sh = ctl.sh.clone();
+    sh.spawn(async move {
         loop {
             match rx.recv().await {
                 Ok(c) => ctl.on_change(&c),

@@ -80,7 +80,8 @@ impl Controllers {
         }
         let me = self.clone();
         let pod = pod.clone();
-        tokio::spawn(async move {
+        let sh = self.sh.clone();
+        sh.spawn(async move {
             me.run_pod(pod, rx).await;
             me.runners
                 .lock()
