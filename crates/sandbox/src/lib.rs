@@ -276,7 +276,7 @@ pub async fn serve(config: SandboxConfig) -> Result<Handle, SandboxError> {
     })
 }
 
-/// Runs a sandbox in the foreground until Ctrl-C, writing the kubeconfig once it is ready.
+/// Runs a sandbox in the foreground until Ctrl-C or SIGTERM, writing the kubeconfig once it is ready.
 pub fn run_foreground(
     config: SandboxConfig,
     kubeconfig: Option<&Path>,
@@ -291,7 +291,19 @@ pub fn run_foreground(
             handle.write_kubeconfig(p)?;
         }
         eprintln!("capstan sandbox listening on {}", handle.url());
-        let _ = tokio::signal::ctrl_c().await;
+        // Ctrl-C in a terminal, SIGTERM from `down`: both stop cleanly.
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut t) => {
+                    t.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
         handle.shutdown().await;
         Ok(())
     })
