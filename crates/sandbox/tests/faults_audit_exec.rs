@@ -209,6 +209,7 @@ async fn local_exec_runs_commands_with_env() {
         .expect("secret");
     let pods: Api<Pod> = Api::namespaced(client, "default");
     let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "p", "labels": {"app": "x"}}, "spec": {"restartPolicy": "Never",
+        "initContainers": [{"name": "init", "image": "ignored", "command": ["sh", "-c", "echo prepared > /dev/null; echo init-ran"]}],
         "containers": [{"name": "c", "image": "ignored", "command": ["sh", "-c"],
             "args": ["echo \"$PW $ME $APP\"; pwd; exit 3"],
             "env": [{"name": "PW", "valueFrom": {"secretKeyRef": {"name": "s", "key": "pw"}}},
@@ -235,7 +236,16 @@ async fn local_exec_runs_commands_with_env() {
         .and_then(|s| s.terminated)
         .expect("terminated");
     assert_eq!(term.exit_code, 3);
-    let log = pods.logs("p", &LogParams::default()).await.expect("logs");
+    let log = pods
+        .logs(
+            "p",
+            &LogParams {
+                container: Some("c".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("logs");
     let mut lines = log.lines();
     assert_eq!(lines.next(), Some("hunter2 p x"));
     assert!(
@@ -244,6 +254,17 @@ async fn local_exec_runs_commands_with_env() {
             .is_some_and(|l| l.ends_with("pods/default/p/c")),
         "{log}"
     );
+    let init_log = pods
+        .logs(
+            "p",
+            &LogParams {
+                container: Some("init".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("init logs");
+    assert_eq!(init_log, "init-ran\n");
     // Follow on a finished container returns the whole log and ends.
     let follow = pods
         .log_stream(

@@ -583,3 +583,59 @@ async fn shutdown_ends_open_watches() {
         .expect("the watch stream ends")
         .expect("join");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulated_init_containers_run_first_and_can_fail() {
+    use k8s_openapi::api::core::v1::Pod;
+    let (_h, client) = start(fast()).await;
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    let pod = |name: &str, init_code: &str| -> Pod {
+        serde_json::from_value(json!({"metadata": {"name": name, "annotations": {"sandbox.capstan.dev/exit-code.init": init_code,
+            "sandbox.capstan.dev/logs.init": "migrating"}},
+            "spec": {"restartPolicy": "Never", "initContainers": [{"name": "init", "image": "busybox"}],
+                     "containers": [{"name": "main", "image": "busybox"}]}})).expect("pod")
+    };
+    pods.create(&PostParams::default(), &pod("good", "0"))
+        .await
+        .expect("create");
+    pods.create(&PostParams::default(), &pod("bad", "2"))
+        .await
+        .expect("create");
+    let done = |p: Option<&Pod>| {
+        p.and_then(|p| p.status.as_ref())
+            .and_then(|s| s.phase.as_deref())
+            .is_some_and(|ph| ph == "Succeeded" || ph == "Failed")
+    };
+    for n in ["good", "bad"] {
+        let w = kube::runtime::wait::await_condition(pods.clone(), n, done);
+        tokio::time::timeout(Duration::from_secs(20), w)
+            .await
+            .expect("pod finishes")
+            .expect("watch");
+    }
+    let good = pods.get("good").await.expect("get").status.expect("status");
+    assert_eq!(good.phase.as_deref(), Some("Succeeded"));
+    let bad = pods.get("bad").await.expect("get").status.expect("status");
+    assert_eq!(bad.phase.as_deref(), Some("Failed"));
+    let init = bad.init_container_statuses.expect("init statuses")[0]
+        .state
+        .clone()
+        .and_then(|s| s.terminated)
+        .expect("terminated");
+    assert_eq!(init.exit_code, 2);
+    assert!(
+        bad.container_statuses.is_none(),
+        "main containers never started"
+    );
+    let log = pods
+        .logs(
+            "bad",
+            &kube::api::LogParams {
+                container: Some("init".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("init log");
+    assert_eq!(log, "migrating\n");
+}

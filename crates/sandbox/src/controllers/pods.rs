@@ -130,6 +130,13 @@ impl Controllers {
         if sleep_or_cancel(delay, &mut cancel).await {
             return;
         }
+        let Some(pod) = self.run_init_containers(pod, &mut cancel).await else {
+            return;
+        };
+        let main_containers: Vec<Value> = pod["spec"]["containers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let names = container_names(&pod);
         let started = now_rfc3339();
         let never_ready = pod["metadata"]["annotations"][format!("{ANN}ready")] == "false";
@@ -234,7 +241,10 @@ impl Controllers {
                     })
                     .collect::<Vec<_>>()
             }
-            ExecMode::Local => match self.run_local(&pod, &bufs, &mut cancel).await {
+            ExecMode::Local => match self
+                .run_local(&pod, &main_containers, &bufs, &mut cancel)
+                .await
+            {
                 Some(o) => o,
                 None => return,
             },
@@ -266,10 +276,120 @@ impl Controllers {
         }
     }
 
+    /// Runs the init containers one after the other (simulated: instantly, exit code from
+    /// `exit-code.<name>`, logs from `logs.<name>`; local: their commands). Returns the pod
+    /// to go on with, or `None` when an init container failed (the pod is then Failed) or the
+    /// pod went away.
+    async fn run_init_containers(
+        &self,
+        pod: Value,
+        cancel: &mut watch::Receiver<bool>,
+    ) -> Option<Value> {
+        let inits: Vec<Value> = pod["spec"]["initContainers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if inits.is_empty() {
+            return Some(pod);
+        }
+        let ns = meta(&pod, "namespace").to_string();
+        let pname = meta(&pod, "name").to_string();
+        let mut statuses = Vec::new();
+        let mut failed = false;
+        for c in &inits {
+            let cname = c["name"].as_str().unwrap_or_default().to_string();
+            let buf = self.sh.log_buf(&ns, &pname, &cname);
+            let started = now_rfc3339();
+            let code = match self.sh.config.exec {
+                ExecMode::Local if pod["spec"]["restartPolicy"] != "Always" => {
+                    let out = self
+                        .run_local(
+                            &pod,
+                            std::slice::from_ref(c),
+                            std::slice::from_ref(&buf),
+                            cancel,
+                        )
+                        .await?;
+                    out.first().map_or(0, |o| o.exit_code)
+                }
+                _ => {
+                    let a = &pod["metadata"]["annotations"];
+                    if let Some(text) = a[format!("{ANN}logs.{cname}")].as_str() {
+                        for l in text.lines() {
+                            buf.push(l.to_string());
+                        }
+                    }
+                    a[format!("{ANN}exit-code.{cname}")]
+                        .as_str()
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(0)
+                }
+            };
+            buf.finish();
+            let reason = if code == 0 { "Completed" } else { "Error" };
+            statuses.push(json!({"name": cname, "image": c["image"], "imageID": "", "ready": code == 0, "restartCount": 0, "started": false,
+                "state": {"terminated": {"exitCode": code, "reason": reason, "startedAt": started, "finishedAt": now_rfc3339()}}}));
+            self.event(
+                &pod,
+                "Normal",
+                "Started",
+                &format!("Started container {cname}"),
+                "kubelet",
+            );
+            if code != 0 {
+                failed = true;
+                break;
+            }
+        }
+        let updated = self.write_pod(&pod, |p| {
+            p["status"]["initContainerStatuses"] = json!(statuses);
+            if failed && p["spec"]["restartPolicy"] == "Always" {
+                // The kubelet would restart it forever: the pod stays Pending in back-off.
+                if let Some(last) = p["status"]["initContainerStatuses"]
+                    .as_array_mut()
+                    .and_then(|a| a.last_mut())
+                {
+                    last["lastState"] = last["state"].clone();
+                    last["state"] = json!({"waiting": {"reason": "CrashLoopBackOff"}});
+                }
+                set_condition(
+                    &mut p["status"],
+                    "Initialized",
+                    "False",
+                    "ContainersNotInitialized",
+                    "containers with incomplete status",
+                );
+                strip_update_time(p);
+            } else if failed {
+                p["status"]["phase"] = json!("Failed");
+                set_condition(
+                    &mut p["status"],
+                    "Initialized",
+                    "False",
+                    "ContainersNotInitialized",
+                    "containers with incomplete status",
+                );
+                strip_update_time(p);
+            }
+        })?;
+        if failed {
+            self.event(
+                &updated,
+                "Warning",
+                "BackOff",
+                "init container failed",
+                "kubelet",
+            );
+            return None;
+        }
+        Some(updated)
+    }
+
     /// Runs each container's command as a local process; `None` if cancelled.
     async fn run_local(
         &self,
         pod: &Value,
+        containers: &[Value],
         bufs: &[Arc<LogBuf>],
         cancel: &mut watch::Receiver<bool>,
     ) -> Option<Vec<Outcome>> {
@@ -284,12 +404,7 @@ impl Controllers {
             .join(ns)
             .join(meta(pod, "name"));
         let mut children = Vec::new();
-        for (c, buf) in pod["spec"]["containers"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .zip(bufs)
-        {
+        for (c, buf) in containers.iter().zip(bufs) {
             let mut argv: Vec<String> = c["command"]
                 .as_array()
                 .into_iter()
