@@ -69,35 +69,14 @@ pub fn wrap(name: &str, signature: &str, body: SprigBody) -> Function {
     Function::typed(sig, move |_, args| body(args).map_err(FuncError::new))
 }
 
-fn indent(args: &[Value]) -> Result<Value, String> {
-    let n = match args.first() {
-        Some(Value::Int(n)) => (*n).max(0) as usize,
-        _ => 0,
-    };
-    let pad = " ".repeat(n);
-    let text = args.get(1).and_then(Value::as_str).unwrap_or("");
-    Ok(Value::from(format!(
-        "{pad}{}",
-        text.replace('\n', &format!("\n{pad}"))
-    )))
-}
-
-fn nindent(args: &[Value]) -> Result<Value, String> {
-    let Value::String(s) = indent(args)? else {
-        unreachable!("indent returns a string")
-    };
-    Ok(Value::from(format!("\n{s}")))
-}
-
-/// Every Sprig function Helm registers, as engine functions.
+/// Every Sprig function Helm registers, as engine functions. A signature this adapter
+/// cannot read is a programming error in the table, caught by the `every_sprig_signature_parses`
+/// test rather than at run time.
 pub fn sprig_functions() -> Vec<(String, Function)> {
-    let table: Vec<(&str, &str, SprigBody)> = vec![
-        ("indent", "func(int, string) string", indent),
-        ("nindent", "func(int, string) string", nindent),
-    ];
-    table
+    crate::sprig::functions()
         .into_iter()
-        .map(|(n, s, b)| (n.to_string(), wrap(n, s, b)))
+        .filter(|f| parse_signature(f.signature).is_some())
+        .map(|f| (f.name.to_string(), wrap(f.name, f.signature, f.body)))
         .collect()
 }
 
@@ -120,5 +99,15 @@ mod tests {
         );
         assert!(parse_signature("func() string").unwrap().params.is_empty());
         assert!(parse_signature("func(chan int) string").is_none());
+    }
+
+    #[test]
+    fn every_sprig_signature_parses() {
+        let bad: Vec<String> = crate::sprig::functions()
+            .iter()
+            .filter(|f| parse_signature(f.signature).is_none())
+            .map(|f| format!("{}: {}", f.name, f.signature))
+            .collect();
+        assert!(bad.is_empty(), "unreadable Sprig signatures: {bad:?}");
     }
 }
