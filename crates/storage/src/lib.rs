@@ -1,0 +1,26 @@
+//! Helm-compatible release storage.
+//!
+//! Releases are kept exactly as Helm keeps them (see `capstan_release::codec` for the record
+//! encoding), so capstan and helm can take turns on the same release:
+//!
+//! - [`SecretsDriver`]: one Secret per revision, named `sh.helm.release.v1.NAME.vREV`, type
+//!   `helm.sh/release.v1`, labels `name`, `owner=helm`, `status`, `version`, `createdAt` /
+//!   `modifiedAt`, and the release's custom labels; the record is the `release` data key.
+//! - [`MemoryDriver`]: the same in memory, for tests and `HELM_DRIVER=memory`.
+//! - [`Storage`]: Helm's storage layer on a driver: history, last and last deployed
+//!   revision, `--history-max` pruning (never the last deployed revision) and detection of a
+//!   revision left `pending-*` by an operation that died.
+//!
+//! See docs/storage.md for the design and what is not written yet.
+
+#![warn(missing_docs)]
+
+mod driver;
+mod memory;
+mod secrets;
+mod storage;
+
+pub use driver::{is_system_label, release_key, Driver, StorageError, SYSTEM_LABELS};
+pub use memory::MemoryDriver;
+pub use secrets::SecretsDriver;
+pub use storage::Storage;

@@ -1,0 +1,309 @@
+//! Interop with the real helm binaries on an in-process sandbox: records helm writes are read
+//! and re-encoded byte-identically, and records capstan writes are read by `helm list`,
+//! `helm history`, `helm get all` and `helm status`.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use capstan_release::chart_json::{ChartRecord, File, Metadata};
+use capstan_release::codec::{decode_release_json, release_to_json};
+use capstan_release::gojson::GoValue;
+use capstan_release::{Info, Release, Status};
+use capstan_sandbox::{serve, Handle, SandboxConfig};
+use capstan_storage::{Driver, SecretsDriver, Storage, StorageError};
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::Api;
+
+fn tool(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../.tools")
+        .join(name);
+    assert!(
+        p.exists(),
+        "{} is missing: install the reference tools with \
+         `bash /work/shared/tools/get-reference-tools /work/main/.tools`",
+        p.display()
+    );
+    p
+}
+
+/// A scratch directory for one test (kubeconfig, helm's home, the chart).
+fn scratch(test: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("capstan-storage-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
+
+struct Env {
+    handle: Handle,
+    dir: PathBuf,
+    kubeconfig: PathBuf,
+}
+
+impl Env {
+    async fn start(test: &str) -> Env {
+        let handle = serve(SandboxConfig::default())
+            .await
+            .expect("sandbox starts");
+        let dir = scratch(test);
+        let kubeconfig = dir.join("kubeconfig");
+        handle
+            .write_kubeconfig(&kubeconfig)
+            .expect("kubeconfig written");
+        Env {
+            handle,
+            dir,
+            kubeconfig,
+        }
+    }
+
+    async fn client(&self) -> kube::Client {
+        let cluster = capstan_kube::connect(&capstan_kube::ConnectOptions {
+            kubeconfig: Some(self.kubeconfig.clone()),
+            ..Default::default()
+        })
+        .await
+        .expect("capstan-kube connects with the sandbox kubeconfig");
+        assert_eq!(
+            cluster.namespace, "default",
+            "namespace comes from the context"
+        );
+        cluster.client
+    }
+
+    /// Runs a helm binary (blocking, off the runtime threads) and returns its output.
+    async fn helm(&self, bin: &str, args: &[&str]) -> Output {
+        let bin = tool(bin);
+        let home = self.dir.join("home");
+        let kc = self.kubeconfig.clone();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(bin)
+                .args(&args)
+                .arg("--kubeconfig")
+                .arg(&kc)
+                .env("HOME", &home)
+                .env("XDG_CACHE_HOME", home.join("cache"))
+                .env("XDG_CONFIG_HOME", home.join("config"))
+                .env("XDG_DATA_HOME", home.join("data"))
+                .env_remove("HELM_DRIVER")
+                .env_remove("KUBECONFIG")
+                .output()
+                .expect("helm runs")
+        })
+        .await
+        .expect("helm task")
+    }
+
+    async fn helm_ok(&self, bin: &str, args: &[&str]) -> String {
+        let out = self.helm(bin, args).await;
+        assert!(
+            out.status.success(),
+            "{bin} {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn chart(&self) -> String {
+        let c = self.dir.join("c");
+        std::fs::create_dir_all(c.join("templates")).expect("chart dir");
+        let files = [
+            ("Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: \"1.0\"\ndescription: \"a <b> & c\"\nannotations:\n  z: \"1\"\n  a: \"2\"\n"),
+            ("values.yaml", "a: 1\nb: 1.5\nc: \"x<y\"\nd: [1, true, null]\nbig: 1e21\nsmall: 0.0000001\nz: {y: 2, a: 3}\n"),
+            ("values.schema.json", "{\"type\":\"object\"}\n"),
+            ("README.md", "hi\n"),
+            ("templates/NOTES.txt", "notes {{ .Release.Name }}\n"),
+            ("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  k: {{ .Values.c | quote }}\n  rev: {{ .Release.Revision | quote }}\n"),
+            ("templates/hook.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-hook\n  annotations:\n    \"helm.sh/hook\": post-install,post-upgrade\n    \"helm.sh/hook-weight\": \"2\"\n    \"helm.sh/hook-delete-policy\": before-hook-creation\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(c.join(name), text).expect("chart file");
+        }
+        c.display().to_string()
+    }
+}
+
+/// Decodes a release Secret the way helm would and returns the raw JSON helm wrote.
+async fn raw_json(api: &Api<Secret>, key: &str) -> Vec<u8> {
+    let sec = api.get(key).await.expect("release secret exists");
+    assert_eq!(sec.type_.as_deref(), Some("helm.sh/release.v1"));
+    let data = sec
+        .data
+        .as_ref()
+        .and_then(|d| d.get("release"))
+        .expect("release key");
+    decode_release_json(&String::from_utf8_lossy(&data.0)).expect("helm's record decodes")
+}
+
+async fn helm_records_reencode_identically(bin: &str) {
+    let env = Env::start(&format!("read-{bin}")).await;
+    let chart = env.chart();
+    env.helm_ok(bin, &["install", "r1", &chart, "--set", "x=5", "--wait"])
+        .await;
+    env.helm_ok(bin, &["upgrade", "r1", &chart, "--set", "y=a<b", "--wait"])
+        .await;
+    let client = env.client().await;
+    let api: Api<Secret> = Api::default_namespaced(client.clone());
+    let driver = SecretsDriver::new(client, "default");
+    for v in 1..=2 {
+        let key = format!("sh.helm.release.v1.r1.v{v}");
+        let helm_json = raw_json(&api, &key).await;
+        let rel = driver.get(&key).await.expect("driver reads helm's release");
+        assert_eq!(rel.version, v);
+        assert!(!rel.hooks.is_empty(), "hooks were stored");
+        let ours = release_to_json(&rel).expect("encodes");
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&helm_json),
+            "{bin} revision {v} re-encodes byte-identically"
+        );
+    }
+    let storage = Storage::new(driver);
+    let h = storage.history("r1").await.expect("history");
+    let states: Vec<_> = h
+        .iter()
+        .map(|r| (r.version, r.status_str().to_owned()))
+        .collect();
+    assert_eq!(
+        states,
+        [(1, "superseded".to_owned()), (2, "deployed".to_owned())]
+    );
+    assert_eq!(storage.deployed("r1").await.expect("deployed").version, 2);
+    assert!(matches!(
+        storage.history("nope").await,
+        Err(StorageError::NotFound)
+    ));
+    env.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_records_reencode_identically() {
+    helm_records_reencode_identically("helm").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm3_records_reencode_identically() {
+    helm_records_reencode_identically("helm-3").await;
+}
+
+/// A release as capstan builds it, without any help from helm's own records.
+fn our_release(version: i64, status: Status) -> Release {
+    let manifest = "---\n# Source: capc/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cap-cm\ndata:\n  k: \"v\"\n";
+    Release {
+        name: "cap".into(),
+        namespace: "default".into(),
+        version,
+        info: Some(Info {
+            first_deployed: Some("2026-11-23T10:00:00.123456789Z".into()),
+            last_deployed: Some(format!("2026-11-23T10:0{version}:00.5Z")),
+            description: if version == 1 {
+                "Install complete"
+            } else {
+                "Upgrade complete"
+            }
+            .into(),
+            status: status.as_str().into(),
+            notes: "capstan notes".into(),
+            ..Info::default()
+        }),
+        chart: Some(ChartRecord {
+            metadata: Some(Metadata {
+                name: "capc".into(),
+                version: "0.2.0".into(),
+                api_version: "v2".into(),
+                app_version: "9.9".into(),
+                ..Metadata::default()
+            }),
+            templates: Some(vec![File {
+                name: "templates/cm.yaml".into(),
+                data: Some(b"apiVersion: v1\nkind: ConfigMap\n".to_vec()),
+                modtime: None,
+            }]),
+            values: Some([("k".to_owned(), GoValue::String("v".into()))].into()),
+            schemamodtime: Some(capstan_release::record::ZERO_TIME.into()),
+            files: Some(vec![]),
+            ..ChartRecord::default()
+        }),
+        config: [("replicas".to_owned(), GoValue::Int(3))].into(),
+        manifest: manifest.into(),
+        apply_method: "ssa".into(),
+        ..Release::default()
+    }
+}
+
+async fn helm_reads_our_records(bin: &str) {
+    let env = Env::start(&format!("write-{bin}")).await;
+    let client = env.client().await;
+    let storage = Storage::new(SecretsDriver::new(client, "default"));
+    storage
+        .create(&our_release(1, Status::Deployed))
+        .await
+        .expect("store v1");
+    storage
+        .update(&our_release(1, Status::Superseded))
+        .await
+        .expect("supersede v1");
+    storage
+        .create(&our_release(2, Status::Deployed))
+        .await
+        .expect("store v2");
+
+    let list: serde_json::Value =
+        serde_json::from_str(&env.helm_ok(bin, &["list", "-o", "json"]).await).expect("list JSON");
+    let entry = &list[0];
+    assert_eq!(entry["name"], "cap", "{list}");
+    assert_eq!(entry["revision"], "2");
+    assert_eq!(entry["status"], "deployed");
+    assert_eq!(entry["chart"], "capc-0.2.0");
+    assert_eq!(entry["app_version"], "9.9");
+
+    let hist: serde_json::Value =
+        serde_json::from_str(&env.helm_ok(bin, &["history", "cap", "-o", "json"]).await)
+            .expect("history JSON");
+    let states: Vec<_> = hist
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["revision"].clone(),
+                e["status"].clone(),
+                e["description"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (1.into(), "superseded".into(), "Install complete".into()),
+            (2.into(), "deployed".into(), "Upgrade complete".into()),
+        ]
+    );
+
+    let all = env.helm_ok(bin, &["get", "all", "cap"]).await;
+    assert!(all.contains("REVISION: 2"), "{all}");
+    assert!(all.contains("name: cap-cm"), "{all}");
+    assert!(all.contains("replicas: 3"), "{all}");
+    assert!(all.contains("capstan notes"), "{all}");
+    let values = env
+        .helm_ok(bin, &["get", "values", "cap", "--all", "-o", "json"])
+        .await;
+    assert_eq!(values.trim(), r#"{"k":"v","replicas":3}"#);
+
+    let status = env.helm_ok(bin, &["status", "cap"]).await;
+    assert!(status.contains("STATUS: deployed"), "{status}");
+    assert!(status.contains("REVISION: 2"), "{status}");
+    env.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_reads_capstan_records() {
+    helm_reads_our_records("helm").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm3_reads_capstan_records() {
+    helm_reads_our_records("helm-3").await;
+}
