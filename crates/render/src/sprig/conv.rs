@@ -38,7 +38,7 @@ pub(crate) fn parse_int_base0(s: &str) -> Option<i64> {
     if digits.is_empty() || digits.starts_with('_') && radix != 8 || digits.ends_with('_') {
         return None;
     }
-    if digits.contains("__") || (!prefixed && digits.contains('_')) {
+    if digits.contains("__") || (!prefixed && digits.starts_with('_')) {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -89,7 +89,9 @@ pub fn to_i64(v: &Value) -> i64 {
 /// Go's `int64(f)` conversion on amd64: truncation, with out-of-range values giving the
 /// "integer indefinite" value `math.MinInt64`.
 pub(crate) fn go_f64_to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_775_807e18 || x < -9.223_372_036_854_775_808e18 {
+    // 2^63 is exactly representable; anything outside [-2^63, 2^63) does not fit.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if x.is_nan() || !(-LIMIT..LIMIT).contains(&x) {
         i64::MIN
     } else {
         x.trunc() as i64
@@ -110,11 +112,15 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-'))
     {
-        if let Some(hex) = lower.strip_prefix("0x") {
-            if !hex.contains(['.', 'p']) {
-                let n = u64::from_str_radix(hex, 16).ok()? as f64;
-                return Some(if s.starts_with('-') { -n } else { n });
-            }
+        let ok_underscores = lower.contains('_')
+            && !lower.starts_with('_')
+            && !lower.ends_with('_')
+            && !lower.contains("__")
+            && lower
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'));
+        if ok_underscores {
+            return s.replace('_', "").parse::<f64>().ok();
         }
         return None;
     }
@@ -153,7 +159,16 @@ fn atoi(args: &[Value]) -> Result<Value, String> {
     let s = arg_str(args, 0);
     let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
     let ok = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-    Ok(Value::Int(if ok { s.parse().unwrap_or(0) } else { 0 }))
+    if !ok {
+        return Ok(Value::Int(0));
+    }
+    // Out of range: Atoi returns the clamped value with its error, which Sprig ignores.
+    let clamped = s.parse::<i64>().unwrap_or(if s.starts_with('-') {
+        i64::MIN
+    } else {
+        i64::MAX
+    });
+    Ok(Value::Int(clamped))
 }
 
 fn int(args: &[Value]) -> Result<Value, String> {

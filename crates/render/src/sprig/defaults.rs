@@ -75,7 +75,8 @@ fn must_compact(a: &[Value]) -> Result<Value, String> {
         Value::List(l) => Ok(Value::list(
             l.items.iter().filter(|v| !is_empty(v)).cloned().collect(),
         )),
-        other => Err(format!("Cannot compact type {}", other.kind().go_name())),
+        Value::Nil => Err(NIL_DEREF.into()),
+        other => Err(format!("Cannot compact on type {}", other.kind().go_name())),
     }
 }
 
@@ -87,10 +88,18 @@ fn ternary(a: &[Value]) -> Result<Value, String> {
     })
 }
 
-/// Values are immutable and shared, so a deep copy is the value itself.
+/// Values are immutable and shared, so a deep copy is the value itself (copystructure fails
+/// on a nil interface).
 fn deep_copy(a: &[Value]) -> Result<Value, String> {
-    Ok(arg(a, 0))
+    match arg(a, 0) {
+        Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
+        v => Ok(v),
+    }
 }
+
+/// What Go prints when Sprig calls `reflect.TypeOf(nil).Kind()`.
+pub(crate) const NIL_DEREF: &str =
+    "runtime error: invalid memory address or nil pointer dereference";
 
 fn type_of(a: &[Value]) -> Result<Value, String> {
     Ok(Value::from(arg(a, 0).type_name()))
@@ -103,7 +112,7 @@ fn type_is(a: &[Value]) -> Result<Value, String> {
 fn type_is_like(a: &[Value]) -> Result<Value, String> {
     let t = arg(a, 1).type_name();
     let target = arg_str(a, 0);
-    Ok(Value::Bool(t == target || format!("*{t}") == target))
+    Ok(Value::Bool(t == target || format!("*{target}") == t))
 }
 
 fn kind_of(a: &[Value]) -> Result<Value, String> {

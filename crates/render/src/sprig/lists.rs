@@ -17,6 +17,9 @@ fn items(v: &Value) -> Option<Vec<Value>> {
 }
 
 fn need(v: &Value, op: &str) -> Result<Vec<Value>, String> {
+    if v.is_nil() {
+        return Err(super::defaults::NIL_DEREF.into());
+    }
     items(v).ok_or_else(|| format!("Cannot {op} on type {}", kind_name(v)))
 }
 
@@ -49,7 +52,7 @@ fn last(a: &[Value]) -> Result<Value, String> {
 fn rest(a: &[Value]) -> Result<Value, String> {
     let v = need(&arg(a, 0), "find rest")?;
     if v.is_empty() {
-        return Ok(Value::Nil);
+        return Ok(Value::list(Vec::new()));
     }
     Ok(Value::list(v[1..].to_vec()))
 }
@@ -57,7 +60,7 @@ fn rest(a: &[Value]) -> Result<Value, String> {
 fn initial(a: &[Value]) -> Result<Value, String> {
     let v = need(&arg(a, 0), "find initial")?;
     if v.is_empty() {
-        return Ok(Value::Nil);
+        return Ok(Value::list(Vec::new()));
     }
     Ok(Value::list(v[..v.len() - 1].to_vec()))
 }

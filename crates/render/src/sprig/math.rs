@@ -154,9 +154,44 @@ fn dec_div(x: f64, y: f64) -> Result<f64, String> {
     if y == 0.0 {
         return Err("decimal division by 0".into());
     }
-    // shopspring's Div rounds to 16 fractional digits.
-    let q = x / y;
-    Ok(format!("{q:.16}").parse().unwrap_or(q))
+    // shopspring's Div rounds the exact quotient to 16 fractional digits, half away from 0.
+    let fallback = || format!("{:.16}", x / y).parse().unwrap_or(x / y);
+    let (Some((mx, ex)), Some((my, ey))) = (decimal(x), decimal(y)) else {
+        return Ok(fallback());
+    };
+    let shift = ex - ey + 16;
+    let (num, den) = if shift >= 0 {
+        match pow10(shift as u32).and_then(|p| mx.checked_mul(p)) {
+            Some(n) => (n, my),
+            None => return Ok(fallback()),
+        }
+    } else {
+        match pow10((-shift) as u32).and_then(|p| my.checked_mul(p)) {
+            Some(d) => (mx, d),
+            None => return Ok(fallback()),
+        }
+    };
+    let (q, r) = (num / den, num % den);
+    let q = if 2 * r.abs() >= den.abs() {
+        q + if (num < 0) != (den < 0) { -1 } else { 1 }
+    } else {
+        q
+    };
+    Ok(from_decimal(q, -16))
+}
+
+/// shopspring's `NewFromFloat` refuses infinities and NaN.
+fn check_finite(v: &[f64]) -> Result<(), String> {
+    for x in v {
+        if x.is_nan() {
+            return Err("Cannot create a Decimal from NaN".into());
+        }
+        if x.is_infinite() {
+            let sign = if *x > 0.0 { "+" } else { "-" };
+            return Err(format!("Cannot create a Decimal from {sign}Inf"));
+        }
+    }
+    Ok(())
 }
 
 fn floats(a: &[Value]) -> Vec<f64> {
@@ -164,15 +199,18 @@ fn floats(a: &[Value]) -> Vec<f64> {
 }
 
 fn add1f(a: &[Value]) -> Result<Value, String> {
+    check_finite(&[to_f64(&arg(a, 0))])?;
     Ok(Value::Float64(dec_add(to_f64(&arg(a, 0)), 1.0)))
 }
 
 fn addf(a: &[Value]) -> Result<Value, String> {
+    check_finite(&floats(a))?;
     Ok(Value::Float64(floats(a).into_iter().fold(0.0, dec_add)))
 }
 
 fn subf(a: &[Value]) -> Result<Value, String> {
     let v = floats(a);
+    check_finite(&v)?;
     let first = v.first().copied().unwrap_or(0.0);
     Ok(Value::Float64(
         v.iter().skip(1).fold(first, |acc, y| dec_add(acc, -y)),
@@ -181,6 +219,7 @@ fn subf(a: &[Value]) -> Result<Value, String> {
 
 fn mulf(a: &[Value]) -> Result<Value, String> {
     let v = floats(a);
+    check_finite(&v)?;
     let first = v.first().copied().unwrap_or(0.0);
     Ok(Value::Float64(
         v.iter().skip(1).fold(first, |acc, y| dec_mul(acc, *y)),
@@ -189,6 +228,7 @@ fn mulf(a: &[Value]) -> Result<Value, String> {
 
 fn divf(a: &[Value]) -> Result<Value, String> {
     let v = floats(a);
+    check_finite(&v)?;
     let mut acc = v.first().copied().unwrap_or(0.0);
     for y in v.iter().skip(1) {
         acc = dec_div(acc, *y)?;

@@ -71,12 +71,23 @@ fn translate(go: &str) -> String {
     out
 }
 
+/// Compiles a Go pattern; errors use Go's wording for the common cases.
 fn compile(pattern: &str) -> Result<regex_lib::Regex, String> {
     regex_lib::Regex::new(&translate(pattern)).map_err(|e| {
-        format!(
-            "error parsing regexp: {}",
-            e.to_string().lines().last().unwrap_or("")
-        )
+        let text = e.to_string();
+        let detail = text
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        let code = match detail {
+            "unclosed group" => "missing closing )",
+            "unclosed character class" => "missing closing ]",
+            "unopened group" => "unexpected )",
+            "repetition operator missing expression" => "missing argument to repetition operator",
+            other => other,
+        };
+        format!("error parsing regexp: {code}: `{pattern}`")
     })
 }
 
@@ -97,8 +108,12 @@ fn is_match(re: &regex_lib::Regex, s: &str) -> Value {
     Value::Bool(re.is_match(s))
 }
 
+/// Sprig ignores the compile error here: an invalid pattern simply does not match.
 fn regex_match(a: &[Value]) -> Result<Value, String> {
-    Ok(is_match(&must(arg_str(a, 0))?, arg_str(a, 1)))
+    Ok(match compile(arg_str(a, 0)) {
+        Ok(re) => is_match(&re, arg_str(a, 1)),
+        Err(_) => Value::Bool(false),
+    })
 }
 
 fn must_regex_match(a: &[Value]) -> Result<Value, String> {

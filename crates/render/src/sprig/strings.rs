@@ -33,6 +33,21 @@ fn map_case(s: &str, upper: bool) -> String {
         .collect()
 }
 
+/// Go's `unicode.ToTitle` for the four digraphs whose title case differs from upper case.
+fn one_title(c: char) -> char {
+    match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => 'ǅ',
+        'Ǉ' | 'ǈ' | 'ǉ' => 'ǈ',
+        'Ǌ' | 'ǋ' | 'ǌ' => 'ǋ',
+        'Ǳ' | 'ǲ' | 'ǳ' => 'ǲ',
+        _ => one_upper(c),
+    }
+}
+
+fn is_title_case(c: char) -> bool {
+    matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') || ('ᾈ'..='ᾏ').contains(&c)
+}
+
 fn one_upper(c: char) -> char {
     map_case(&c.to_string(), true).chars().next().unwrap_or(c)
 }
@@ -64,7 +79,7 @@ fn title(a: &[Value]) -> Result<Value, String> {
     let mut prev = ' ';
     let mut out = String::new();
     for c in arg_str(a, 0).chars() {
-        out.push(if is_separator(prev) { one_upper(c) } else { c });
+        out.push(if is_separator(prev) { one_title(c) } else { c });
         prev = c;
     }
     Ok(Value::from(out))
@@ -91,7 +106,7 @@ fn swapcase(a: &[Value]) -> Result<Value, String> {
     let out: String = arg_str(a, 0)
         .chars()
         .map(|c| {
-            if c.is_uppercase() {
+            if c.is_uppercase() || is_title_case(c) {
                 one_lower(c)
             } else if c.is_lowercase() {
                 one_upper(c)
@@ -221,19 +236,30 @@ fn trim_prefix(a: &[Value]) -> Result<Value, String> {
     Ok(Value::from(s.strip_prefix(arg_str(a, 0)).unwrap_or(s)))
 }
 
+/// goutils reads strings byte by byte as if each byte were a rune (Latin-1), so non-ASCII
+/// text comes out re-encoded; we reproduce that.
+fn latin1_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.bytes().map(char::from)
+}
+
 fn nospace(a: &[Value]) -> Result<Value, String> {
-    let out: String = arg_str(a, 0)
-        .chars()
+    let out: String = latin1_chars(arg_str(a, 0))
         .filter(|c| !c.is_whitespace())
         .collect();
     Ok(Value::from(out))
 }
 
 fn initials(a: &[Value]) -> Result<Value, String> {
-    let out: String = arg_str(a, 0)
-        .split(char::is_whitespace)
-        .filter_map(|w| w.chars().next())
-        .collect();
+    let mut out = String::new();
+    let mut last_space = true;
+    for c in latin1_chars(arg_str(a, 0)) {
+        if c.is_whitespace() {
+            last_space = true;
+        } else if last_space {
+            out.push(c);
+            last_space = false;
+        }
+    }
     Ok(Value::from(out))
 }
 
