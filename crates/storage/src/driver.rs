@@ -59,6 +59,12 @@ pub enum StorageError {
         /// Storage key.
         key: String,
     },
+    /// `HELM_DRIVER` names no driver (Helm's wording).
+    #[error("unknown driver {0:?}")]
+    UnknownDriver(String),
+    /// The driver exists in Helm but not yet in capstan.
+    #[error("the {0} storage driver is not implemented yet")]
+    Unsupported(&'static str),
     /// The Kubernetes API failed.
     #[error("kubernetes API: {0}")]
     Kube(#[from] kube::Error),

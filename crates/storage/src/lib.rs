@@ -6,6 +6,7 @@
 //! - [`SecretsDriver`]: one Secret per revision, named `sh.helm.release.v1.NAME.vREV`, type
 //!   `helm.sh/release.v1`, labels `name`, `owner=helm`, `status`, `version`, `createdAt` /
 //!   `modifiedAt`, and the release's custom labels; the record is the `release` data key.
+//! - [`ConfigMapsDriver`]: the same as ConfigMaps (`HELM_DRIVER=configmap`).
 //! - [`MemoryDriver`]: the same in memory, for tests and `HELM_DRIVER=memory`.
 //! - [`Storage`]: Helm's storage layer on a driver: history, last and last deployed
 //!   revision, `--history-max` pruning (never the last deployed revision) and detection of a
@@ -15,12 +16,16 @@
 
 #![warn(missing_docs)]
 
+mod configmaps;
 mod driver;
 mod memory;
 mod secrets;
+mod select;
 mod storage;
 
+pub use configmaps::ConfigMapsDriver;
 pub use driver::{is_system_label, release_key, Driver, StorageError, SYSTEM_LABELS};
 pub use memory::MemoryDriver;
 pub use secrets::SecretsDriver;
+pub use select::{AnyDriver, DriverKind};
 pub use storage::Storage;

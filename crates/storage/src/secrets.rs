@@ -70,14 +70,14 @@ fn from_secret(sec: &Secret) -> Result<Release, StorageError> {
     Ok(rel)
 }
 
-fn not_found(e: kube::Error) -> StorageError {
+pub(crate) fn not_found(e: kube::Error) -> StorageError {
     match &e {
         kube::Error::Api(s) if s.code == 404 => StorageError::NotFound,
         _ => StorageError::Kube(e),
     }
 }
 
-fn selector(labels: &BTreeMap<String, String>) -> String {
+pub(crate) fn selector(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

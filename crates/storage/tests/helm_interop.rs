@@ -10,8 +10,8 @@ use capstan_release::codec::{decode_release_json, release_to_json};
 use capstan_release::gojson::GoValue;
 use capstan_release::{Info, Release, Status};
 use capstan_sandbox::{serve, Handle, SandboxConfig};
-use capstan_storage::{Driver, SecretsDriver, Storage, StorageError};
-use k8s_openapi::api::core::v1::Secret;
+use capstan_storage::{AnyDriver, Driver, DriverKind, Storage, StorageError};
+use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::Api;
 
 fn tool(name: &str) -> PathBuf {
@@ -37,12 +37,14 @@ fn scratch(test: &str) -> PathBuf {
 
 struct Env {
     handle: Handle,
+    /// `HELM_DRIVER` for helm and for our driver choice (`secret`, `configmap`).
+    driver: &'static str,
     dir: PathBuf,
     kubeconfig: PathBuf,
 }
 
 impl Env {
-    async fn start(test: &str) -> Env {
+    async fn start(test: &str, driver: &'static str) -> Env {
         let handle = serve(SandboxConfig::default())
             .await
             .expect("sandbox starts");
@@ -53,9 +55,15 @@ impl Env {
             .expect("kubeconfig written");
         Env {
             handle,
+            driver,
             dir,
             kubeconfig,
         }
+    }
+
+    async fn driver(&self) -> AnyDriver {
+        let kind = DriverKind::parse(self.driver).expect("known driver");
+        AnyDriver::connect(kind, self.client().await, "default").expect("driver")
     }
 
     async fn client(&self) -> kube::Client {
@@ -78,6 +86,7 @@ impl Env {
         let home = self.dir.join("home");
         let kc = self.kubeconfig.clone();
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let driver = self.driver;
         tokio::task::spawn_blocking(move || {
             std::process::Command::new(bin)
                 .args(&args)
@@ -87,7 +96,7 @@ impl Env {
                 .env("XDG_CACHE_HOME", home.join("cache"))
                 .env("XDG_CONFIG_HOME", home.join("config"))
                 .env("XDG_DATA_HOME", home.join("data"))
-                .env_remove("HELM_DRIVER")
+                .env("HELM_DRIVER", driver)
                 .env_remove("KUBECONFIG")
                 .output()
                 .expect("helm runs")
@@ -125,31 +134,41 @@ impl Env {
     }
 }
 
-/// Decodes a release Secret the way helm would and returns the raw JSON helm wrote.
-async fn raw_json(api: &Api<Secret>, key: &str) -> Vec<u8> {
-    let sec = api.get(key).await.expect("release secret exists");
-    assert_eq!(sec.type_.as_deref(), Some("helm.sh/release.v1"));
-    let data = sec
-        .data
-        .as_ref()
-        .and_then(|d| d.get("release"))
-        .expect("release key");
-    decode_release_json(&String::from_utf8_lossy(&data.0)).expect("helm's record decodes")
+/// Reads the stored object (Secret or ConfigMap, by the env's driver) the way helm would
+/// and returns the raw JSON helm wrote.
+async fn raw_json(env: &Env, client: &kube::Client, key: &str) -> Vec<u8> {
+    let text = if env.driver == "configmap" {
+        let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+        let cm = api.get(key).await.expect("release configmap exists");
+        cm.data
+            .and_then(|mut d| d.remove("release"))
+            .expect("release key")
+    } else {
+        let api: Api<Secret> = Api::default_namespaced(client.clone());
+        let sec = api.get(key).await.expect("release secret exists");
+        assert_eq!(sec.type_.as_deref(), Some("helm.sh/release.v1"));
+        let data = sec
+            .data
+            .as_ref()
+            .and_then(|d| d.get("release"))
+            .expect("release key");
+        String::from_utf8_lossy(&data.0).into_owned()
+    };
+    decode_release_json(&text).expect("helm's record decodes")
 }
 
-async fn helm_records_reencode_identically(bin: &str) {
-    let env = Env::start(&format!("read-{bin}")).await;
+async fn helm_records_reencode_identically(bin: &str, driver: &'static str) {
+    let env = Env::start(&format!("read-{bin}-{driver}"), driver).await;
     let chart = env.chart();
     env.helm_ok(bin, &["install", "r1", &chart, "--set", "x=5", "--wait"])
         .await;
     env.helm_ok(bin, &["upgrade", "r1", &chart, "--set", "y=a<b", "--wait"])
         .await;
     let client = env.client().await;
-    let api: Api<Secret> = Api::default_namespaced(client.clone());
-    let driver = SecretsDriver::new(client, "default");
+    let driver = env.driver().await;
     for v in 1..=2 {
         let key = format!("sh.helm.release.v1.r1.v{v}");
-        let helm_json = raw_json(&api, &key).await;
+        let helm_json = raw_json(&env, &client, &key).await;
         let rel = driver.get(&key).await.expect("driver reads helm's release");
         assert_eq!(rel.version, v);
         assert!(!rel.hooks.is_empty(), "hooks were stored");
@@ -180,12 +199,12 @@ async fn helm_records_reencode_identically(bin: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm4_records_reencode_identically() {
-    helm_records_reencode_identically("helm").await;
+    helm_records_reencode_identically("helm", "secret").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm3_records_reencode_identically() {
-    helm_records_reencode_identically("helm-3").await;
+    helm_records_reencode_identically("helm-3", "secret").await;
 }
 
 /// A release as capstan builds it, without any help from helm's own records.
@@ -233,10 +252,9 @@ fn our_release(version: i64, status: Status) -> Release {
     }
 }
 
-async fn helm_reads_our_records(bin: &str) {
-    let env = Env::start(&format!("write-{bin}")).await;
-    let client = env.client().await;
-    let storage = Storage::new(SecretsDriver::new(client, "default"));
+async fn helm_reads_our_records(bin: &str, driver: &'static str) {
+    let env = Env::start(&format!("write-{bin}-{driver}"), driver).await;
+    let storage = Storage::new(env.driver().await);
     storage
         .create(&our_release(1, Status::Deployed))
         .await
@@ -300,10 +318,20 @@ async fn helm_reads_our_records(bin: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm4_reads_capstan_records() {
-    helm_reads_our_records("helm").await;
+    helm_reads_our_records("helm", "secret").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm3_reads_capstan_records() {
-    helm_reads_our_records("helm-3").await;
+    helm_reads_our_records("helm-3", "secret").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_configmap_records_reencode_identically() {
+    helm_records_reencode_identically("helm", "configmap").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_reads_capstan_configmap_records() {
+    helm_reads_our_records("helm", "configmap").await;
 }
