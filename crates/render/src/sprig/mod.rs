@@ -17,13 +17,16 @@ mod dicts;
 mod encoding;
 mod lists;
 mod math;
+mod misc;
 mod paths;
 mod regex;
 mod strings;
+mod uuid_rand;
 
 use capstan_gotmpl::Value;
 
 pub use conv::{strval, to_f64, to_i64};
+pub use uuid_rand::set_rng_seed;
 
 /// One Sprig function: its template name, Go signature and body.
 #[derive(Clone, Copy)]
@@ -62,6 +65,8 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(encoding::functions());
     all.extend(regex::functions());
     all.extend(paths::functions());
+    all.extend(misc::functions());
+    all.extend(uuid_rand::functions());
     all
 }
 
