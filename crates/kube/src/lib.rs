@@ -4,10 +4,18 @@
 //! `KUBECONFIG` with several files merged, else `~/.kube/config`, else the in-cluster service
 //! account), `--kube-context`, and the namespace taken from the context when none is given.
 //! Credentials (tokens, client certificates, exec plugins) are handled by kube-rs from the
-//! kubeconfig. Discovery, apply, readiness and waiting are not written yet (see
-//! docs/storage.md).
+//! kubeconfig.
+//!
+//! [`resources`] maps kinds to resources through cached discovery and applies (server-side,
+//! as Helm 4 with its field manager), reads and deletes them; [`wait`] watches hooks to
+//! their end; [`retry`] retries transient failures. Readiness, logs, events and Helm 3's
+//! three-way merge are not written yet (see docs/storage.md).
 
 #![warn(missing_docs)]
+
+pub mod resources;
+pub mod retry;
+pub mod wait;
 
 use std::path::PathBuf;
 
@@ -40,6 +48,10 @@ pub struct ConnectOptions {
     pub context: Option<String>,
     /// `--namespace`; when absent the context's namespace, else `default`.
     pub namespace: Option<String>,
+    /// Turns off kube-rs's own retry layer (429/503/504, uncounted), leaving retries to
+    /// [`retry::Retry`], which also covers 500s and broken connections and counts what it
+    /// does. Callers that do not wrap their calls in `Retry` should leave it on.
+    pub disable_client_retry: bool,
 }
 
 /// A connected client and the namespace to work in.
@@ -81,6 +93,9 @@ pub async fn config(opts: &ConnectOptions) -> Result<Config, KubeError> {
     };
     if let Some(ns) = &opts.namespace {
         cfg.default_namespace = ns.clone();
+    }
+    if opts.disable_client_retry {
+        cfg.default_retry = false;
     }
     Ok(cfg)
 }

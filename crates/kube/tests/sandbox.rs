@@ -1,0 +1,194 @@
+//! The cluster layer against an in-process sandbox: REST mapping (also for a CRD created in
+//! the same run), server-side apply under helm's field manager, delete, hook waits, and the
+//! same operations with injected faults (503, 429, dropped watches) where nothing may fail.
+
+use std::time::Duration;
+
+use capstan_kube::resources::{Resources, HELM_FIELD_MANAGER};
+use capstan_kube::retry::Retry;
+use capstan_kube::wait::{wait_hook, HookOutcome};
+use capstan_kube::{connect, ConnectOptions};
+use capstan_sandbox::faults::FaultPlan;
+use capstan_sandbox::{serve, Handle, SandboxConfig};
+use kube::api::PropagationPolicy;
+use serde_json::{json, Value};
+
+async fn start(test: &str) -> (Handle, Resources) {
+    let handle = serve(SandboxConfig::default())
+        .await
+        .expect("sandbox starts");
+    let dir = std::env::temp_dir().join(format!("capstan-kube-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let cluster = connect(&ConnectOptions {
+        kubeconfig: Some(kc),
+        // Our Retry does all retrying here, so its counters see every injected fault.
+        disable_client_retry: true,
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connects");
+    (
+        handle,
+        Resources::with_retry(cluster.client, Retry::default()),
+    )
+}
+
+fn cm(name: &str, v: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": {"k": v}})
+}
+
+fn job(name: &str, exit_code: u8) -> Value {
+    json!({
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+        "spec": {"backoffLimit": 0, "template": {
+            "metadata": {"annotations": {
+                "sandbox.capstan.dev/exit-code": exit_code.to_string(),
+                "sandbox.capstan.dev/duration": "200ms"}},
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}
+    })
+}
+
+async fn run_hook(res: &Resources, obj: &Value) -> HookOutcome {
+    res.apply(obj, "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("hook applied");
+    let api = res.api_for(obj, "default").await.expect("api");
+    let kind = obj["kind"].as_str().expect("kind");
+    let name = obj["metadata"]["name"].as_str().expect("name");
+    wait_hook(api, kind, name, Duration::from_secs(60))
+        .await
+        .expect("hook finishes")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_map_delete_and_wait() {
+    let (handle, res) = start("basic").await;
+    // Warm the discovery cache before the CRD exists.
+    let applied = res
+        .apply(&cm("a", "1"), "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("apply configmap");
+    let mf = applied.metadata.managed_fields.unwrap_or_default();
+    assert_eq!(mf.len(), 1);
+    assert_eq!(mf[0].manager.as_deref(), Some("helm"));
+    assert_eq!(mf[0].operation.as_deref(), Some("Apply"));
+
+    let crd = json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+            "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}
+    });
+    res.apply(&crd, "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("apply CRD");
+    let widget = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"size": 3}});
+    res.apply(&widget, "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("a kind from a CRD created in the same run is mapped after a refresh");
+    let got = res
+        .get(&widget, "default")
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(got.data["spec"]["size"], 3);
+
+    let unknown = json!({"apiVersion": "nope.io/v1", "kind": "Nope", "metadata": {"name": "x"}});
+    let err = res
+        .apply(&unknown, "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect_err("unknown kind");
+    assert!(
+        err.to_string().contains("resource mapping not found"),
+        "{err}"
+    );
+
+    assert_eq!(run_hook(&res, &job("ok", 0)).await, HookOutcome::Succeeded);
+    match run_hook(&res, &job("bad", 1)).await {
+        HookOutcome::Failed(why) => assert!(why.contains("BackoffLimitExceeded"), "{why}"),
+        other => panic!("failing job reported {other:?}"),
+    }
+
+    assert!(res
+        .delete(&cm("a", "1"), "default", PropagationPolicy::Background)
+        .await
+        .expect("delete"));
+    assert!(!res
+        .delete(&cm("a", "1"), "default", PropagationPolicy::Background)
+        .await
+        .expect("second delete is a no-op"));
+    assert!(res
+        .get(&cm("a", "1"), "default")
+        .await
+        .expect("get")
+        .is_none());
+    let (_, _, failed) = res.retry().stats.snapshot();
+    // The only failed call is the second delete's 404 (reported as "already gone").
+    assert_eq!(failed, 1);
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_succeeds_under_injected_faults() {
+    let (handle, res) = start("faults").await;
+    let plan: FaultPlan = serde_json::from_value(json!({
+        "seed": 7,
+        "rules": [
+            {"errorRate": 0.05, "errorCode": 503},
+            {"errorRate": 0.05, "errorCode": 429, "retryAfterSeconds": 0},
+            {"verb": "watch", "watchCutAfter": 1}
+        ]
+    }))
+    .expect("fault plan");
+    handle.set_faults(plan);
+    for i in 0..60 {
+        let name = format!("cm-{i}");
+        res.apply(&cm(&name, "1"), "default", HELM_FIELD_MANAGER, false)
+            .await
+            .expect("apply under faults");
+        res.apply(&cm(&name, "2"), "default", HELM_FIELD_MANAGER, false)
+            .await
+            .expect("re-apply under faults");
+        let got = res
+            .get(&cm(&name, "2"), "default")
+            .await
+            .expect("get under faults")
+            .expect("exists");
+        assert_eq!(got.data["data"]["k"], "2");
+    }
+    for i in 0..3 {
+        assert_eq!(
+            run_hook(&res, &job(&format!("hook-{i}"), 0)).await,
+            HookOutcome::Succeeded
+        );
+    }
+    for i in 0..60 {
+        res.delete(
+            &cm(&format!("cm-{i}"), "1"),
+            "default",
+            PropagationPolicy::Background,
+        )
+        .await
+        .expect("delete under faults");
+    }
+    let (attempted, retried, failed) = res.retry().stats.snapshot();
+    let injected = handle
+        .audit()
+        .iter()
+        .filter(|r| r.code == 503 || r.code == 429)
+        .count();
+    eprintln!(
+        "fault run: attempted={attempted} retried={retried} failed={failed} injected={injected}"
+    );
+    assert!(attempted >= 240, "attempted {attempted}");
+    assert!(
+        retried > 0,
+        "faults were injected, so something was retried"
+    );
+    assert_eq!(failed, 0);
+    handle.shutdown().await;
+}
