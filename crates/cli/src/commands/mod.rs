@@ -1,5 +1,6 @@
 //! Command-line definitions, with Helm's command and flag names.
 
+pub mod sandbox;
 pub mod template;
 pub mod values_flags;
 
@@ -39,12 +40,16 @@ pub struct GlobalFlags {
 pub enum Command {
     /// locally render templates
     Template(template::TemplateArgs),
+    /// run a local Kubernetes API emulator that kubectl, helm and capstan can drive
+    #[command(subcommand)]
+    Sandbox(sandbox::SandboxCommand),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Template(args) => template::exec(&cli.global, args),
+        Command::Sandbox(cmd) => sandbox::exec(cmd),
     }
 }
 
