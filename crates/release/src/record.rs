@@ -19,6 +19,48 @@ pub type Timestamp = String;
 /// Go's zero `time.Time` as JSON.
 pub const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
 
+/// Formats a UTC time as Go's `time.Time` JSON form (RFC 3339, fraction trimmed of trailing
+/// zeros and left out when zero, `Z` zone), e.g. `2026-11-23T22:49:16.95248Z`.
+pub fn format_timestamp(unix_secs: i64, nanos: u32) -> Timestamp {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut out = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    );
+    let nanos = nanos % 1_000_000_000;
+    if nanos != 0 {
+        let frac = format!("{nanos:09}");
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
+/// The current time in Go's JSON form (see [`format_timestamp`]).
+pub fn now_timestamp() -> Timestamp {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => format_timestamp(
+            i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            d.subsec_nanos(),
+        ),
+        Err(_) => ZERO_TIME.to_owned(),
+    }
+}
+
 /// A stored release.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -163,4 +205,25 @@ pub fn parse_status(s: &str) -> Option<Status> {
 
 fn is_zero(v: &i64) -> bool {
     *v == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_like_go() {
+        assert_eq!(format_timestamp(0, 0), "1970-01-01T00:00:00Z");
+        // Seen in a helm 4.3.1 record: 2026-11-23T22:49:16.952480087Z.
+        assert_eq!(
+            format_timestamp(1_795_474_156, 952_480_087),
+            "2026-11-23T22:49:16.952480087Z"
+        );
+        assert_eq!(
+            format_timestamp(951_782_400, 500_000_000),
+            "2000-02-29T00:00:00.5Z"
+        );
+        assert_eq!(format_timestamp(-62_135_596_800, 0), ZERO_TIME);
+        assert!(now_timestamp().ends_with('Z'));
+    }
 }

@@ -8,6 +8,7 @@ use std::process::Output;
 use capstan_release::chart_json::{ChartRecord, File, Metadata};
 use capstan_release::codec::{decode_release_json, release_to_json};
 use capstan_release::gojson::GoValue;
+use capstan_release::record::format_timestamp;
 use capstan_release::{Info, Release, Status};
 use capstan_sandbox::{serve, Handle, SandboxConfig};
 use capstan_storage::{AnyDriver, Driver, DriverKind, Storage, StorageError};
@@ -216,7 +217,7 @@ fn our_release(version: i64, status: Status) -> Release {
         version,
         info: Some(Info {
             first_deployed: Some("2026-11-23T10:00:00.123456789Z".into()),
-            last_deployed: Some(format!("2026-11-23T10:0{version}:00.5Z")),
+            last_deployed: Some(format_timestamp(1_795_400_000 + version * 60, 500_000_000)),
             description: if version == 1 {
                 "Install complete"
             } else {
@@ -334,4 +335,62 @@ async fn helm4_configmap_records_reencode_identically() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm4_reads_capstan_configmap_records() {
     helm_reads_our_records("helm", "configmap").await;
+}
+
+/// Storage operations with 5% 503 and 5% 429 injected on every request: every operation
+/// still succeeds (kube-rs's client retry layer covers these codes), and helm still reads
+/// the result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_survives_injected_faults() {
+    let env = Env::start("faults", "secret").await;
+    let plan: capstan_sandbox::faults::FaultPlan = serde_json::from_value(serde_json::json!({
+        "seed": 11,
+        "rules": [
+            {"errorRate": 0.05, "errorCode": 503},
+            {"errorRate": 0.05, "errorCode": 429, "retryAfterSeconds": 0}
+        ]
+    }))
+    .expect("fault plan");
+    env.handle.set_faults(plan);
+    let mut storage = Storage::new(env.driver().await);
+    storage.max_history = 5;
+    let mut ops = 0;
+    for v in 1..=30 {
+        if v > 1 {
+            storage
+                .update(&our_release(v - 1, Status::Superseded))
+                .await
+                .expect("supersede under faults");
+            ops += 1;
+        }
+        storage
+            .create(&our_release(v, Status::Deployed))
+            .await
+            .expect("create under faults");
+        let h = storage.history("cap").await.expect("history under faults");
+        assert!(h.len() <= 5, "history-max prunes to 5");
+        assert_eq!(storage.deployed("cap").await.expect("deployed").version, v);
+        ops += 3;
+    }
+    let injected = env
+        .handle
+        .audit()
+        .iter()
+        .filter(|r| r.code == 503 || r.code == 429)
+        .count();
+    eprintln!("storage fault run: operations={ops} failed=0 injected={injected}");
+    assert!(injected > 0, "faults were injected");
+    env.handle
+        .set_faults(capstan_sandbox::faults::FaultPlan::default());
+    let hist: serde_json::Value =
+        serde_json::from_str(&env.helm_ok("helm", &["history", "cap", "-o", "json"]).await)
+            .expect("history JSON");
+    let revs: Vec<_> = hist
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["revision"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(revs, [26, 27, 28, 29, 30], "{hist}");
+    env.handle.shutdown().await;
 }
