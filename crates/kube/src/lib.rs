@@ -8,11 +8,13 @@
 //!
 //! [`resources`] maps kinds to resources through cached discovery and applies (server-side,
 //! as Helm 4 with its field manager), reads and deletes them; [`wait`] watches hooks to
-//! their end; [`retry`] retries transient failures. Readiness, logs, events and Helm 3's
+//! their end; [`ready`] judges readiness with the kstatus rules; [`retry`] retries
+//! transient failures. Logs, events and Helm 3's
 //! three-way merge are not written yet (see docs/storage.md).
 
 #![warn(missing_docs)]
 
+pub mod ready;
 pub mod resources;
 pub mod retry;
 pub mod wait;
