@@ -8,7 +8,10 @@
 //!   when the parameter has that type; float literals are `float64`;
 //! * quoted strings are Go strings, `true`/`false` are bools, `nil` is a nil interface;
 //! * `(FUNC ARG...)` sub-expressions are evaluated recursively (`len` is the Go builtin);
-//! * variadic arguments are passed flattened after the fixed ones.
+//! * variadic arguments are passed flattened after the fixed ones;
+//! * `A | B` passes A's result as B's last argument;
+//! * the clock is not fixed (the golden date cases use explicit Unix times and zones), and
+//!   `Local` is the machine's zone, as for helm when the goldens were recorded (UTC).
 //!
 //! Then `capstan_gotmpl::fmt::sprintf("%T|%v")` of the result must equal helm's text byte for
 //! byte, and error cases must produce helm's `error calling FUNC: TEXT` text.
@@ -89,11 +92,33 @@ impl Eval {
         if let Ok(n) = t.parse::<i64>() {
             return Arg::Const(Value::Int(n));
         }
-        Arg::Const(Value::Float64(t.parse().expect("golden number literal")))
+        Arg::Const(Value::Float64(
+            t.parse()
+                .unwrap_or_else(|_| panic!("golden number literal {t}")),
+        ))
     }
 
     /// Evaluates `FUNC ARG...` from `toks[*pos]` until a `)` or the end.
+    /// Evaluates a pipeline `CMD | CMD ...`: each result becomes the last argument of the next.
+    fn pipeline(&self, expr: &str) -> Result<Value, String> {
+        let mut piped = None;
+        for cmd in expr.split(" | ") {
+            let toks = tokenize(cmd);
+            piped = Some(self.call_with(&toks, &mut 0, piped.take())?);
+        }
+        Ok(piped.unwrap_or(Value::Nil))
+    }
+
     fn call(&self, toks: &[Tok], pos: &mut usize) -> Result<Value, String> {
+        self.call_with(toks, pos, None)
+    }
+
+    fn call_with(
+        &self,
+        toks: &[Tok],
+        pos: &mut usize,
+        piped: Option<Value>,
+    ) -> Result<Value, String> {
         let Some(Tok::Atom(name)) = toks.get(*pos) else {
             panic!("expected a function name");
         };
@@ -114,6 +139,9 @@ impl Eval {
                     args.push(self.literal(a));
                 }
             }
+        }
+        if let Some(p) = piped {
+            args.push(Arg::Computed(p));
         }
         if name == "len" {
             let n = match args.first() {
@@ -171,9 +199,8 @@ fn sprig_bodies_match_helm() {
     assert!(cases.len() >= 500, "only {} golden cases", cases.len());
     let mut failures = Vec::new();
     for (expr, ok, want) in &cases {
-        let toks = tokenize(expr);
         let got = eval
-            .call(&toks, &mut 0)
+            .pipeline(expr)
             .map(|r| capstan_gotmpl::fmt::sprintf("%T|%v", &[r.clone(), r]));
         let matches = match (&got, ok) {
             (Ok(g), true) => g == want,

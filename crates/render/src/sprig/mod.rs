@@ -12,9 +12,11 @@
 //! care already pipe through `sortAlpha`.
 
 mod conv;
+mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
+mod golayout;
 mod lists;
 mod math;
 mod misc;
@@ -26,6 +28,7 @@ mod uuid_rand;
 use capstan_gotmpl::Value;
 
 pub use conv::{strval, to_f64, to_i64};
+pub use dates::{set_clock, GoTime};
 pub use uuid_rand::set_rng_seed;
 
 /// One Sprig function: its template name, Go signature and body.
@@ -67,6 +70,7 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(paths::functions());
     all.extend(misc::functions());
     all.extend(uuid_rand::functions());
+    all.extend(dates::functions());
     all
 }
 
