@@ -16,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chart_record;
 mod configmaps;
 mod driver;
 mod memory;

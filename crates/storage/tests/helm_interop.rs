@@ -7,10 +7,11 @@ use std::process::Output;
 
 use capstan_release::chart_json::{ChartRecord, File, Metadata};
 use capstan_release::codec::{decode_release_json, release_to_json};
-use capstan_release::gojson::GoValue;
+use capstan_release::gojson::{to_go_json, GoValue};
 use capstan_release::record::format_timestamp;
 use capstan_release::{Info, Release, Status};
 use capstan_sandbox::{serve, Handle, SandboxConfig};
+use capstan_storage::chart_record::chart_record;
 use capstan_storage::{AnyDriver, Driver, DriverKind, Storage, StorageError};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::Api;
@@ -178,6 +179,43 @@ async fn helm_records_reencode_identically(bin: &str, driver: &'static str) {
             String::from_utf8_lossy(&ours),
             String::from_utf8_lossy(&helm_json),
             "{bin} revision {v} re-encodes byte-identically"
+        );
+    }
+    if bin == "helm" {
+        // Our chart encoding of the same chart directory equals what helm 4 stored.
+        let rel = driver.get("sh.helm.release.v1.r1.v1").await.expect("v1");
+        let loaded = capstan_chart::loader::load_dir(&chart).expect("chart loads");
+        let ours = to_go_json(&chart_record(&loaded)).expect("encodes");
+        let helms = to_go_json(&rel.chart).expect("encodes");
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&helms)
+        );
+        // A bare chart: no values.yaml, no other files, one template.
+        let bare = env.dir.join("bare");
+        std::fs::create_dir_all(bare.join("templates")).expect("dir");
+        std::fs::write(
+            bare.join("Chart.yaml"),
+            "apiVersion: v2\nname: bare\nversion: 1.0.0\n",
+        )
+        .expect("write");
+        std::fs::write(
+            bare.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bare\n",
+        )
+        .expect("write");
+        let bare_s = bare.display().to_string();
+        env.helm_ok(bin, &["install", "bare", &bare_s]).await;
+        let rel = driver
+            .get("sh.helm.release.v1.bare.v1")
+            .await
+            .expect("bare v1");
+        let loaded = capstan_chart::loader::load_dir(&bare).expect("chart loads");
+        let ours = to_go_json(&chart_record(&loaded)).expect("encodes");
+        let helms = to_go_json(&rel.chart).expect("encodes");
+        assert_eq!(
+            String::from_utf8_lossy(&ours),
+            String::from_utf8_lossy(&helms)
         );
     }
     let storage = Storage::new(driver);
