@@ -19,6 +19,7 @@
 pub mod chart_record;
 mod configmaps;
 mod driver;
+mod lock;
 mod memory;
 mod secrets;
 mod select;
@@ -26,6 +27,7 @@ mod storage;
 
 pub use configmaps::ConfigMapsDriver;
 pub use driver::{is_system_label, release_key, Driver, StorageError, SYSTEM_LABELS};
+pub use lock::{lock_name, LockError, ReleaseLock};
 pub use memory::MemoryDriver;
 pub use secrets::SecretsDriver;
 pub use select::{AnyDriver, DriverKind};

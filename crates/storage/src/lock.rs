@@ -1,0 +1,163 @@
+//! An operation lock per release, so two capstan processes cannot change one release at once.
+//!
+//! The lock is a `coordination.k8s.io/v1` Lease named `capstan-release-lock.NAME` in the
+//! release namespace, holding the holder's identity, a duration and a renew time. A Lease
+//! whose renew time plus duration has passed belongs to an operation that died and may be
+//! taken over; taking over and releasing are conditional on the Lease's resourceVersion, so
+//! of two racing processes exactly one wins. Helm itself takes no lock: this protects capstan
+//! against capstan, and [`crate::Storage::check_not_pending`] still reports a release that a
+//! helm operation left `pending-*`.
+
+use std::time::Duration;
+
+use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime;
+use k8s_openapi::jiff::{SignedDuration, Timestamp};
+use kube::api::{DeleteParams, ObjectMeta, PostParams, Preconditions};
+use kube::{Api, Client};
+
+use crate::driver::StorageError;
+
+/// Errors of the release lock.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another live holder has the lock.
+    #[error("release {release} is locked by {holder} (another operation is in progress)")]
+    Held {
+        /// Release name.
+        release: String,
+        /// Current holder.
+        holder: String,
+    },
+    /// The API failed.
+    #[error("release lock: {0}")]
+    Kube(#[from] kube::Error),
+}
+
+impl From<LockError> for StorageError {
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Kube(k) => StorageError::Kube(k),
+            LockError::Held { release, .. } => StorageError::PendingOperation {
+                name: release,
+                version: 0,
+                status: "locked".into(),
+            },
+        }
+    }
+}
+
+/// The Lease name for a release.
+pub fn lock_name(release: &str) -> String {
+    format!("capstan-release-lock.{release}")
+}
+
+/// A held lock; call [`ReleaseLock::release`] when the operation ends (a lock that is never
+/// released expires after its duration).
+#[derive(Debug)]
+pub struct ReleaseLock {
+    api: Api<Lease>,
+    name: String,
+    resource_version: Option<String>,
+}
+
+fn expired(lease: &Lease, now: Timestamp) -> bool {
+    let Some(spec) = &lease.spec else {
+        return true;
+    };
+    let secs = i64::from(spec.lease_duration_seconds.unwrap_or(0));
+    let renewed = spec
+        .renew_time
+        .as_ref()
+        .or(spec.acquire_time.as_ref())
+        .map(|t| t.0);
+    match renewed {
+        Some(t) => t
+            .checked_add(SignedDuration::from_secs(secs))
+            .map(|end| end < now)
+            .unwrap_or(true),
+        None => true,
+    }
+}
+
+impl ReleaseLock {
+    /// Takes the lock for `release`, or fails with [`LockError::Held`] when a live holder has it.
+    pub async fn acquire(
+        client: Client,
+        namespace: &str,
+        release: &str,
+        holder: &str,
+        duration: Duration,
+    ) -> Result<ReleaseLock, LockError> {
+        let api: Api<Lease> = Api::namespaced(client, namespace);
+        let name = lock_name(release);
+        let now = Timestamp::now();
+        let spec = LeaseSpec {
+            holder_identity: Some(holder.to_owned()),
+            lease_duration_seconds: Some(i32::try_from(duration.as_secs()).unwrap_or(i32::MAX)),
+            acquire_time: Some(MicroTime(now)),
+            renew_time: Some(MicroTime(now)),
+            ..LeaseSpec::default()
+        };
+        let mut lease = Lease {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                ..ObjectMeta::default()
+            },
+            spec: Some(spec),
+        };
+        match api.create(&PostParams::default(), &lease).await {
+            Ok(created) => {
+                return Ok(ReleaseLock {
+                    api,
+                    name,
+                    resource_version: created.metadata.resource_version,
+                })
+            }
+            Err(kube::Error::Api(s)) if s.code == 409 => {}
+            Err(e) => return Err(e.into()),
+        }
+        let current = api.get(&name).await?;
+        if !expired(&current, now) {
+            let holder = current
+                .spec
+                .and_then(|s| s.holder_identity)
+                .unwrap_or_default();
+            return Err(LockError::Held {
+                release: release.to_owned(),
+                holder,
+            });
+        }
+        // Take over the dead holder's Lease; the resourceVersion makes this fail with 409 if
+        // someone else took it over first.
+        lease.metadata.resource_version = current.metadata.resource_version;
+        match api.replace(&name, &PostParams::default(), &lease).await {
+            Ok(taken) => Ok(ReleaseLock {
+                api,
+                name,
+                resource_version: taken.metadata.resource_version,
+            }),
+            Err(kube::Error::Api(s)) if s.code == 409 => Err(LockError::Held {
+                release: release.to_owned(),
+                holder: "another process".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Gives the lock up (only if still ours: a lock taken over after expiry is left alone).
+    pub async fn release(self) -> Result<(), LockError> {
+        let dp = DeleteParams {
+            preconditions: Some(Preconditions {
+                resource_version: self.resource_version,
+                uid: None,
+            }),
+            ..DeleteParams::default()
+        };
+        match self.api.delete(&self.name, &dp).await {
+            Ok(_) => Ok(()),
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 409 => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! The release lock on the sandbox: exclusive while held, free after release, and taken
+//! over once the holder's Lease has expired (an operation that died).
+
+use std::time::Duration;
+
+use capstan_sandbox::{serve, SandboxConfig};
+use capstan_storage::{LockError, ReleaseLock};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lock_is_exclusive_and_expires() {
+    let handle = serve(SandboxConfig::default()).await.expect("sandbox");
+    let dir = std::env::temp_dir().join(format!("capstan-storage-lock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let client = capstan_kube::connect(&capstan_kube::ConnectOptions {
+        kubeconfig: Some(kc),
+        ..Default::default()
+    })
+    .await
+    .expect("connect")
+    .client;
+    let long = Duration::from_secs(300);
+
+    let a = ReleaseLock::acquire(client.clone(), "default", "r", "proc-a", long)
+        .await
+        .expect("first holder");
+    match ReleaseLock::acquire(client.clone(), "default", "r", "proc-b", long).await {
+        Err(LockError::Held { holder, .. }) => assert_eq!(holder, "proc-a"),
+        other => panic!("second acquire must fail, got {other:?}"),
+    }
+    // Another release is independent.
+    let other = ReleaseLock::acquire(client.clone(), "default", "s", "proc-b", long)
+        .await
+        .expect("other release");
+    a.release().await.expect("release");
+    let b = ReleaseLock::acquire(client.clone(), "default", "r", "proc-b", long)
+        .await
+        .expect("free after release");
+    b.release().await.expect("release");
+    other.release().await.expect("release");
+
+    // A holder that died: a zero-length lease is expired as soon as the clock moves on.
+    let dead = ReleaseLock::acquire(client.clone(), "default", "d", "dead", Duration::ZERO)
+        .await
+        .expect("dead holder");
+    std::mem::drop(dead);
+    let mut taken = None;
+    for _ in 0..50 {
+        match ReleaseLock::acquire(client.clone(), "default", "d", "alive", long).await {
+            Ok(l) => {
+                taken = Some(l);
+                break;
+            }
+            Err(LockError::Held { .. }) => tokio::time::sleep(Duration::from_millis(20)).await,
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    let taken = taken.expect("an expired lease is taken over");
+    match ReleaseLock::acquire(client.clone(), "default", "d", "third", long).await {
+        Err(LockError::Held { holder, .. }) => assert_eq!(holder, "alive"),
+        other => panic!("the new holder keeps it, got {other:?}"),
+    }
+    taken.release().await.expect("release");
+    handle.shutdown().await;
+}
