@@ -192,3 +192,51 @@ async fn everything_succeeds_under_injected_faults() {
     assert_eq!(failed, 0);
     handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn capabilities_logs_and_events() {
+    use capstan_kube::observe::{capabilities, events_for, follow_pod_logs, pod_logs};
+    let (handle, res) = start("observe").await;
+    let caps = capabilities(&res).await.expect("capabilities");
+    assert_eq!(caps.kube_version, "v1.37.0");
+    for want in [
+        "v1",
+        "apps/v1",
+        "apps/v1/Deployment",
+        "batch/v1/Job",
+        "v1/ConfigMap",
+    ] {
+        assert!(
+            caps.api_versions.iter().any(|v| v == want),
+            "{want} in {:?}",
+            caps.api_versions
+        );
+    }
+    let pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "logger", "annotations": {
+            "sandbox.capstan.dev/logs": "one\ntwo\nthree",
+            "sandbox.capstan.dev/duration": "100ms"}},
+        "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}});
+    assert_eq!(run_hook(&res, &pod).await, HookOutcome::Succeeded);
+    let client = res.client().clone();
+    let all = pod_logs(client.clone(), "default", "logger", Some("c"), None)
+        .await
+        .expect("logs");
+    assert_eq!(all, ["one", "two", "three"]);
+    let last = pod_logs(client.clone(), "default", "logger", None, Some(1))
+        .await
+        .expect("tail");
+    assert_eq!(last, ["three"]);
+    let mut followed = Vec::new();
+    follow_pod_logs(client.clone(), "default", "logger", None, |l| {
+        followed.push(l)
+    })
+    .await
+    .expect("follow");
+    assert_eq!(followed, ["one", "two", "three"]);
+    let events = events_for(client, "default", "Pod", "logger")
+        .await
+        .expect("events");
+    assert!(events.iter().any(|e| e.contains("Scheduled")), "{events:?}");
+    handle.shutdown().await;
+}
