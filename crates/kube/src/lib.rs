@@ -14,6 +14,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cluster;
 pub mod observe;
 pub mod ready;
 pub mod resources;

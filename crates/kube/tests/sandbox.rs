@@ -240,3 +240,41 @@ async fn capabilities_logs_and_events() {
     assert!(events.iter().any(|e| e.contains("Scheduled")), "{events:?}");
     handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deployment_becomes_ready_through_the_cluster_trait() {
+    use capstan_kube::cluster::Cluster;
+    use capstan_kube::ready::Readiness;
+    let (handle, res) = start("ready").await;
+    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    Cluster::apply(&res, &dep, "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("apply");
+    let first = res
+        .readiness(&dep, "default", false)
+        .await
+        .expect("readiness");
+    assert!(matches!(first, Readiness::InProgress(_)), "{first:?}");
+    let mut last = first;
+    // Pods start after the sandbox's 500ms delay; poll until the rollout is judged current.
+    for _ in 0..200 {
+        last = res
+            .readiness(&dep, "default", false)
+            .await
+            .expect("readiness");
+        if last == Readiness::Current {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(last, Readiness::Current);
+    let live = Cluster::get(&res, &dep, "default")
+        .await
+        .expect("get")
+        .expect("live");
+    assert_eq!(live["status"]["readyReplicas"], 2);
+    handle.shutdown().await;
+}

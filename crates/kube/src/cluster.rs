@@ -1,0 +1,298 @@
+//! The cluster operations the lifecycle engine needs, as a trait with two implementations:
+//! [`Resources`] (a real cluster through kube-rs) and [`FakeCluster`] (in memory, for unit
+//! tests of the engine without any server).
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use kube::api::PropagationPolicy;
+use serde_json::Value;
+
+use crate::ready::{readiness, Readiness};
+use crate::resources::{ResourceError, Resources};
+use crate::wait::{wait_hook, HookOutcome, WaitError};
+
+/// Errors of [`Cluster`] operations.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// Mapping or API failure.
+    #[error(transparent)]
+    Resource(#[from] ResourceError),
+    /// Waiting failed.
+    #[error(transparent)]
+    Wait(#[from] WaitError),
+}
+
+/// Cluster operations on manifests given as JSON objects; namespaced kinds without
+/// `metadata.namespace` go to `ns`.
+pub trait Cluster: Send + Sync {
+    /// Server-side apply as `manager`.
+    fn apply(
+        &self,
+        obj: &Value,
+        ns: &str,
+        manager: &str,
+        force: bool,
+    ) -> impl Future<Output = Result<Value, ClusterError>> + Send;
+
+    /// The live object, `None` when absent.
+    fn get(
+        &self,
+        obj: &Value,
+        ns: &str,
+    ) -> impl Future<Output = Result<Option<Value>, ClusterError>> + Send;
+
+    /// Deletes; `false` when it was already gone.
+    fn delete(
+        &self,
+        obj: &Value,
+        ns: &str,
+        propagation: PropagationPolicy,
+    ) -> impl Future<Output = Result<bool, ClusterError>> + Send;
+
+    /// Waits for a hook resource to finish.
+    fn wait_hook(
+        &self,
+        obj: &Value,
+        ns: &str,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<HookOutcome, ClusterError>> + Send;
+
+    /// The readiness of the live object (absent objects are in progress).
+    fn readiness(
+        &self,
+        obj: &Value,
+        ns: &str,
+        wait_for_jobs: bool,
+    ) -> impl Future<Output = Result<Readiness, ClusterError>> + Send {
+        async move {
+            Ok(match self.get(obj, ns).await? {
+                Some(live) => readiness(&live, wait_for_jobs),
+                None => Readiness::InProgress("not found".into()),
+            })
+        }
+    }
+}
+
+fn to_value(o: kube::api::DynamicObject) -> Result<Value, ClusterError> {
+    serde_json::to_value(o)
+        .map_err(|e| ClusterError::Resource(ResourceError::Kube(kube::Error::SerdeError(e))))
+}
+
+impl Cluster for Resources {
+    async fn apply(
+        &self,
+        obj: &Value,
+        ns: &str,
+        manager: &str,
+        force: bool,
+    ) -> Result<Value, ClusterError> {
+        to_value(Resources::apply(self, obj, ns, manager, force).await?)
+    }
+
+    async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {
+        match Resources::get(self, obj, ns).await? {
+            Some(o) => Ok(Some(to_value(o)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn delete(
+        &self,
+        obj: &Value,
+        ns: &str,
+        propagation: PropagationPolicy,
+    ) -> Result<bool, ClusterError> {
+        Ok(Resources::delete(self, obj, ns, propagation).await?)
+    }
+
+    async fn wait_hook(
+        &self,
+        obj: &Value,
+        ns: &str,
+        timeout: Duration,
+    ) -> Result<HookOutcome, ClusterError> {
+        let api = self.api_for(obj, ns).await?;
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .ok_or(ResourceError::Incomplete("metadata.name"))?;
+        Ok(wait_hook(api, kind, name, timeout).await?)
+    }
+}
+
+/// Identity of an object in the fake: apiVersion, kind, namespace, name.
+type Key = (String, String, String, String);
+
+fn key(obj: &Value, ns: &str) -> Result<Key, ClusterError> {
+    let s = |p: &str| obj.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    Ok((
+        s("/apiVersion").ok_or(ResourceError::Incomplete("apiVersion"))?,
+        s("/kind").ok_or(ResourceError::Incomplete("kind"))?,
+        s("/metadata/namespace")
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| ns.to_owned()),
+        s("/metadata/name").ok_or(ResourceError::Incomplete("metadata.name"))?,
+    ))
+}
+
+/// One call recorded by the fake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FakeCall {
+    /// `apply` of `kind/name`.
+    Apply(String),
+    /// `delete` of `kind/name`.
+    Delete(String),
+    /// `wait_hook` of `kind/name`.
+    Wait(String),
+}
+
+/// An in-memory cluster: applied objects are stored as given (a merge would be
+/// indistinguishable for the engine's tests), hooks end with the outcome scripted for their
+/// name (success by default), and every call is recorded in order.
+#[derive(Debug, Default)]
+pub struct FakeCluster {
+    objects: Mutex<BTreeMap<Key, Value>>,
+    outcomes: Mutex<BTreeMap<String, HookOutcome>>,
+    calls: Mutex<Vec<FakeCall>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned fake only means a test thread panicked; keep going with the data.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl FakeCluster {
+    /// An empty fake cluster.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Scripts how the hook named `name` ends.
+    pub fn set_hook_outcome(&self, name: &str, outcome: HookOutcome) {
+        lock(&self.outcomes).insert(name.to_owned(), outcome);
+    }
+
+    /// Stores a live object as the cluster would report it (e.g. with a status).
+    pub fn put(&self, obj: Value, ns: &str) -> Result<(), ClusterError> {
+        let k = key(&obj, ns)?;
+        lock(&self.objects).insert(k, obj);
+        Ok(())
+    }
+
+    /// The calls made so far.
+    pub fn calls(&self) -> Vec<FakeCall> {
+        lock(&self.calls).clone()
+    }
+
+    fn record(&self, call: FakeCall) {
+        lock(&self.calls).push(call);
+    }
+}
+
+fn label(k: &Key) -> String {
+    format!("{}/{}", k.1, k.3)
+}
+
+impl Cluster for FakeCluster {
+    async fn apply(
+        &self,
+        obj: &Value,
+        ns: &str,
+        _manager: &str,
+        _force: bool,
+    ) -> Result<Value, ClusterError> {
+        let k = key(obj, ns)?;
+        self.record(FakeCall::Apply(label(&k)));
+        lock(&self.objects).insert(k, obj.clone());
+        Ok(obj.clone())
+    }
+
+    async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {
+        let k = key(obj, ns)?;
+        Ok(lock(&self.objects).get(&k).cloned())
+    }
+
+    async fn delete(
+        &self,
+        obj: &Value,
+        ns: &str,
+        _propagation: PropagationPolicy,
+    ) -> Result<bool, ClusterError> {
+        let k = key(obj, ns)?;
+        self.record(FakeCall::Delete(label(&k)));
+        Ok(lock(&self.objects).remove(&k).is_some())
+    }
+
+    async fn wait_hook(
+        &self,
+        obj: &Value,
+        ns: &str,
+        _timeout: Duration,
+    ) -> Result<HookOutcome, ClusterError> {
+        let k = key(obj, ns)?;
+        self.record(FakeCall::Wait(label(&k)));
+        if !lock(&self.objects).contains_key(&k) {
+            return Err(WaitError::Deleted(k.3).into());
+        }
+        Ok(lock(&self.outcomes)
+            .get(&k.3)
+            .cloned()
+            .unwrap_or(HookOutcome::Succeeded))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn fake_records_and_scripts() {
+        let c = FakeCluster::new();
+        let job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "h"}});
+        c.set_hook_outcome("h", HookOutcome::Failed("boom".into()));
+        c.apply(&job, "default", "helm", false)
+            .await
+            .expect("apply");
+        assert_eq!(
+            c.wait_hook(&job, "default", Duration::from_secs(1))
+                .await
+                .expect("wait"),
+            HookOutcome::Failed("boom".into())
+        );
+        assert!(matches!(
+            c.readiness(&job, "default", true).await.expect("ready"),
+            Readiness::InProgress(_)
+        ));
+        assert!(c
+            .delete(&job, "default", PropagationPolicy::Background)
+            .await
+            .expect("delete"));
+        assert!(!c
+            .delete(&job, "default", PropagationPolicy::Background)
+            .await
+            .expect("delete"));
+        assert!(c
+            .wait_hook(&job, "default", Duration::from_secs(1))
+            .await
+            .is_err());
+        assert_eq!(
+            c.calls(),
+            [
+                FakeCall::Apply("Job/h".into()),
+                FakeCall::Wait("Job/h".into()),
+                FakeCall::Delete("Job/h".into()),
+                FakeCall::Delete("Job/h".into()),
+                FakeCall::Wait("Job/h".into()),
+            ]
+        );
+        let err = c
+            .apply(&json!({"kind": "X"}), "default", "helm", false)
+            .await;
+        assert!(err.is_err(), "incomplete manifests are refused");
+    }
+}
