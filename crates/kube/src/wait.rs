@@ -96,3 +96,33 @@ pub async fn wait_hook(
         .await
         .map_err(|_| WaitError::Timeout)?
 }
+
+/// Waits until `name` no longer exists (after a delete with finalizers or foreground
+/// propagation), re-listing after dropped watches like [`wait_hook`].
+pub async fn wait_deleted(
+    api: Api<DynamicObject>,
+    name: &str,
+    timeout: Duration,
+) -> Result<(), WaitError> {
+    let cfg = watcher::Config::default().fields(&format!("metadata.name={name}"));
+    let stream = watcher::watcher(api, cfg).default_backoff();
+    let fut = async {
+        futures::pin_mut!(stream);
+        // After each (re-)list, `InitDone` without an `InitApply` in between means the
+        // object is gone.
+        let mut seen_in_list = false;
+        while let Some(ev) = stream.next().await {
+            match ev {
+                Ok(Event::Init) => seen_in_list = false,
+                Ok(Event::InitApply(_)) => seen_in_list = true,
+                Ok(Event::InitDone) if !seen_in_list => return Ok(()),
+                Ok(Event::Delete(_)) => return Ok(()),
+                Ok(_) | Err(_) => {}
+            }
+        }
+        Err(WaitError::WatchEnded(name.to_owned()))
+    };
+    tokio::time::timeout(timeout, fut)
+        .await
+        .map_err(|_| WaitError::Timeout)?
+}

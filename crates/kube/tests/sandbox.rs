@@ -121,6 +121,20 @@ async fn apply_map_delete_and_wait() {
         .delete(&cm("a", "1"), "default", PropagationPolicy::Background)
         .await
         .expect("second delete is a no-op"));
+    // Foreground deletion of a Job: its pods go first, then the Job; wait for it to vanish.
+    let api = res.api_for(&job("ok", 0), "default").await.expect("api");
+    assert!(res
+        .delete(&job("ok", 0), "default", PropagationPolicy::Foreground)
+        .await
+        .expect("delete job"));
+    capstan_kube::wait::wait_deleted(api, "ok", Duration::from_secs(30))
+        .await
+        .expect("job is gone");
+    assert!(res
+        .get(&job("ok", 0), "default")
+        .await
+        .expect("get")
+        .is_none());
     assert!(res
         .get(&cm("a", "1"), "default")
         .await
