@@ -6,6 +6,9 @@ use capstan_release::{decode_release, encode_release, Release};
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::ByteString;
 use kube::api::{DeleteParams, ListParams, ObjectMeta, PostParams};
+use std::sync::Arc;
+
+use capstan_kube::retry::Retry;
 use kube::{Api, Client};
 
 use crate::driver::{custom_labels, storage_labels, unix_now, Driver, StorageError};
@@ -17,6 +20,7 @@ pub const SECRET_TYPE: &str = "helm.sh/release.v1";
 #[derive(Clone)]
 pub struct SecretsDriver {
     api: Api<Secret>,
+    retry: Arc<Retry>,
 }
 
 impl std::fmt::Debug for SecretsDriver {
@@ -28,9 +32,21 @@ impl std::fmt::Debug for SecretsDriver {
 impl SecretsDriver {
     /// A driver for the releases of `namespace`.
     pub fn new(client: Client, namespace: &str) -> Self {
+        Self::with_retry(client, namespace, Arc::new(Retry::default()))
+    }
+
+    /// A driver whose API calls retry transient failures with `retry` (whose counters
+    /// then include them).
+    pub fn with_retry(client: Client, namespace: &str, retry: Arc<Retry>) -> Self {
         Self {
             api: Api::namespaced(client, namespace),
+            retry,
         }
+    }
+
+    /// The retry policy and its counters.
+    pub fn retry(&self) -> &Retry {
+        &self.retry
     }
 
     fn object(key: &str, rel: &Release, stamp: (&str, String)) -> Result<Secret, StorageError> {
@@ -91,15 +107,17 @@ impl Driver for SecretsDriver {
     }
 
     async fn get(&self, key: &str) -> Result<Release, StorageError> {
-        let sec = self.api.get(key).await.map_err(not_found)?;
+        let sec = self
+            .retry
+            .run(|| self.api.get(key))
+            .await
+            .map_err(not_found)?;
         from_secret(&sec)
     }
 
     async fn list(&self) -> Result<Vec<Release>, StorageError> {
-        let list = self
-            .api
-            .list(&ListParams::default().labels("owner=helm"))
-            .await?;
+        let lp = ListParams::default().labels("owner=helm");
+        let list = self.retry.run(|| self.api.list(&lp)).await?;
         // Like Helm, a record that does not decode is skipped rather than failing the list.
         Ok(list
             .items
@@ -109,10 +127,8 @@ impl Driver for SecretsDriver {
     }
 
     async fn query(&self, labels: &BTreeMap<String, String>) -> Result<Vec<Release>, StorageError> {
-        let list = self
-            .api
-            .list(&ListParams::default().labels(&selector(labels)))
-            .await?;
+        let lp = ListParams::default().labels(&selector(labels));
+        let list = self.retry.run(|| self.api.list(&lp)).await?;
         let found: Vec<Release> = list
             .items
             .iter()
@@ -126,9 +142,19 @@ impl Driver for SecretsDriver {
 
     async fn create(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
         let obj = Self::object(key, rel, ("createdAt", unix_now()))?;
-        match self.api.create(&PostParams::default(), &obj).await {
+        let pp = PostParams::default();
+        match self.retry.run(|| self.api.create(&pp, &obj)).await {
             Ok(_) => Ok(()),
-            Err(kube::Error::Api(s)) if s.code == 409 => Err(StorageError::Exists),
+            Err(kube::Error::Api(s)) if s.code == 409 => {
+                // A retried create whose first attempt landed (the answer was lost) finds
+                // its own object: the encoding is deterministic, so compare the data.
+                let existing = self.retry.run(|| self.api.get(key)).await?;
+                if existing.data == obj.data {
+                    Ok(())
+                } else {
+                    Err(StorageError::Exists)
+                }
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -137,8 +163,9 @@ impl Driver for SecretsDriver {
         // Helm replaces the whole Secret without a resourceVersion (an unconditional update);
         // concurrent writers are kept apart by the operation lock, not by this call.
         let obj = Self::object(key, rel, ("modifiedAt", unix_now()))?;
-        self.api
-            .replace(key, &PostParams::default(), &obj)
+        let pp = PostParams::default();
+        self.retry
+            .run(|| self.api.replace(key, &pp, &obj))
             .await
             .map_err(not_found)?;
         Ok(())
@@ -146,10 +173,13 @@ impl Driver for SecretsDriver {
 
     async fn delete(&self, key: &str) -> Result<Release, StorageError> {
         let rel = self.get(key).await?;
-        self.api
-            .delete(key, &DeleteParams::default())
-            .await
-            .map_err(not_found)?;
-        Ok(rel)
+        let dp = DeleteParams::default();
+        match self.retry.run(|| self.api.delete(key, &dp)).await {
+            // Gone between our read and the delete (or a retried delete whose first attempt
+            // landed): the revision is deleted either way.
+            Ok(_) => Ok(rel),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(rel),
+            Err(e) => Err(e.into()),
+        }
     }
 }

@@ -375,9 +375,9 @@ async fn helm4_reads_capstan_configmap_records() {
     helm_reads_our_records("helm", "configmap").await;
 }
 
-/// Storage operations with 5% 503 and 5% 429 injected on every request: every operation
-/// still succeeds (kube-rs's client retry layer covers these codes), and helm still reads
-/// the result.
+/// Storage operations with 5% 503, 5% 429 and 2% 500 injected on every request: every
+/// operation still succeeds through the drivers' counted retries (kube-rs's own retry
+/// layer is off here), and helm still reads the result.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn storage_survives_injected_faults() {
     let env = Env::start("faults", "secret").await;
@@ -385,12 +385,23 @@ async fn storage_survives_injected_faults() {
         "seed": 11,
         "rules": [
             {"errorRate": 0.05, "errorCode": 503},
-            {"errorRate": 0.05, "errorCode": 429, "retryAfterSeconds": 0}
+            {"errorRate": 0.05, "errorCode": 429, "retryAfterSeconds": 0},
+            {"errorRate": 0.02, "errorCode": 500}
         ]
     }))
     .expect("fault plan");
+    let cluster = capstan_kube::connect(&capstan_kube::ConnectOptions {
+        kubeconfig: Some(env.kubeconfig.clone()),
+        disable_client_retry: true,
+        ..Default::default()
+    })
+    .await
+    .expect("connect");
+    let retry = std::sync::Arc::new(capstan_kube::retry::Retry::default());
+    let driver =
+        capstan_storage::SecretsDriver::with_retry(cluster.client, "default", retry.clone());
     env.handle.set_faults(plan);
-    let mut storage = Storage::new(env.driver().await);
+    let mut storage = Storage::new(driver);
     storage.max_history = 5;
     let mut ops = 0;
     for v in 1..=30 {
@@ -414,10 +425,16 @@ async fn storage_survives_injected_faults() {
         .handle
         .audit()
         .iter()
-        .filter(|r| r.code == 503 || r.code == 429)
+        .filter(|r| matches!(r.code, 429 | 500 | 503))
         .count();
-    eprintln!("storage fault run: operations={ops} failed=0 injected={injected}");
+    let (attempted, retried, failed) = retry.stats.snapshot();
+    eprintln!(
+        "storage fault run: operations={ops} api calls={attempted} retried={retried} \
+         failed={failed} injected={injected}"
+    );
     assert!(injected > 0, "faults were injected");
+    assert!(retried > 0, "injected faults were retried");
+    assert_eq!(failed, 0);
     env.handle
         .set_faults(capstan_sandbox::faults::FaultPlan::default());
     let hist: serde_json::Value =
