@@ -22,6 +22,7 @@ mod math;
 mod misc;
 mod paths;
 mod regex;
+mod strcase;
 mod strings;
 mod uuid_rand;
 
@@ -71,6 +72,7 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(misc::functions());
     all.extend(uuid_rand::functions());
     all.extend(dates::functions());
+    all.extend(strcase::functions());
     all
 }
 
