@@ -292,3 +292,41 @@ async fn deployment_becomes_ready_through_the_cluster_trait() {
     assert_eq!(live["status"]["readyReplicas"], 2);
     handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookup_like_helm() {
+    use capstan_kube::lookup::lookup;
+    let (handle, res) = start("lookup").await;
+    res.apply(&cm("x", "1"), "default", HELM_FIELD_MANAGER, false)
+        .await
+        .expect("apply");
+    let one = lookup(&res, "v1", "ConfigMap", "default", "x")
+        .await
+        .expect("lookup");
+    assert_eq!(one["data"]["k"], "1");
+    assert_eq!(one["kind"], "ConfigMap");
+    let missing = lookup(&res, "v1", "ConfigMap", "default", "nope")
+        .await
+        .expect("lookup");
+    assert_eq!(missing, json!({}));
+    assert!(
+        lookup(&res, "nope.io/v1", "Nope", "default", "x")
+            .await
+            .is_err(),
+        "an unserved kind is an error, as in helm"
+    );
+    let list = lookup(&res, "v1", "ConfigMap", "", "").await.expect("list");
+    assert_eq!(list["kind"], "ConfigMapList");
+    let names: Vec<_> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["metadata"]["name"].as_str())
+        .collect();
+    assert!(names.contains(&"x"), "{names:?}");
+    let ns = lookup(&res, "v1", "Namespace", "", "default")
+        .await
+        .expect("namespace");
+    assert_eq!(ns["metadata"]["name"], "default");
+    handle.shutdown().await;
+}
