@@ -172,6 +172,24 @@ pub struct HookRecord {
     pub output_log_policies: Vec<String>,
 }
 
+impl HookRecord {
+    /// The record of a parsed hook that has not run yet (`last_run` with an empty phase, as
+    /// Helm stores hooks when it creates the pending release).
+    pub fn from_hook(h: &crate::hook::Hook) -> HookRecord {
+        HookRecord {
+            name: h.name.clone(),
+            kind: h.kind.clone(),
+            path: h.path.clone(),
+            manifest: h.manifest.clone(),
+            events: h.events.iter().map(|e| e.as_str().to_owned()).collect(),
+            last_run: HookExecution::default(),
+            weight: h.weight,
+            delete_policies: h.delete_policies.iter().map(|p| p.0.clone()).collect(),
+            output_log_policies: h.output_log_policies.iter().map(|p| p.0.clone()).collect(),
+        }
+    }
+}
+
 /// One execution of a hook (`release.HookExecution`); `phase` is always written (empty
 /// string for a hook that never ran).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -225,5 +243,27 @@ mod tests {
         );
         assert_eq!(format_timestamp(-62_135_596_800, 0), ZERO_TIME);
         assert!(now_timestamp().ends_with('Z'));
+    }
+
+    #[test]
+    fn hook_record_from_parsed_hook() {
+        let h = crate::hook::Hook {
+            name: "h".into(),
+            kind: "Job".into(),
+            path: "c/templates/h.yaml".into(),
+            manifest: "kind: Job\n".into(),
+            events: vec![
+                crate::hook::HookEvent::PreInstall,
+                crate::hook::HookEvent::PostUpgrade,
+            ],
+            weight: -3,
+            delete_policies: vec![crate::hook::HookDeletePolicy("before-hook-creation".into())],
+            output_log_policies: vec![],
+        };
+        let json = crate::gojson::to_go_json(&HookRecord::from_hook(&h)).expect("encodes");
+        assert_eq!(
+            String::from_utf8_lossy(&json),
+            r#"{"name":"h","kind":"Job","path":"c/templates/h.yaml","manifest":"kind: Job\n","events":["pre-install","post-upgrade"],"last_run":{"phase":""},"weight":-3,"delete_policies":["before-hook-creation"]}"#
+        );
     }
 }
