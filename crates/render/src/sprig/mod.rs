@@ -7,6 +7,13 @@
 //! adapter (`sprig_adapter`) converts the template's arguments to those parameter types the way
 //! Go's reflection-based call does, so each body receives already-converted arguments.
 //!
+//! Not implemented yet: the crypto family (`bcrypt`, `htpasswd`, `genPrivateKey`,
+//! `derivePassword`, `buildCustomCert`, `genCA`, `genCAWithKey`, `genSelfSignedCert`,
+//! `genSelfSignedCertWithKey`, `genSignedCert`, `genSignedCertWithKey`, `encryptAES`,
+//! `decryptAES`).
+//!
+//! Tests fix randomness and time per thread with [`set_rng_seed`] and [`set_clock`].
+//!
 //! Go map iteration order: Sprig's `keys` and `values` return map order, which is random in
 //! Go. We return sorted key order (the order every other part of the engine uses); charts that
 //! care already pipe through `sortAlpha`.
@@ -20,6 +27,7 @@ mod golayout;
 mod lists;
 mod math;
 mod misc;
+mod network;
 mod paths;
 mod regex;
 mod strcase;
@@ -73,6 +81,7 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(uuid_rand::functions());
     all.extend(dates::functions());
     all.extend(strcase::functions());
+    all.extend(network::functions());
     all
 }
 
