@@ -211,7 +211,7 @@ fn repeat(a: &[Value]) -> Result<Value, String> {
     if n < 0 {
         return Err("strings: negative Repeat count".into());
     }
-    if (s.len() as u128) * (n as u128) > (1u128 << 31) {
+    if (s.len() as u128) * (n as u128) > (1u128 << 28) {
         return Err("strings: Repeat output length overflow".into());
     }
     Ok(Value::from(s.repeat(n as usize)))
@@ -396,7 +396,7 @@ pub(crate) fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, S
         if step >= 0 {
             return Ok(Vec::new());
         }
-        (start as i128 - stop as i128 + (-step as i128) - 1) / (-step as i128)
+        (start as i128 - stop as i128 - (step as i128) - 1) / -(step as i128)
     } else {
         if step <= 0 {
             return Ok(Vec::new());
@@ -406,7 +406,9 @@ pub(crate) fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, S
     if count > MAX_SEQ as i128 {
         return Err(format!("sequence of {count} items is too long"));
     }
-    Ok((0..count as i64).map(|i| start + i * step).collect())
+    Ok((0..count)
+        .map(|i| (start as i128 + i * step as i128) as i64)
+        .collect())
 }
 
 fn int_list(items: Vec<i64>) -> Value {
@@ -435,18 +437,18 @@ fn seq(a: &[Value]) -> Result<Value, String> {
     let items = match p.as_slice() {
         [end] => {
             let inc = if *end < 1 { -1 } else { 1 };
-            until_step(1, end + inc, inc)?
+            until_step(1, end.wrapping_add(inc), inc)?
         }
         [start, end] => {
             let inc = if end < start { -1 } else { 1 };
-            until_step(*start, end + inc, inc)?
+            until_step(*start, end.wrapping_add(inc), inc)?
         }
         [start, step, end] => {
             let inc = if end < start { -1 } else { 1 };
             if end < start && *step > 0 {
                 return Ok(Value::from(""));
             }
-            until_step(*start, end + inc, *step)?
+            until_step(*start, end.wrapping_add(inc), *step)?
         }
         _ => return Ok(Value::from("")),
     };
