@@ -7,7 +7,7 @@
 //! adapter (`sprig_adapter`) converts the template's arguments to those parameter types the way
 //! Go's reflection-based call does, so each body receives already-converted arguments.
 //!
-//! Not implemented yet: the crypto family (`bcrypt`, `htpasswd`, `genPrivateKey`,
+//! Not implemented yet: most of the crypto family (`genPrivateKey`,
 //! `derivePassword`, `buildCustomCert`, `genCA`, `genCAWithKey`, `genSelfSignedCert`,
 //! `genSelfSignedCertWithKey`, `genSignedCert`, `genSignedCertWithKey`, `encryptAES`,
 //! `decryptAES`).
@@ -19,6 +19,7 @@
 //! care already pipe through `sortAlpha`.
 
 mod conv;
+mod crypto;
 mod dates;
 mod defaults;
 mod dicts;
@@ -82,6 +83,7 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(dates::functions());
     all.extend(strcase::functions());
     all.extend(network::functions());
+    all.extend(crypto::functions());
     all
 }
 

@@ -63,6 +63,11 @@ fn random_from(count: i64, alphabet: &[u8]) -> Value {
     Value::from(s)
 }
 
+/// `n` random bytes from this thread's generator.
+pub(crate) fn random_bytes(n: usize) -> Vec<u8> {
+    (0..n).map(|_| next_u64() as u8).collect()
+}
+
 const ALPHA: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const DIGITS: &[u8] = b"0123456789";
