@@ -9,8 +9,7 @@
 //!
 //! Not implemented yet: most of the crypto family (`genPrivateKey`,
 //! `derivePassword`, `buildCustomCert`, `genCA`, `genCAWithKey`, `genSelfSignedCert`,
-//! `genSelfSignedCertWithKey`, `genSignedCert`, `genSignedCertWithKey`, `encryptAES`,
-//! `decryptAES`).
+//! `genSelfSignedCertWithKey`, `genSignedCert`, `genSignedCertWithKey`).
 //!
 //! Tests fix randomness and time per thread with [`set_rng_seed`] and [`set_clock`].
 //!
@@ -84,6 +83,7 @@ pub fn functions() -> Vec<SprigFunc> {
     all.extend(strcase::functions());
     all.extend(network::functions());
     all.extend(crypto::functions());
+    all.extend(crypto::aes_functions());
     all
 }
 
