@@ -148,11 +148,11 @@ fn length(item: Rv) -> Result<i64, String> {
         Value::String(s) => s.len() as i64,
         Value::Bytes(b) => b.len() as i64,
         Value::List(l) => l.items.len() as i64,
-        Value::Map(m) => m.entries.len() as i64,
+        Value::Map(m) => m.len() as i64,
         // Map- and slice-typed objects (`files`, `chartutil.VersionSet`) have a length;
         // their data form holds the elements.
         Value::Object(o) if matches!(o.kind(), Kind::Map | Kind::Slice) => match o.to_data() {
-            Value::Map(m) => m.entries.len() as i64,
+            Value::Map(m) => m.len() as i64,
             Value::List(l) => l.items.len() as i64,
             _ => 0,
         },
@@ -214,8 +214,8 @@ fn index(argv: &[Rv]) -> Result<Rv, String> {
             }
             Value::Map(m) => {
                 let key = map_key(idx)?;
-                match m.entries.get(key) {
-                    Some(v) => Rv::elem(v.clone(), m.elem),
+                match m.get(key) {
+                    Some(v) => Rv::elem(v, m.elem),
                     None => zero_of(m.elem),
                 }
             }

@@ -303,16 +303,16 @@ fn zero_param(t: &Param) -> Rv {
             elem: *e,
             items: Vec::new(),
         }))),
-        Param::Map(e) => Rv::plain(Value::Map(Arc::new(crate::value::Map {
-            named: None,
-            elem: *e,
-            entries: Default::default(),
-        }))),
-        Param::NamedMap(n) => Rv::plain(Value::Map(Arc::new(crate::value::Map {
-            named: Some(n),
-            elem: ElemType::Interface,
-            entries: Default::default(),
-        }))),
+        Param::Map(e) => Rv::plain(Value::Map(Arc::new(crate::value::Map::new(
+            None,
+            *e,
+            Default::default(),
+        )))),
+        Param::NamedMap(n) => Rv::plain(Value::Map(Arc::new(crate::value::Map::new(
+            Some(n),
+            ElemType::Interface,
+            Default::default(),
+        )))),
         _ => Rv::invalid(),
     }
 }

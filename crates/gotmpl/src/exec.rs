@@ -350,7 +350,9 @@ impl<'t> State<'t, '_> {
                 !bs.is_empty()
             }
             Value::Map(m) => {
-                for (k, v) in &m.entries {
+                // A snapshot: the body may change the map (Sprig's set/unset/merge).
+                let entries = m.snapshot();
+                for (k, v) in &entries {
                     let key = Rv::plain(Value::str(k.as_str()));
                     if let Flow::Break =
                         self.one_iteration(b, mark, key, Rv::elem(v.clone(), m.elem))?
@@ -358,7 +360,7 @@ impl<'t> State<'t, '_> {
                         break;
                     }
                 }
-                !m.entries.is_empty()
+                !entries.is_empty()
             }
             Value::Int(_) | Value::Int64(_) | Value::Uint64(_) => {
                 if b.pipe.decl.len() > 1 {
@@ -695,8 +697,8 @@ impl<'t> State<'t, '_> {
                 if has_args {
                     return Err(self.errorf(format!("{name} is not a method but has arguments")));
                 }
-                return match m.entries.get(name) {
-                    Some(v) => Ok(Rv::elem(v.clone(), m.elem)),
+                return match m.get(name) {
+                    Some(v) => Ok(Rv::elem(v, m.elem)),
                     None => self.missing_key(name, m.elem),
                 };
             }

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// A Go value.
 #[derive(Clone)]
@@ -83,15 +83,74 @@ pub struct List {
 
 /// A Go map with string keys. Go maps have no order; templates, `fmt` and `encoding/json`
 /// all visit them in sorted key order, which is what a [`BTreeMap`] gives.
-#[derive(Clone)]
+///
+/// Go maps are references: Sprig's `set`, `unset` and `merge` change the map every holder
+/// sees (charts rely on `$_ := set $d "k" v` and on `merge` into `.Values` subtrees), so the
+/// entries sit behind a lock and are changed in place. Never hold a guard across a call that
+/// may run template code: take a [`Map::snapshot`] instead.
 pub struct Map {
     /// The Go type name when it is a named type (`chartutil.Values`); `None` for a plain
     /// `map[string]<value type>`.
     pub named: Option<&'static str>,
     /// The static value type.
     pub elem: ElemType,
-    /// The entries, sorted by key bytes as Go sorts strings.
-    pub entries: BTreeMap<String, Value>,
+    entries: RwLock<BTreeMap<String, Value>>,
+}
+
+impl Map {
+    /// A map of the given type with these entries.
+    pub fn new(
+        named: Option<&'static str>,
+        elem: ElemType,
+        entries: BTreeMap<String, Value>,
+    ) -> Map {
+        Map {
+            named,
+            elem,
+            entries: RwLock::new(entries),
+        }
+    }
+
+    /// Read access to the entries (sorted by key bytes, as Go sorts strings).
+    pub fn entries(&self) -> RwLockReadGuard<'_, BTreeMap<String, Value>> {
+        self.entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Write access, for the functions that change a map in place as Go does.
+    pub fn entries_mut(&self) -> RwLockWriteGuard<'_, BTreeMap<String, Value>> {
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A copy of the entries (values are shared), safe to iterate while template code runs.
+    pub fn snapshot(&self) -> BTreeMap<String, Value> {
+        self.entries().clone()
+    }
+
+    /// The value of a key.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.entries().get(key).cloned()
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+}
+
+impl Clone for Map {
+    /// A new map with the same entries (Go's map copy: nested values stay shared).
+    fn clone(&self) -> Map {
+        Map::new(self.named, self.elem, self.snapshot())
+    }
 }
 
 /// Go's reflect kinds, as Sprig's `kindOf` prints them.
@@ -196,11 +255,7 @@ impl Value {
 
     /// A `map[string]interface {}`.
     pub fn map(entries: BTreeMap<String, Value>) -> Value {
-        Value::Map(Arc::new(Map {
-            named: None,
-            elem: ElemType::Interface,
-            entries,
-        }))
+        Value::Map(Arc::new(Map::new(None, ElemType::Interface, entries)))
     }
 
     /// Go's `%T`.
@@ -251,7 +306,7 @@ impl Value {
             Value::String(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
-            Value::Map(m) => !m.entries.is_empty(),
+            Value::Map(m) => !m.is_empty(),
             Value::Object(_) => true,
         }
     }
@@ -306,7 +361,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "bytes({b:?})"),
             Value::List(l) => f.debug_list().entries(l.items.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.entries.iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.snapshot().iter()).finish(),
             Value::Object(o) => write!(f, "{}", o.type_name()),
         }
     }

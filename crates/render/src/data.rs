@@ -47,11 +47,11 @@ pub fn values_table(map: &serde_json::Map<String, serde_json::Value>) -> Value {
 
 /// A `common.Values` map from entries.
 pub fn named_map(entries: BTreeMap<String, Value>) -> Value {
-    Value::Map(Arc::new(Map {
-        named: Some(VALUES_TYPE),
-        elem: ElemType::Interface,
+    Value::Map(Arc::new(Map::new(
+        Some(VALUES_TYPE),
+        ElemType::Interface,
         entries,
-    }))
+    )))
 }
 
 fn strings(items: &[String]) -> Value {
@@ -113,11 +113,7 @@ pub fn chart_map(meta: &Metadata, is_root: bool) -> Value {
         .collect();
     m.insert(
         "Annotations".into(),
-        Value::Map(Arc::new(Map {
-            named: None,
-            elem: ElemType::String,
-            entries: annotations,
-        })),
+        Value::Map(Arc::new(Map::new(None, ElemType::String, annotations))),
     );
     m.insert("KubeVersion".into(), Value::str(meta.kube_version.as_str()));
     let deps = meta
@@ -171,9 +167,9 @@ mod tests {
         let Value::Map(m) = values_table(&o) else {
             panic!()
         };
-        assert_eq!(m.entries["f"].type_name(), "float64");
-        assert_eq!(m.entries["i"].type_name(), "int64");
-        assert!(m.entries["n"].is_nil());
+        assert_eq!(m.entries()["f"].type_name(), "float64");
+        assert_eq!(m.entries()["i"].type_name(), "int64");
+        assert!(m.entries()["n"].is_nil());
         assert_eq!(Value::Map(m).type_name(), "common.Values");
     }
 }

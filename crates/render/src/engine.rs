@@ -122,8 +122,8 @@ fn collect(
     } else {
         // `values.Table("Values." + name)`: the subchart's section when it is a map.
         match parent_values {
-            Value::Map(m) => match m.entries.get(chart.name()) {
-                Some(Value::Map(sub)) => named_map(sub.entries.clone()),
+            Value::Map(m) => match m.get(chart.name()) {
+                Some(Value::Map(sub)) => named_map(sub.snapshot()),
                 _ => named_map(BTreeMap::new()),
             },
             _ => named_map(BTreeMap::new()),

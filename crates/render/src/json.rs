@@ -109,7 +109,7 @@ fn convert(v: &Value, depth: usize, limit: usize) -> Result<Json, JsonError> {
         Value::String(s) => Json::String(s.to_string()),
         Value::Bytes(b) => Json::String(base64::engine::general_purpose::STANDARD.encode(b)),
         Value::List(list) => convert_list(&list.items, depth, limit)?,
-        Value::Map(map) => convert_map(&map.entries, depth, limit)?,
+        Value::Map(map) => convert_map(&map.snapshot(), depth, limit)?,
         Value::Object(obj) => match obj.to_data() {
             // An object's data stands where the object is; only a chain of objects
             // (never seen in practice) counts as nesting, to rule out endless recursion.

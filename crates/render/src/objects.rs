@@ -380,11 +380,7 @@ impl Files {
             let base = k.rsplit('/').next().unwrap_or(k);
             m.insert(base.to_string(), Value::str(f(v)));
         }
-        let value = Value::Map(Arc::new(Map {
-            named: None,
-            elem: ElemType::String,
-            entries: m,
-        }));
+        let value = Value::Map(Arc::new(Map::new(None, ElemType::String, m)));
         self.to_yaml
             .map(|to_yaml| to_yaml(&value))
             .unwrap_or_default()
@@ -481,11 +477,11 @@ impl Object for Files {
             .iter()
             .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
             .collect();
-        Value::Map(Arc::new(Map {
-            named: Some("engine.files"),
-            elem: ElemType::Interface,
-            entries: m,
-        }))
+        Value::Map(Arc::new(Map::new(
+            Some("engine.files"),
+            ElemType::Interface,
+            m,
+        )))
     }
 }
 

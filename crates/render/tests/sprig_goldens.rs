@@ -146,7 +146,7 @@ impl Eval {
         if name == "len" {
             let n = match args.first() {
                 Some(Arg::Computed(Value::List(l))) => l.items.len(),
-                Some(Arg::Computed(Value::Map(m))) => m.entries.len(),
+                Some(Arg::Computed(Value::Map(m))) => m.len(),
                 _ => panic!("len of unexpected value"),
             };
             return Ok(Value::Int(n as i64));

@@ -113,7 +113,7 @@ impl Printer {
                 } else {
                     self.buf.extend_from_slice(b"map[");
                 }
-                for (i, (key, item)) in m.entries.iter().enumerate() {
+                for (i, (key, item)) in m.snapshot().iter().enumerate() {
                     if i > 0 {
                         self.write_separator();
                     }

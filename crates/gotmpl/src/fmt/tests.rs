@@ -110,11 +110,11 @@ fn chart_values() -> Value {
         "b".to_string(),
         Value::list(vec![Value::str("x"), Value::Float64(2.5)]),
     );
-    Value::Map(Arc::new(Map {
-        named: Some("common.Values"),
-        elem: ElemType::Interface,
+    Value::Map(Arc::new(Map::new(
+        Some("common.Values"),
+        ElemType::Interface,
         entries,
-    }))
+    )))
 }
 
 /// A struct-like object, printed through `Object::format_v` the way helm 4.3.1 printed

@@ -349,7 +349,7 @@ fn typed_nil_map_arguments_and_named_maps() {
         Function::typed(
             Signature::fixed(vec![Param::NamedMap("chartutil.Values")]),
             |_, a| match &a[0] {
-                Value::Map(m) => Ok(Value::Int(m.entries.len() as i64)),
+                Value::Map(m) => Ok(Value::Int(m.len() as i64)),
                 other => Ok(Value::from(other.type_name())),
             },
         ),

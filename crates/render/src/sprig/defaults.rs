@@ -31,10 +31,10 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
         (Value::Map(x), Value::Map(y)) => {
             x.elem == y.elem
                 && x.named == y.named
-                && x.entries.len() == y.entries.len()
-                && x.entries
+                && x.len() == y.len()
+                && x.snapshot()
                     .iter()
-                    .all(|(k, v)| y.entries.get(k).is_some_and(|w| deep_equal(v, w)))
+                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, &w)))
         }
         (Value::Object(x), Value::Object(y)) => std::ptr::eq(
             std::sync::Arc::as_ptr(x) as *const u8,

@@ -1,8 +1,8 @@
 //! Dictionary functions on `map[string]interface {}`.
 //!
 //! Go's `set`, `unset`, `merge` and `mergeOverwrite` change the map they are given (charts rely
-//! on `$_ := set $d "k" v`). Our values are immutable and shared, so these bodies return the
-//! changed map; making the change visible through the original variable is the engine's job.
+//! on `$_ := set $d "k" v`), and so do these: maps are shared references with their entries
+//! behind a lock (`capstan_gotmpl::Map`), changed in place and returned.
 
 use super::conv::strval;
 use super::defaults::is_empty;
@@ -13,19 +13,8 @@ use std::sync::Arc;
 
 fn entries(v: &Value) -> BTreeMap<String, Value> {
     match v {
-        Value::Map(m) => m.entries.clone(),
+        Value::Map(m) => m.snapshot(),
         _ => BTreeMap::new(),
-    }
-}
-
-fn with_entries(like: &Value, entries: BTreeMap<String, Value>) -> Value {
-    match like {
-        Value::Map(m) => Value::Map(Arc::new(Map {
-            named: m.named,
-            elem: m.elem,
-            entries,
-        })),
-        _ => Value::map(entries),
     }
 }
 
@@ -47,16 +36,26 @@ fn get(a: &[Value]) -> Result<Value, String> {
 
 fn set(a: &[Value]) -> Result<Value, String> {
     let d = arg(a, 0);
-    let mut m = entries(&d);
-    m.insert(arg_str(a, 1).to_string(), arg(a, 2));
-    Ok(with_entries(&d, m))
+    match &d {
+        Value::Map(m) => {
+            m.entries_mut().insert(arg_str(a, 1).to_string(), arg(a, 2));
+            Ok(d)
+        }
+        // A nil map: Go panics on assignment; the engine's conversion passes an empty one.
+        _ => {
+            let mut m = BTreeMap::new();
+            m.insert(arg_str(a, 1).to_string(), arg(a, 2));
+            Ok(Value::map(m))
+        }
+    }
 }
 
 fn unset(a: &[Value]) -> Result<Value, String> {
     let d = arg(a, 0);
-    let mut m = entries(&d);
-    m.remove(arg_str(a, 1));
-    Ok(with_entries(&d, m))
+    if let Value::Map(m) = &d {
+        m.entries_mut().remove(arg_str(a, 1));
+    }
+    Ok(d)
 }
 
 fn has_key(a: &[Value]) -> Result<Value, String> {
@@ -98,48 +97,45 @@ fn omit(a: &[Value]) -> Result<Value, String> {
     Ok(Value::map(m))
 }
 
-/// dario.cat/mergo's map merge as Sprig calls it (deep for nested maps; without `overwrite`
-/// only missing or empty destination values are filled).
-fn merge_into(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, overwrite: bool) {
+/// dario.cat/mergo's map merge as Sprig calls it, in place: nested maps merge deeply into
+/// the destination's own nested maps; without `overwrite` only missing or empty destination
+/// values are filled. `src` is a snapshot, so merging a map into itself cannot deadlock.
+fn merge_into(dst: &Map, src: &BTreeMap<String, Value>, overwrite: bool) {
     for (k, sv) in src {
         if sv.is_nil() {
             if overwrite {
-                dst.insert(k.clone(), Value::Nil);
+                dst.entries_mut().insert(k.clone(), Value::Nil);
             }
             continue;
         }
-        let dv = dst.get(k).cloned();
+        let dv = dst.get(k);
         if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &dv) {
-            let mut inner = dm.entries.clone();
-            merge_into(&mut inner, &sm.entries, overwrite);
-            let merged = Value::Map(Arc::new(Map {
-                named: dm.named,
-                elem: dm.elem,
-                entries: inner,
-            }));
-            let nonempty = !dm.entries.is_empty();
-            dst.insert(k.clone(), merged);
-            if nonempty {
-                continue;
+            if !Arc::ptr_eq(sm, dm) {
+                merge_into(dm, &sm.snapshot(), overwrite);
             }
+            continue;
         }
         let dst_set = dv.as_ref().is_some_and(|d| !is_empty(d));
         if overwrite || !dst_set {
-            if let (Value::Map(_), Some(Value::Map(_))) = (sv, &dv) {
-                continue;
-            }
-            dst.insert(k.clone(), sv.clone());
+            dst.entries_mut().insert(k.clone(), sv.clone());
         }
     }
 }
 
 fn merge_impl(a: &[Value], overwrite: bool) -> Result<Value, String> {
     let d = arg(a, 0);
-    let mut m = entries(&d);
+    let target = match &d {
+        Value::Map(m) => m.clone(),
+        _ => Arc::new(Map::new(
+            None,
+            capstan_gotmpl::ElemType::Interface,
+            BTreeMap::new(),
+        )),
+    };
     for src in a.iter().skip(1) {
-        merge_into(&mut m, &entries(src), overwrite);
+        merge_into(&target, &entries(src), overwrite);
     }
-    Ok(with_entries(&d, m))
+    Ok(Value::Map(target))
 }
 
 fn merge(a: &[Value]) -> Result<Value, String> {
@@ -170,13 +166,13 @@ fn dig(a: &[Value]) -> Result<Value, String> {
                 cur.type_name()
             ));
         };
-        let Some(step) = m.entries.get(key.as_ref()) else {
+        let Some(step) = m.get(key.as_ref()) else {
             return Ok(default);
         };
         if i + 1 == path.len() {
-            return Ok(step.clone());
+            return Ok(step);
         }
-        cur = step.clone();
+        cur = step;
     }
     Ok(default)
 }

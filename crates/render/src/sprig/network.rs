@@ -147,7 +147,7 @@ fn meta(d: &Value, key: &str) -> Result<String, String> {
     let Value::Map(m) = d else {
         return Ok(String::new());
     };
-    match m.entries.get(key) {
+    match m.get(key).as_ref() {
         None => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.to_string()),
         Some(other) => Err(format!(

@@ -363,11 +363,7 @@ fn indexed_map(parts: Vec<String>) -> Value {
         .enumerate()
         .map(|(i, p)| (format!("_{i}"), Value::from(p)))
         .collect();
-    Value::Map(Arc::new(Map {
-        named: None,
-        elem: ElemType::String,
-        entries,
-    }))
+    Value::Map(Arc::new(Map::new(None, ElemType::String, entries)))
 }
 
 fn split(a: &[Value]) -> Result<Value, String> {
