@@ -208,7 +208,7 @@ impl FuncCtx<'_> {
     /// every `define` of the set (Helm's `tpl`).
     pub fn clone_with(&self, name: &str, text: &str) -> Result<Templates, Error> {
         let mut t = self.set.clone();
-        t.parse(name, text)?;
+        t.parse_new(name, text)?;
         Ok(t)
     }
 

@@ -199,15 +199,28 @@ impl Templates {
     /// to the set (Go's `t.New(name).Parse(text)`). A later definition of a name replaces
     /// the earlier one, except that an empty body never replaces a non-empty one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.parse_inner(name, text, false)
+    }
+
+    /// Like [`Templates::parse`] for a *new* template object named `name` (Go's
+    /// `t.New(name).Parse(text)` followed by executing that object): its own body replaces
+    /// any template of that name even when it is empty, as Go executes the new object's own
+    /// tree. Helm's `tpl` relies on it: `tpl ""` renders nothing instead of re-running the
+    /// enclosing `tpl` text that was parsed under the same name.
+    pub fn parse_new(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.parse_inner(name, text, true)
+    }
+
+    fn parse_inner(&mut self, name: &str, text: &str, own_body_wins: bool) -> Result<(), Error> {
         let funcs = self.funcs.clone();
         let has_func = move |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
         let trees = with_stack(|guard| crate::parse::parse(name, text, &has_func, guard))?;
         for tree in trees {
-            if let Some(old) = self.trees.get(&tree.name) {
-                let _ = old;
-                if tree.is_empty() {
-                    continue;
-                }
+            if self.trees.contains_key(&tree.name)
+                && tree.is_empty()
+                && !(own_body_wins && tree.name == name)
+            {
+                continue;
             }
             self.trees.insert(tree.name.clone(), Arc::new(tree));
         }

@@ -600,3 +600,24 @@ fn methods_with_signatures_are_checked_like_go() {
         r#"template: t:1:10: executing "t" at <1>: expected string; found 1"#
     );
 }
+
+/// Regression: Helm's `tpl ""` inside a `tpl` parsed under the same name (`gotpl`) re-ran the
+/// outer text forever, because an empty body never replaced the existing template. Go
+/// executes the new template object's own (empty) tree.
+#[test]
+fn parse_new_lets_an_empty_body_replace_its_own_name() {
+    let mut set = crate::Templates::new("gotpl");
+    set.parse("gotpl", "outer {{ . }}").unwrap();
+    let mut clone = set.clone();
+    clone
+        .parse_new("gotpl", "{{ define \"x\" }}y{{ end }}")
+        .unwrap();
+    assert_eq!(clone.execute("gotpl", &crate::Value::Nil).unwrap(), "");
+    assert!(clone.has("x"));
+    // Plain `parse` keeps Go's rule for files: an empty body never replaces a non-empty one.
+    set.parse("gotpl", "").unwrap();
+    assert_eq!(
+        set.execute("gotpl", &crate::Value::from("z")).unwrap(),
+        "outer z"
+    );
+}
