@@ -2,13 +2,13 @@
 //! objects, the go-yaml-compatible `toYaml` emitter, Go-compatible `toJson`, NOTES.
 
 pub mod data;
+pub mod engine;
+pub mod functions;
 pub mod glob;
 pub mod json;
 pub mod objects;
 pub mod output_dir;
 pub mod sprig;
-pub mod to_yaml;
-pub mod engine;
-pub mod functions;
 pub mod sprig_adapter;
 pub mod template;
+pub mod to_yaml;
