@@ -266,10 +266,7 @@ fn parse_link(s: &str) -> Option<Traceable> {
 fn chain_links(text: &str) -> Vec<&str> {
     let mut links = vec![text];
     let mut rest = text;
-    loop {
-        let Some(i) = rest.find("error calling ") else {
-            break;
-        };
+    while let Some(i) = rest.find("error calling ") {
         let after = &rest[i + "error calling ".len()..];
         let Some(colon) = after.find(": ") else { break };
         let name = &after[..colon];

@@ -157,31 +157,6 @@ fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Glob;
-
-    fn m(p: &str, t: &str) -> bool {
-        Glob::compile(p).unwrap().matches(t)
-    }
-
-    #[test]
-    fn segments_and_classes() {
-        assert!(m("files/*.conf", "files/a.conf"));
-        assert!(!m("files/*.conf", "files/sub/a.conf"));
-        assert!(m("files/**.conf", "files/sub/a.conf"));
-        assert!(m("files/**", "files/a/b/c"));
-        assert!(m("f?le", "file"));
-        assert!(!m("a?b", "a/b"));
-        assert!(m("[a-c]x", "bx"));
-        assert!(!m("[!a-c]x", "bx"));
-        assert!(m("*.{yaml,json}", "x.json"));
-        assert!(m("\\*", "*"));
-        assert!(Glob::compile("[abc").is_none());
-        assert!(Glob::compile("{a,b").is_none());
-    }
-}
-
 /// Go's `path/filepath.Match` on slash paths: `*` and `?` never match `/`, `[...]` classes
 /// (with `^` or `!` negation), `\` escapes; the whole name must match.
 pub fn go_path_match(pattern: &str, name: &str) -> bool {
@@ -233,5 +208,30 @@ fn go_match(p: &[char], n: &[char]) -> bool {
             None => false,
         },
         lit => n.first() == Some(&lit) && go_match(rest, &n[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Glob;
+
+    fn m(p: &str, t: &str) -> bool {
+        Glob::compile(p).unwrap().matches(t)
+    }
+
+    #[test]
+    fn segments_and_classes() {
+        assert!(m("files/*.conf", "files/a.conf"));
+        assert!(!m("files/*.conf", "files/sub/a.conf"));
+        assert!(m("files/**.conf", "files/sub/a.conf"));
+        assert!(m("files/**", "files/a/b/c"));
+        assert!(m("f?le", "file"));
+        assert!(!m("a?b", "a/b"));
+        assert!(m("[a-c]x", "bx"));
+        assert!(!m("[!a-c]x", "bx"));
+        assert!(m("*.{yaml,json}", "x.json"));
+        assert!(m("\\*", "*"));
+        assert!(Glob::compile("[abc").is_none());
+        assert!(Glob::compile("{a,b").is_none());
     }
 }

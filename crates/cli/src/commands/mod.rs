@@ -39,7 +39,7 @@ pub struct GlobalFlags {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// locally render templates
-    Template(template::TemplateArgs),
+    Template(Box<template::TemplateArgs>),
     /// run a local Kubernetes API emulator that kubectl, helm and capstan can drive
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
@@ -48,7 +48,7 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Template(args) => template::exec(&cli.global, args),
+        Command::Template(args) => template::exec(&cli.global, *args),
         Command::Sandbox(cmd) => sandbox::exec(cmd),
     }
 }
