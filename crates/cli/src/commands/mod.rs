@@ -1,5 +1,6 @@
 //! Command-line definitions, with Helm's command and flag names.
 
+pub mod lint;
 pub mod sandbox;
 pub mod template;
 pub mod values_flags;
@@ -38,6 +39,8 @@ pub struct GlobalFlags {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// examine a chart for possible issues (helm lint plus hook-safety rules)
+    Lint(Box<lint::LintArgs>),
     /// locally render templates
     Template(Box<template::TemplateArgs>),
     /// run a local Kubernetes API emulator that kubectl, helm and capstan can drive
@@ -48,6 +51,7 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Lint(args) => lint::exec(&cli.global, *args),
         Command::Template(args) => template::exec(&cli.global, *args),
         Command::Sandbox(cmd) => sandbox::exec(cmd),
     }
