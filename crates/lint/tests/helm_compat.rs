@@ -1,0 +1,101 @@
+//! Helm's part of `capstan lint` against the real `helm lint` (4.3.1, `.tools/helm`): same
+//! stdout and same failure on the fixture charts under `fixtures/helm`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use capstan_lint::{lint_path, report, LintOptions};
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn helm() -> PathBuf {
+    let helm = crate_dir().join("../../.tools/helm");
+    assert!(
+        helm.exists(),
+        "the reference helm is missing at {}: run scripts/test (or tools/get-reference-tools) to install it into .tools/",
+        helm.display()
+    );
+    helm
+}
+
+#[test]
+fn helm_rules_match_helm_lint() {
+    let helm = helm();
+    let fixtures = Path::new("tests/fixtures/helm");
+    let mut entries: Vec<_> = std::fs::read_dir(crate_dir().join(fixtures))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 8);
+    for chart in entries {
+        let rel = fixtures.join(chart.file_name().expect("name"));
+        let rel = rel.to_str().expect("utf-8");
+        for extra in [&[][..], &["--strict"][..]] {
+            let out = Command::new(&helm)
+                .arg("lint")
+                .arg(rel)
+                .args(extra)
+                .current_dir(crate_dir())
+                .env("HOME", std::env::temp_dir())
+                .output()
+                .expect("run helm");
+            let helm_stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            // Paths are resolved from the crate directory, as helm's are.
+            std::env::set_current_dir(crate_dir()).expect("cd");
+            let opts = LintOptions {
+                namespace: "default".into(),
+                strict: !extra.is_empty(),
+                hook_rules: false,
+                ..LintOptions::default()
+            };
+            let ours = report::text(&[lint_path(rel, &opts)], false);
+            assert_eq!(ours.stdout, helm_stdout, "{rel} {extra:?}");
+            assert_eq!(
+                ours.failure.is_some(),
+                !out.status.success(),
+                "{rel} {extra:?}: exit status differs"
+            );
+            if let Some(summary) = &ours.failure {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(
+                    stderr.contains(&format!("Error: {summary}")),
+                    "{rel}: {stderr}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn quiet_and_several_charts_match_helm_lint() {
+    let helm = helm();
+    let charts = [
+        "tests/fixtures/helm/good",
+        "tests/fixtures/helm/lint-warnings",
+        "tests/fixtures/helm/bad-yaml",
+    ];
+    for quiet in [false, true] {
+        let mut cmd = Command::new(&helm);
+        cmd.arg("lint").args(charts).current_dir(crate_dir());
+        if quiet {
+            cmd.arg("--quiet");
+        }
+        let out = cmd.output().expect("run helm");
+        std::env::set_current_dir(crate_dir()).expect("cd");
+        let opts = LintOptions {
+            namespace: "default".into(),
+            ..LintOptions::default()
+        };
+        let reports: Vec<_> = charts.iter().map(|c| lint_path(c, &opts)).collect();
+        let ours = report::text(&reports, quiet);
+        assert_eq!(
+            ours.stdout,
+            String::from_utf8_lossy(&out.stdout),
+            "quiet={quiet}"
+        );
+        assert_eq!(ours.failure.is_some(), !out.status.success());
+    }
+}
