@@ -530,6 +530,10 @@ fn templates(l: &mut Linter, dir: &Path, opts: &LintOptions) -> Option<Vec<Rende
         }
     };
     let top = chart.name().to_string();
+    let kube = (
+        ctx.capabilities.kube_version.major.parse().unwrap_or(1),
+        ctx.capabilities.kube_version.minor.parse().unwrap_or(0),
+    );
     for t in &chart.templates {
         let file = t.name.as_str();
         l.rule(Severity::Error, file, allowed_extension(file));
@@ -568,6 +572,18 @@ fn templates(l: &mut Linter, dir: &Path, opts: &LintOptions) -> Option<Vec<Rende
                 .and_then(Value::as_str)
                 .unwrap_or("");
             l.rule(Severity::Warning, file, crate::names::validate(kind, name));
+            let api = value
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            l.rule(
+                Severity::Warning,
+                file,
+                match crate::deprecations::warning(api, kind, kube.0, kube.1) {
+                    Some(w) => Err(w),
+                    None => Ok(()),
+                },
+            );
             l.rule(Severity::Error, file, match_selector(kind, name, &content));
             l.rule(Severity::Error, file, list_annotations(kind, &value));
         }

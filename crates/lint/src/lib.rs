@@ -8,6 +8,7 @@
 //! [`hooks::RULES`]. Both kinds decide the exit status the way Helm does: errors fail the
 //! chart, warnings fail it under `--strict`.
 
+pub mod deprecations;
 pub mod helm_rules;
 pub mod hooks;
 pub mod locate;
