@@ -5,10 +5,10 @@
 //! file and the line of the offending field in that template's rendered output (the text
 //! `helm template --show-only FILE` prints), found with [`crate::locate`].
 
-use std::collections::BTreeMap;
-
 use capstan_release::HookEvent;
 use serde_json::Value;
+
+mod cross;
 
 use crate::locate::{LineIndex, Seg};
 use crate::{Finding, RenderedFile, Severity};
@@ -280,8 +280,8 @@ pub fn check(rendered: &[RenderedFile]) -> Vec<Finding> {
             per_hook(&mut c, obj);
         }
     }
-    equal_weights(&mut c, &objects);
-    pre_install_dependencies(&mut c, &objects);
+    cross::equal_weights(&mut c, &objects);
+    cross::pre_install_dependencies(&mut c, &objects);
     c.findings
         .sort_by(|a, b| (a.file.as_str(), a.line, a.rule).cmp(&(b.file.as_str(), b.line, b.rule)));
     c.findings
@@ -585,237 +585,60 @@ fn literal_credentials(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// HOOK007: Job/Pod hooks of one event with the same weight.
-fn equal_weights(c: &mut Checker, objects: &[Object]) {
-    let mut groups: BTreeMap<(&'static str, i64), Vec<&Object>> = BTreeMap::new();
-    for obj in objects {
-        let Some(h) = &obj.hook else { continue };
-        if !h.unknown.is_empty() || !matches!(obj.kind.as_str(), "Job" | "Pod") {
-            continue;
-        }
-        for e in &h.events {
-            groups.entry((e.as_str(), h.weight)).or_default().push(obj);
-        }
-    }
-    for ((event, weight), mut hooks) in groups {
-        if hooks.len() < 2 {
-            continue;
-        }
-        hooks.sort_by(|a, b| a.name.cmp(&b.name));
-        let names: Vec<&str> = hooks.iter().map(|o| o.name.as_str()).collect();
-        for obj in &hooks[1..] {
-            let at = if obj.hook.as_ref().is_some_and(|h| h.weight_raw.is_some()) {
-                annotation_path(WEIGHT)
-            } else {
-                annotation_path(HOOK)
-            };
-            c.add(
-                "HOOK007",
-                obj,
-                &at,
-                format!(
-                    "{event} hooks {} share weight {weight}: they run in name order",
-                    names.join(", ")
-                ),
-            );
-        }
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What a pod spec refers to by name: (kind, name, path of the name field).
-fn pod_references(spec_path: &[Seg], spec: &Value) -> Vec<(&'static str, String, Vec<Seg>)> {
-    let mut refs = Vec::new();
-    let s = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    if let Some(sa) = s(spec.get("serviceAccountName")) {
-        refs.push((
-            "ServiceAccount",
-            sa,
-            with(spec_path, &keys(&["serviceAccountName"])),
-        ));
-    }
-    for (i, v) in spec
-        .get("volumes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let vp = with(spec_path, &[Seg::Key("volumes".into()), Seg::Index(i)]);
-        for (src, field, kind) in [
-            ("configMap", "name", "ConfigMap"),
-            ("secret", "secretName", "Secret"),
-            (
-                "persistentVolumeClaim",
-                "claimName",
-                "PersistentVolumeClaim",
-            ),
-        ] {
-            if let Some(n) = s(v.get(src).and_then(|x| x.get(field))) {
-                refs.push((kind, n, with(&vp, &keys(&[src, field]))));
-            }
-        }
-        for (j, p) in v
-            .pointer("/projected/sources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            for (src, kind) in [("configMap", "ConfigMap"), ("secret", "Secret")] {
-                if let Some(n) = s(p.get(src).and_then(|x| x.get("name"))) {
-                    refs.push((
-                        kind,
-                        n,
-                        with(
-                            &vp,
-                            &[
-                                Seg::Key("projected".into()),
-                                Seg::Key("sources".into()),
-                                Seg::Index(j),
-                                Seg::Key(src.into()),
-                                Seg::Key("name".into()),
-                            ],
-                        ),
-                    ));
-                }
-            }
+    fn file(name: &str, content: &str) -> RenderedFile {
+        RenderedFile {
+            file: name.into(),
+            content: content.into(),
         }
     }
-    for (i, p) in spec
-        .get("imagePullSecrets")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        if let Some(n) = s(p.get("name")) {
-            refs.push((
-                "Secret",
-                n,
-                with(
-                    spec_path,
-                    &[
-                        Seg::Key("imagePullSecrets".into()),
-                        Seg::Index(i),
-                        Seg::Key("name".into()),
-                    ],
-                ),
-            ));
-        }
-    }
-    for list in ["initContainers", "containers"] {
-        for (i, ctr) in spec
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let cp = with(spec_path, &[Seg::Key(list.into()), Seg::Index(i)]);
-            for (j, e) in ctr
-                .get("env")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                for (src, kind) in [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")] {
-                    if let Some(n) = s(e
-                        .get("valueFrom")
-                        .and_then(|x| x.get(src))
-                        .and_then(|x| x.get("name")))
-                    {
-                        refs.push((
-                            kind,
-                            n,
-                            with(
-                                &cp,
-                                &[
-                                    Seg::Key("env".into()),
-                                    Seg::Index(j),
-                                    Seg::Key("valueFrom".into()),
-                                    Seg::Key(src.into()),
-                                    Seg::Key("name".into()),
-                                ],
-                            ),
-                        ));
-                    }
-                }
-            }
-            for (j, e) in ctr
-                .get("envFrom")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                for (src, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
-                    if let Some(n) = s(e.get(src).and_then(|x| x.get("name"))) {
-                        refs.push((
-                            kind,
-                            n,
-                            with(
-                                &cp,
-                                &[
-                                    Seg::Key("envFrom".into()),
-                                    Seg::Index(j),
-                                    Seg::Key(src.into()),
-                                    Seg::Key("name".into()),
-                                ],
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    refs
-}
 
-/// HOOK004: a pre-install hook refers to a ConfigMap, Secret, ServiceAccount or PVC that
-/// this release creates later (a regular resource, or a hook that does not run before it).
-fn pre_install_dependencies(c: &mut Checker, objects: &[Object]) {
-    for obj in objects {
-        let Some(h) = &obj.hook else { continue };
-        if !h.unknown.is_empty() || !h.events.contains(&HookEvent::PreInstall) {
-            continue;
-        }
-        let Some(spec_path) = pod_spec_path(&obj.kind) else {
-            continue;
-        };
-        let Some(spec) = get(&obj.value, &spec_path) else {
-            continue;
-        };
-        for (kind, name, path) in pod_references(&spec_path, spec) {
-            let providers: Vec<&Object> = objects
-                .iter()
-                .filter(|o| o.kind == kind && o.name == name)
-                .collect();
-            if providers.is_empty() {
-                continue; // Not made by this chart: it must exist beforehand.
-            }
-            let earlier = providers.iter().any(|p| {
-                p.hook.as_ref().is_some_and(|ph| {
-                    ph.unknown.is_empty()
-                        && ph.events.contains(&HookEvent::PreInstall)
-                        && (ph.weight, p.name.as_str()) < (h.weight, obj.name.as_str())
-                })
-            });
-            if earlier {
-                continue;
-            }
-            let why = if providers.iter().any(|p| p.hook.is_none()) {
-                "a regular resource of this release, created only after the pre-install hooks"
-                    .to_string()
-            } else {
-                "created by a hook that does not run before this one at pre-install".to_string()
-            };
-            c.add(
-                "HOOK004",
-                obj,
-                &path,
-                format!("pre-install hook uses {kind} {name:?}: {why}"),
-            );
-        }
+    const SA: &str = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: init\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n";
+    const JOB: &str = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: init\n  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\nspec:\n  backoffLimit: 1\n  activeDeadlineSeconds: 60\n  template:\n    spec:\n      restartPolicy: Never\n      serviceAccountName: init\n      securityContext: {runAsNonRoot: true}\n      containers:\n        - name: c\n          image: busybox:1.36\n          resources: {requests: {cpu: 1m}, limits: {cpu: 1m}}\n";
+
+    #[test]
+    fn same_name_and_weight_run_in_kind_order() {
+        // Helm runs the ServiceAccount first (install order), so the Job may use it.
+        let found = check(&[
+            file("templates/sa.yaml", SA),
+            file("templates/job.yaml", JOB),
+        ]);
+        assert!(found.is_empty(), "{found:#?}");
+        // As a regular resource it would not exist yet.
+        let regular = SA.replace("  annotations:\n    helm.sh/hook: pre-install\n    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded\n", "");
+        let found = check(&[
+            file("templates/sa.yaml", &regular),
+            file("templates/job.yaml", JOB),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].rule, found[0].line), ("HOOK004", 14));
+    }
+
+    #[test]
+    fn documents_keep_their_lines() {
+        let docs = split_documents("a: 1\n---\n# c\nb: 2\n--- # x\n\n---\nc: 3\n");
+        let firsts: Vec<usize> = docs.iter().map(|d| d.first_line).collect();
+        assert_eq!(firsts, [1, 3, 8]);
+    }
+
+    #[test]
+    fn literal_credentials_on_command_lines() {
+        let hits = |t: &str| literal_credentials(t).len();
+        assert_eq!(hits("psql postgres://app:s3cret@db/app"), 1);
+        assert_eq!(hits("export PGPASSWORD=hunter2"), 1);
+        assert_eq!(hits("redis-cli -h r -a hunter2 PING"), 1);
+        assert_eq!(hits("mysql --password hunter2"), 1);
+        assert_eq!(hits("export PGPASSWORD=$DB_PASSWORD"), 0);
+        assert_eq!(
+            hits("psql \"host=$DB_HOST user=$DB_USER\" -c 'SELECT 1'"),
+            0
+        );
+        assert_eq!(
+            hits("redis-cli -h \"$REDIS_HOST\" -a \"$REDIS_PASSWORD\" PING"),
+            0
+        );
     }
 }
