@@ -76,6 +76,10 @@ pub struct Finding {
     pub file: String,
     /// 1-based line of the offending field in that template's rendered output.
     pub line: usize,
+    /// The line of the template source that produced it, when the rendered line appears
+    /// verbatim exactly once in the source (not for text made by helpers or loops).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<usize>,
     /// The hook resource (`Job/name`).
     pub resource: String,
     /// What is wrong.
@@ -164,4 +168,6 @@ pub struct RenderedFile {
     pub file: String,
     /// The rendered text.
     pub content: String,
+    /// The template source.
+    pub source: String,
 }

@@ -41,11 +41,15 @@ pub fn text(reports: &[ChartReport], quiet: bool) -> TextOutput {
         }
         for f in &r.findings {
             if !quiet || f.severity > Severity::Info {
+                // The rendered line, and the source line when the two differ.
+                let place = match f.source_line {
+                    Some(n) if n != f.line => format!("{}:{} (source line {n})", f.file, f.line),
+                    _ => format!("{}:{}", f.file, f.line),
+                };
                 out.push_str(&format!(
-                    "[{}] {}:{}: {} {} ({})\n\tfix: {}\n",
+                    "[{}] {}: {} {} ({})\n\tfix: {}\n",
                     f.severity.label(),
-                    f.file,
-                    f.line,
+                    place,
                     f.rule,
                     f.message,
                     f.resource,

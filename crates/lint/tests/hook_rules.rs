@@ -79,6 +79,8 @@ fn bad_fixtures_report_exactly_their_rule_file_and_line() {
         assert_eq!(found, expected, "{}: {:#?}", r.id, report.findings);
         assert_eq!(report.findings.len(), expected.len(), "{}", r.id);
         for f in &report.findings {
+            // Literal templates render line for line, so the source line is the same.
+            assert_eq!(f.source_line, Some(f.line), "{}", r.id);
             assert_eq!(f.severity, r.severity);
             assert!(!f.hint.is_empty());
         }

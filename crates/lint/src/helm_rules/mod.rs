@@ -274,7 +274,7 @@ fn templates(l: &mut Linter, dir: &Path, opts: &LintOptions) -> Option<Vec<Rende
                         )),
                     );
                     // Helm stops linting the templates at the first YAML failure.
-                    return Some(to_files(&top, rendered));
+                    return Some(to_files(&chart, rendered));
                 }
             };
             if value.is_null() {
@@ -302,7 +302,7 @@ fn templates(l: &mut Linter, dir: &Path, opts: &LintOptions) -> Option<Vec<Rende
             l.rule(Severity::Error, file, list_annotations(kind, &value));
         }
     }
-    Some(to_files(&top, rendered))
+    Some(to_files(&chart, rendered))
 }
 
 /// Helm's lint loader does not validate `apiVersion` (the Chart.yaml rule reports it), while
@@ -312,12 +312,22 @@ fn apiversion_error(e: &capstan_chart::LoadError) -> bool {
     e.to_string().contains("apiVersion")
 }
 
-fn to_files(top: &str, rendered: std::collections::BTreeMap<String, String>) -> Vec<RenderedFile> {
+fn to_files(
+    chart: &capstan_chart::Chart,
+    rendered: std::collections::BTreeMap<String, String>,
+) -> Vec<RenderedFile> {
+    let top = chart.name();
+    let sources: std::collections::BTreeMap<String, &capstan_chart::File> =
+        chart.all_templates().into_iter().collect();
     rendered
         .into_iter()
         .filter(|(k, _)| !k.ends_with("NOTES.txt") && is_yaml(k))
         .map(|(k, content)| RenderedFile {
             file: k.strip_prefix(&format!("{top}/")).unwrap_or(&k).to_string(),
+            source: sources
+                .get(&k)
+                .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+                .unwrap_or_default(),
             content,
         })
         .collect()

@@ -109,6 +109,9 @@ pub fn split_documents(content: &str) -> Vec<Doc> {
 /// A rendered document with what the rules need.
 struct Object {
     file: String,
+    /// The rendered file's lines and the template source's, to map a line back.
+    rendered: std::sync::Arc<Vec<String>>,
+    source: std::sync::Arc<Vec<String>>,
     value: Value,
     index: LineIndex,
     kind: String,
@@ -214,16 +217,7 @@ struct Checker {
 
 impl Checker {
     fn add(&mut self, id: &str, obj: &Object, path: &[Seg], message: String) {
-        let r = rule(id);
-        self.findings.push(Finding {
-            rule: r.id,
-            severity: r.severity,
-            file: obj.file.clone(),
-            line: obj.index.line_of(path),
-            resource: format!("{}/{}", obj.kind, obj.name),
-            message,
-            hint: r.hint,
-        });
+        self.add_at_line(id, obj, obj.index.line_of(path), message);
     }
 
     fn add_at_line(&mut self, id: &str, obj: &Object, line: usize, message: String) {
@@ -233,6 +227,7 @@ impl Checker {
             severity: r.severity,
             file: obj.file.clone(),
             line,
+            source_line: source_line(obj, line),
             resource: format!("{}/{}", obj.kind, obj.name),
             message,
             hint: r.hint,
@@ -240,10 +235,30 @@ impl Checker {
     }
 }
 
+/// The source line that reads exactly like rendered line `line` (trimmed), if only one does.
+fn source_line(obj: &Object, line: usize) -> Option<usize> {
+    let text = obj.rendered.get(line.checked_sub(1)?)?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut hits = obj
+        .source
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == text)
+        .map(|(i, _)| i + 1);
+    match (hits.next(), hits.next()) {
+        (Some(n), None) => Some(n),
+        _ => None,
+    }
+}
+
 /// Runs every hook rule over the rendered templates of a chart.
 pub fn check(rendered: &[RenderedFile]) -> Vec<Finding> {
     let mut objects = Vec::new();
     for f in rendered {
+        let rendered_lines = std::sync::Arc::new(f.content.lines().map(str::to_string).collect());
+        let source_lines = std::sync::Arc::new(f.source.lines().map(str::to_string).collect());
         for doc in split_documents(&f.content) {
             let Ok(value) = capstan_chart::yaml::from_str(&doc.text) else {
                 continue;
@@ -264,6 +279,8 @@ pub fn check(rendered: &[RenderedFile]) -> Vec<Finding> {
             let hook = hook_info(&value);
             objects.push(Object {
                 file: f.file.clone(),
+                rendered: std::sync::Arc::clone(&rendered_lines),
+                source: std::sync::Arc::clone(&source_lines),
                 index: LineIndex::new(&doc.text, doc.first_line),
                 value,
                 kind,
@@ -593,6 +610,7 @@ mod tests {
         RenderedFile {
             file: name.into(),
             content: content.into(),
+            source: content.into(),
         }
     }
 
@@ -615,6 +633,24 @@ mod tests {
         ]);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].rule, found[0].line), ("HOOK004", 14));
+    }
+
+    #[test]
+    fn source_lines_follow_the_template() {
+        // Two template-comment lines render as nothing, so the rendered line is 2 lower.
+        let rendered = "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    helm.sh/hook: test\nspec:\n  restartPolicy: Always\n";
+        let source = format!(
+            "{{{{/* a */}}}}\n{{{{/* b */}}}}\n{}",
+            rendered.replace("name: p", "name: {{ .Release.Name }}")
+        );
+        let f = RenderedFile {
+            file: "templates/t.yaml".into(),
+            content: rendered.into(),
+            source,
+        };
+        let found = check(&[f]);
+        let restart = found.iter().find(|f| f.rule == "HOOK002").expect("HOOK002");
+        assert_eq!((restart.line, restart.source_line), (7, Some(9)));
     }
 
     #[test]
