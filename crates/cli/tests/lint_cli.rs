@@ -61,6 +61,8 @@ fn helm_checks_match_helm_lint() {
     ]);
     same_as_helm(&["helm/schema-fail", "--set", "replicas=3"]);
     same_as_helm(&["helm/no-chart"]);
+    same_as_helm(&[]);
+    same_as_helm(&["helm/good", "--kube-version", "abc"]);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use super::GlobalFlags;
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
     /// chart paths (directories or .tgz archives)
-    #[arg(required = true, num_args = 1..)]
+    #[arg(num_args = 0..)]
     pub paths: Vec<String>,
     /// fail on lint warnings
     #[arg(long)]
@@ -65,6 +65,11 @@ fn subchart_paths(path: &str, out: &mut Vec<String>) {
 
 /// Runs `capstan lint`.
 pub fn exec(global: &GlobalFlags, args: LintArgs) -> anyhow::Result<ExitCode> {
+    if args.paths.is_empty() {
+        anyhow::bail!(
+            "\"helm lint\" requires at least 1 argument\n\nUsage:  helm lint PATH [flags]"
+        );
+    }
     if args.output != "text" && args.output != "json" {
         anyhow::bail!(
             "invalid argument {:?} for \"-o, --output\" flag: must be text or json",
