@@ -113,3 +113,27 @@ fn task_api_example_lints_clean() {
         "==> Linting ../../../../examples/task-api\n\n1 chart(s) linted, 0 chart(s) failed\n"
     );
 }
+
+#[test]
+fn task_api_example_renders_like_helm_template() {
+    for set in [
+        &[][..],
+        &["--set", "failUpgrade=true", "--set", "failTest=true"][..],
+        &["--set", "backup.existingClaim=backups", "--is-upgrade"][..],
+    ] {
+        let args = [&["template", "t", "../../../../examples/task-api"], set].concat();
+        let h = run(&helm(), &args);
+        let c = run(&capstan(), &args);
+        assert!(h.status.success(), "{}", String::from_utf8_lossy(&h.stderr));
+        assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&c.stdout),
+            String::from_utf8_lossy(&h.stdout),
+            "{set:?}"
+        );
+        let hooks = String::from_utf8_lossy(&h.stdout)
+            .matches("helm.sh/hook:")
+            .count();
+        assert!(hooks >= 14, "{set:?}: only {hooks} hooks rendered");
+    }
+}

@@ -423,10 +423,7 @@ fn dependencies(l: &mut Linter, dir: &Path) {
             return;
         }
     };
-    let where_ = std::path::absolute(dir)
-        .unwrap_or_else(|_| dir.to_path_buf())
-        .display()
-        .to_string();
+    let where_ = go_abs(dir);
     let declared: Vec<&capstan_chart::metadata::Dependency> =
         chart.metadata.dependencies.iter().flatten().collect();
     let present: Vec<&str> = chart.dependencies.iter().map(|c| c.name()).collect();
@@ -488,6 +485,24 @@ fn dependencies(l: &mut Linter, dir: &Path) {
             ))
         },
     );
+}
+
+/// Go's `filepath.Abs`: absolute and lexically cleaned (`a/../b` is `b`), links untouched.
+fn go_abs(dir: &Path) -> String {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p),
+            _ => {}
+        }
+    }
+    let mut out = PathBuf::from("/");
+    out.extend(parts);
+    out.display().to_string()
 }
 
 fn crds(l: &mut Linter, dir: &Path) {
