@@ -123,12 +123,16 @@ const CORPUS_KNOWN_DIFFERENT: &[&str] = &[
     "traefik",
 ];
 
-/// Every chart of the shared corpus (`../shared/corpus/charts`, run by scripts/corpus-checks).
+/// Every chart of the shared corpus (`$CAPSTAN_CORPUS/charts`, default `../shared/corpus`;
+/// run by scripts/corpus-checks).
 #[test]
 #[ignore = "needs the shared corpus beside the repository"]
 fn corpus_lint_matches_helm_lint() {
     let helm = helm();
-    let corpus = crate_dir().join("../../../shared/corpus/charts");
+    let corpus = std::env::var_os("CAPSTAN_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_dir().join("../../../shared/corpus"))
+        .join("charts");
     assert!(
         corpus.is_dir(),
         "the shared corpus is missing at {}: check it out beside the repository",
