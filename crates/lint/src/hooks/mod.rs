@@ -46,7 +46,7 @@ pub const RULES: &[Rule] = &[
         hint: "add helm.sh/hook-delete-policy: before-hook-creation (keeps the last run's logs) or before-hook-creation,hook-succeeded" },
     Rule { id: "HOOK009", severity: Severity::Warning, title: "hook container without resource requests and limits",
         hint: "set resources.requests and resources.limits so the hook is schedulable under quotas and cannot starve the node" },
-    Rule { id: "HOOK010", severity: Severity::Warning, title: "hook container without securityContext (runs as the image's user, often root)",
+    Rule { id: "HOOK010", severity: Severity::Warning, title: "hook container without securityContext (runs as the image's user, often root) or with runAsUser: 0",
         hint: "set securityContext (runAsNonRoot: true, a runAsUser, allowPrivilegeEscalation: false) on the pod or the container" },
     Rule { id: "HOOK011", severity: Severity::Error, title: "credential written literally in a hook",
         hint: "put the credential in a Secret and read it with env[].valueFrom.secretKeyRef; refer to it as $VAR in commands" },
@@ -439,7 +439,38 @@ fn pod_rules(c: &mut Checker, obj: &Object, spec_path: &[Seg], spec: &Value) {
         for (i, ctr) in containers.iter().enumerate() {
             let cpath = with(spec_path, &[Seg::Key(list.into()), Seg::Index(i)]);
             container_rules(c, obj, &cpath, ctr, pod_security);
+            root_user(c, obj, spec_path, spec, &cpath, ctr);
         }
+    }
+}
+
+/// HOOK010 also when the container explicitly runs as root: `runAsUser: 0` on the container,
+/// or on the pod without a container override.
+fn root_user(
+    c: &mut Checker,
+    obj: &Object,
+    spec_path: &[Seg],
+    spec: &Value,
+    cpath: &[Seg],
+    ctr: &Value,
+) {
+    let uid = |v: &Value| {
+        v.pointer("/securityContext/runAsUser")
+            .and_then(Value::as_f64)
+    };
+    let (value, path) = match (uid(ctr), uid(spec)) {
+        (Some(u), _) => (u, with(cpath, &keys(&["securityContext", "runAsUser"]))),
+        (None, Some(u)) => (u, with(spec_path, &keys(&["securityContext", "runAsUser"]))),
+        (None, None) => return,
+    };
+    if value == 0.0 {
+        let cname = ctr.get("name").and_then(Value::as_str).unwrap_or("?");
+        c.add(
+            "HOOK010",
+            obj,
+            &path,
+            format!("container {cname:?} runs as root (runAsUser: 0)"),
+        );
     }
 }
 
