@@ -271,6 +271,35 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_does_not_panic() {
+        let odd = [
+            "",
+            "-",
+            "- ",
+            "--- x",
+            ":",
+            "\"unterminated: 1",
+            "'a':",
+            "a: [1,\n  2]\nb: 1",
+            "- - - a: 1\n    - b",
+            "a:\n- 1\n- 2\nb:",
+            "é: ü\n  ö: 1",
+            "a: |\n\n  x\nb: >-\n y",
+            "\t- a: 1",
+            "{a: 1}",
+            "- {a: 1}\n- [b]",
+            "a: 'x: y'\n\"b:c\": 2",
+        ];
+        for text in odd {
+            let idx = LineIndex::new(text, 1);
+            let _ = idx.line_of(&path(&["a", "0", "b"]));
+        }
+        let idx = LineIndex::new("a:\n- 1\n- x: 2\nb: 1\n", 1);
+        assert_eq!(idx.line_of(&path(&["a", "1", "x"])), 3);
+        assert_eq!(idx.line_of(&path(&["b"])), 4);
+    }
+
+    #[test]
     fn offsets_and_fallbacks() {
         let idx = LineIndex::new(DOC, 10);
         assert_eq!(idx.line_of(&path(&["kind"])), 11);

@@ -685,6 +685,26 @@ mod tests {
     }
 
     #[test]
+    fn odd_hooks_do_not_panic() {
+        let odd = [
+            "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: ''\n",
+            "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\nspec: 3\n",
+            "kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    spec:\n      containers: [1, {env: [{name: PASSWORD, value: 5}]}, {args: [7]}]\n",
+            "kind: Job\nmetadata: {annotations: {helm.sh/hook: pre-upgrade, helm.sh/hook-weight: ''}}\n",
+            "- not a map\n",
+            "a: [unclosed\n",
+        ];
+        for text in odd {
+            let _ = check(&[file("templates/odd.yaml", text)]);
+        }
+        let found = check(&[file("templates/odd.yaml", odd[0])]);
+        assert_eq!(
+            found.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            ["HOOK013"]
+        );
+    }
+
+    #[test]
     fn documents_keep_their_lines() {
         let docs = split_documents("a: 1\n---\n# c\nb: 2\n--- # x\n\n---\nc: 3\n");
         let firsts: Vec<usize> = docs.iter().map(|d| d.first_line).collect();
