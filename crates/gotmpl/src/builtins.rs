@@ -166,6 +166,7 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
     let x: i128 = match index {
         Value::Int(i) | Value::Int64(i) => *i as i128,
         Value::Uint64(u) => *u as i64 as i128,
+        Value::Uint8(u) => i128::from(*u),
         Value::Nil => return Err("cannot index slice/array with nil".into()),
         other => {
             return Err(format!(
@@ -201,14 +202,14 @@ fn index(argv: &[Rv]) -> Result<Rv, String> {
             Value::Bytes(b) => {
                 let x = index_arg(idx, b.len())?;
                 match b.get(x) {
-                    Some(v) => Rv::plain(Value::Uint64(*v as u64)),
+                    Some(v) => Rv::plain(Value::Uint8(*v)),
                     None => return Err("reflect: slice index out of range".into()),
                 }
             }
             Value::String(s) => {
                 let x = index_arg(idx, s.len())?;
                 match s.as_bytes().get(x) {
-                    Some(v) => Rv::plain(Value::Uint64(*v as u64)),
+                    Some(v) => Rv::plain(Value::Uint8(*v)),
                     None => return Err("reflect: string index out of range".into()),
                 }
             }
@@ -307,7 +308,7 @@ fn basic_kind(v: &Value) -> BasicKind {
     match v {
         Value::Bool(_) => BasicKind::Bool,
         Value::Int(_) | Value::Int64(_) => BasicKind::Int,
-        Value::Uint64(_) => BasicKind::Uint,
+        Value::Uint64(_) | Value::Uint8(_) => BasicKind::Uint,
         Value::Float64(_) => BasicKind::Float,
         Value::String(_) => BasicKind::String,
         Value::Object(o) if o.type_name() == "complex128" => BasicKind::Complex,
@@ -325,6 +326,7 @@ fn int_of(v: &Value) -> i64 {
 fn uint_of(v: &Value) -> u64 {
     match v {
         Value::Uint64(u) => *u,
+        Value::Uint8(u) => u64::from(*u),
         _ => 0,
     }
 }

@@ -342,7 +342,7 @@ impl<'t> State<'t, '_> {
                 for (i, v) in bs.iter().enumerate() {
                     let index = Rv::plain(Value::Int(i as i64));
                     if let Flow::Break =
-                        self.one_iteration(b, mark, index, Rv::plain(Value::Uint64(*v as u64)))?
+                        self.one_iteration(b, mark, index, Rv::plain(Value::Uint8(*v)))?
                     {
                         break;
                     }
@@ -362,7 +362,7 @@ impl<'t> State<'t, '_> {
                 }
                 !entries.is_empty()
             }
-            Value::Int(_) | Value::Int64(_) | Value::Uint64(_) => {
+            Value::Int(_) | Value::Int64(_) | Value::Uint64(_) | Value::Uint8(_) => {
                 if b.pipe.decl.len() > 1 {
                     return Err(self.errorf(format!(
                         "can't use {} to iterate over more than one variable",
@@ -372,11 +372,14 @@ impl<'t> State<'t, '_> {
                 let n: u64 = match val.v {
                     Value::Int(i) | Value::Int64(i) => i.max(0) as u64,
                     Value::Uint64(u) => u,
+                    Value::Uint8(u) => u64::from(u),
                     _ => 0,
                 };
                 let make = |i: u64| match val.v {
                     Value::Int(_) => Value::Int(i as i64),
                     Value::Int64(_) => Value::Int64(i as i64),
+                    // i < n <= u8::MAX here.
+                    Value::Uint8(_) => Value::Uint8(i as u8),
                     _ => Value::Uint64(i),
                 };
                 // Counted lazily: an integer range can be huge.

@@ -27,6 +27,8 @@ pub enum Value {
     Int64(i64),
     /// Go `uint64`.
     Uint64(u64),
+    /// Go `uint8` (`byte`): what `index` yields for a string or `[]byte` element.
+    Uint8(u8),
     /// Go `float64`: every number that came from YAML or JSON.
     Float64(f64),
     /// Go `string`.
@@ -166,6 +168,8 @@ pub enum Kind {
     Int64,
     /// `uint64`
     Uint64,
+    /// `uint8`
+    Uint8,
     /// `float64`
     Float64,
     /// `string`
@@ -191,6 +195,7 @@ impl Kind {
             Kind::Int => "int",
             Kind::Int64 => "int64",
             Kind::Uint64 => "uint64",
+            Kind::Uint8 => "uint8",
             Kind::Float64 => "float64",
             Kind::String => "string",
             Kind::Slice => "slice",
@@ -266,6 +271,7 @@ impl Value {
             Value::Int(_) => "int".into(),
             Value::Int64(_) => "int64".into(),
             Value::Uint64(_) => "uint64".into(),
+            Value::Uint8(_) => "uint8".into(),
             Value::Float64(_) => "float64".into(),
             Value::String(_) => "string".into(),
             Value::Bytes(_) => "[]uint8".into(),
@@ -286,6 +292,7 @@ impl Value {
             Value::Int(_) => Kind::Int,
             Value::Int64(_) => Kind::Int64,
             Value::Uint64(_) => Kind::Uint64,
+            Value::Uint8(_) => Kind::Uint8,
             Value::Float64(_) => Kind::Float64,
             Value::String(_) => Kind::String,
             Value::Bytes(_) | Value::List(_) => Kind::Slice,
@@ -302,6 +309,7 @@ impl Value {
             Value::Bool(b) => *b,
             Value::Int(i) | Value::Int64(i) => *i != 0,
             Value::Uint64(u) => *u != 0,
+            Value::Uint8(u) => *u != 0,
             Value::Float64(f) => *f != 0.0,
             Value::String(s) => !s.is_empty(),
             Value::Bytes(b) => !b.is_empty(),
@@ -357,6 +365,7 @@ impl fmt::Debug for Value {
             Value::Int(i) => write!(f, "int({i})"),
             Value::Int64(i) => write!(f, "int64({i})"),
             Value::Uint64(u) => write!(f, "uint64({u})"),
+            Value::Uint8(u) => write!(f, "uint8({u})"),
             Value::Float64(x) => write!(f, "float64({x:?})"),
             Value::String(s) => write!(f, "{s:?}"),
             Value::Bytes(b) => write!(f, "bytes({b:?})"),

@@ -101,6 +101,7 @@ fn convert(v: &Value, depth: usize, limit: usize) -> Result<Json, JsonError> {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) | Value::Int64(i) => Json::Number(Number::from(*i)),
         Value::Uint64(u) => Json::Number(Number::from(*u)),
+        Value::Uint8(u) => Json::Number(Number::from(*u)),
         Value::Float64(f) => match Number::from_f64(*f) {
             Some(n) => Json::Number(n),
             // Go names the value with strconv's 'g' formatting: NaN, +Inf, -Inf.

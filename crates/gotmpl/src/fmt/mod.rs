@@ -148,6 +148,7 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
     };
     let (mut num, mut ok) = match arg {
         Value::Int(i) | Value::Int64(i) => (*i, true),
+        Value::Uint8(u) => (i64::from(*u), true),
         Value::Uint64(u) => match i64::try_from(*u) {
             Ok(i) => (i, true),
             Err(_) => (0, false),

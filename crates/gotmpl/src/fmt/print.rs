@@ -73,6 +73,7 @@ impl Printer {
             Value::Bool(b) => self.fmt_bool(*b, verb, op),
             Value::Int(i) | Value::Int64(i) => self.fmt_integer(*i as u64, true, verb, op),
             Value::Uint64(u) => self.fmt_integer(*u, false, verb, op),
+            Value::Uint8(u) => self.fmt_integer(u64::from(*u), false, verb, op),
             Value::Float64(f) => self.fmt_float(*f, verb, op),
             Value::String(s) => self.fmt_string(s.as_bytes(), verb, op),
             Value::Bytes(b) => {

@@ -397,7 +397,7 @@ b"#,
         "index_string_char",
         r#"{{ index "日本" 0 }} {{ printf "%T" (index "ab" 0) }}"#,
         r#"{}"#,
-        r#"OK:230 uint64"#,
+        r#"OK:230 uint8"#,
     );
     check(
         "html_nonstring",

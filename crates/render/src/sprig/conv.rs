@@ -79,6 +79,7 @@ pub fn to_i64(v: &Value) -> i64 {
     match v {
         Value::Int(n) | Value::Int64(n) => *n,
         Value::Uint64(n) => *n as i64,
+        Value::Uint8(n) => i64::from(*n),
         Value::Float64(x) => go_f64_to_i64(*x),
         Value::String(s) => parse_int_base0(trim_zero_decimal(s)).unwrap_or(0),
         Value::Bool(b) => i64::from(*b),
@@ -132,6 +133,7 @@ pub fn to_f64(v: &Value) -> f64 {
     match v {
         Value::Int(n) | Value::Int64(n) => *n as f64,
         Value::Uint64(n) => *n as f64,
+        Value::Uint8(n) => f64::from(*n),
         Value::Float64(x) => *x,
         Value::String(s) => parse_float(s).unwrap_or(0.0),
         Value::Bool(b) => f64::from(u8::from(*b)),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 fn items(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items.clone()),
-        Value::Bytes(b) => Some(b.iter().map(|x| Value::Uint64(u64::from(*x))).collect()),
+        Value::Bytes(b) => Some(b.iter().map(|x| Value::Uint8(*x)).collect()),
         _ => None,
     }
 }

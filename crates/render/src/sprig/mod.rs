@@ -102,6 +102,7 @@ pub(crate) fn arg_int(args: &[Value], i: usize) -> i64 {
     match args.get(i) {
         Some(Value::Int(n)) | Some(Value::Int64(n)) => *n,
         Some(Value::Uint64(n)) => *n as i64,
+        Some(Value::Uint8(n)) => i64::from(*n),
         Some(Value::Float64(x)) => *x as i64,
         _ => 0,
     }
