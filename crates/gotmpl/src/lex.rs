@@ -333,8 +333,9 @@ impl<'a> Lexer<'a> {
         if !delim {
             return self.error("comment ends before closing delimiter".into());
         }
-        // Go makes a comment item here (dropped unless in ParseComments mode) without
-        // counting the comment's newlines, so later line numbers do not include them.
+        // The comment's newlines count towards later line numbers (helm 4.3.1 reports
+        // a parse error after `{{/* a\nb\nc */}}` on line 3).
+        self.line += self.input[self.start..self.pos].matches('\n').count();
         self.start = self.pos;
         self.start_line = self.line;
         if trim {

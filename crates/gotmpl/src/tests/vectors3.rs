@@ -149,7 +149,7 @@ fn vectors() {
 b
 c */}}x: {{ if }}"#,
         r#"{}"#,
-        r#"PARSEERR:parse error at (c/templates/t.yaml:1): missing value for if"#,
+        r#"PARSEERR:parse error at (c/templates/t.yaml:3): missing value for if"#,
     );
     // helm4: Error: parse error at (c/templates/t.yaml:2): missing value for if
     check(
