@@ -106,7 +106,8 @@ fn pod_spec_defaults(spec: &mut Value) {
                 json!(if latest { "Always" } else { "IfNotPresent" }),
             );
             set_default(c, &["resources"], json!({}));
-            if let Some(ps) = c["ports"].as_array_mut() {
+            // `get_mut`: indexing would insert `"ports": null` into port-less containers.
+            if let Some(ps) = c.get_mut("ports").and_then(Value::as_array_mut) {
                 for p in ps {
                     set_default(p, &["protocol"], json!("TCP"));
                 }
@@ -147,7 +148,7 @@ pub fn on_create(
                 set_default(obj, &["spec", "ipFamilyPolicy"], json!("SingleStack"));
                 set_default(obj, &["spec", "internalTrafficPolicy"], json!("Cluster"));
             }
-            if let Some(ps) = obj["spec"]["ports"].as_array_mut() {
+            if let Some(ps) = obj.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
                 for p in ps {
                     set_default(p, &["protocol"], json!("TCP"));
                     let port = p["port"].clone();

@@ -16,6 +16,7 @@ pub mod faults;
 mod objects;
 pub mod patch;
 mod proto;
+mod proto_kinds;
 pub mod query;
 pub mod resources;
 pub mod selector;

@@ -13,18 +13,22 @@ use serde_json::{json, Map, Value};
 pub const MAGIC: &[u8] = b"k8s\0";
 
 #[derive(Clone, Copy)]
-enum Ty {
+pub(crate) enum Ty {
     Str,
     Int,
     Bool,
     Time,
     MapStr,
     MapBytes,
+    /// `map<string, Quantity>` (resources, quota): the Quantity's string.
+    MapQuantity,
+    /// `IntOrString`: `{type, intVal, strVal}` on the wire, a number or string in JSON.
+    IntOrStr,
     Msg(&'static [F]),
 }
 
 /// One field: number, JSON name, type, repeated.
-type F = (u64, &'static str, Ty, bool);
+pub(crate) type F = (u64, &'static str, Ty, bool);
 
 const TIME_FIELDS: &[F] = &[];
 const OWNER_REF: &[F] = &[
@@ -35,7 +39,7 @@ const OWNER_REF: &[F] = &[
     (6, "controller", Ty::Bool, false),
     (7, "blockOwnerDeletion", Ty::Bool, false),
 ];
-const META: &[F] = &[
+pub(crate) const META: &[F] = &[
     (1, "name", Ty::Str, false),
     (2, "generateName", Ty::Str, false),
     (3, "namespace", Ty::Str, false),
@@ -162,7 +166,7 @@ fn text(b: &[u8]) -> Result<String, ApiError> {
     String::from_utf8(b.to_vec()).map_err(|_| bad())
 }
 
-fn map_entry(b: &[u8], as_bytes: bool) -> Result<(String, Value), ApiError> {
+fn map_entry(b: &[u8], ty: Ty) -> Result<(String, Value), ApiError> {
     let mut r = Reader { b, i: 0 };
     let (mut k, mut v) = (String::new(), Value::String(String::new()));
     while let Some((f, w)) = r.key()? {
@@ -170,10 +174,15 @@ fn map_entry(b: &[u8], as_bytes: bool) -> Result<(String, Value), ApiError> {
             (1, 2) => k = text(r.bytes()?)?,
             (2, 2) => {
                 let raw = r.bytes()?;
-                v = if as_bytes {
-                    json!(base64::engine::general_purpose::STANDARD.encode(raw))
-                } else {
-                    json!(text(raw)?)
+                v = match ty {
+                    Ty::MapBytes => {
+                        json!(base64::engine::general_purpose::STANDARD.encode(raw))
+                    }
+                    Ty::MapQuantity => message(raw, &[(1, "string", Ty::Str, false)], 1)?
+                        .get("string")
+                        .cloned()
+                        .unwrap_or_else(|| json!("0")),
+                    _ => json!(text(raw)?),
                 };
             }
             (_, w) => r.skip(w)?,
@@ -219,8 +228,24 @@ fn message(b: &[u8], schema: &[F], depth: usize) -> Result<Value, ApiError> {
             (Ty::Bool, 0) => json!(r.varint()? != 0),
             (Ty::Time, 2) => time(r.bytes()?)?,
             (Ty::Msg(s), 2) => message(r.bytes()?, s, depth + 1)?,
-            (Ty::MapStr | Ty::MapBytes, 2) => {
-                let (k, v) = map_entry(r.bytes()?, matches!(ty, Ty::MapBytes))?;
+            (Ty::IntOrStr, 2) => {
+                let ios = message(
+                    r.bytes()?,
+                    &[
+                        (1, "type", Ty::Int, false),
+                        (2, "intVal", Ty::Int, false),
+                        (3, "strVal", Ty::Str, false),
+                    ],
+                    depth + 1,
+                )?;
+                if ios.get("type") == Some(&json!(1)) {
+                    ios.get("strVal").cloned().unwrap_or_else(|| json!(""))
+                } else {
+                    ios.get("intVal").cloned().unwrap_or_else(|| json!(0))
+                }
+            }
+            (Ty::MapStr | Ty::MapBytes | Ty::MapQuantity, 2) => {
+                let (k, v) = map_entry(r.bytes()?, ty)?;
                 let slot = out.entry(name).or_insert_with(|| json!({}));
                 slot[k] = v;
                 continue;
@@ -270,7 +295,10 @@ pub fn decode(body: &[u8]) -> Result<Option<Value>, ApiError> {
         "Namespace" => NAMESPACE,
         "ServiceAccount" => SA,
         "DeleteOptions" => DELETE_OPTIONS,
-        _ => return Ok(None),
+        other => match crate::proto_kinds::schema(other) {
+            Some(s) => s,
+            None => return Ok(None),
+        },
     };
     let mut v = message(raw, schema, 0)?;
     v["apiVersion"] = json!(api_version);
@@ -317,7 +345,7 @@ mod tests {
     fn rejects_truncated_bodies_and_skips_unknown_kinds() {
         assert!(decode(b"k8s\0\x0a\x05ab").is_err());
         assert!(decode(b"nope").is_err());
-        let tm = [field(1, b"apps/v1"), field(2, b"Deployment")].concat();
+        let tm = [field(1, b"apps/v1"), field(2, b"Frobnicator")].concat();
         let body = [MAGIC.to_vec(), field(1, &tm)].concat();
         assert_eq!(decode(&body).unwrap(), None);
     }
