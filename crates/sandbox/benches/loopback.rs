@@ -1,5 +1,7 @@
 //! Loopback benchmark of create/get/list/watch through kube-rs:
-//! `cargo bench -p capstan-sandbox --bench loopback` prints operations per second.
+//! `cargo bench -p capstan-sandbox --bench loopback` prints operations per second for
+//! 1,000 ConfigMaps created while 100 watches are open (each must see all 1,000 ADDED
+//! events), then gets and lists of them.
 
 use capstan_sandbox::{serve, SandboxConfig};
 use futures::{StreamExt, TryStreamExt};
@@ -10,7 +12,8 @@ use kube::{Client, Config};
 use serde_json::json;
 use std::time::Instant;
 
-const N: usize = 2000;
+const N: usize = 1000;
+const WATCHES: usize = 100;
 
 fn report(what: &str, n: usize, started: Instant) {
     let s = started.elapsed().as_secs_f64();
@@ -31,7 +34,28 @@ fn main() {
         let config = Config::from_custom_kubeconfig(kc, &KubeConfigOptions::default()).await.expect("config");
         let api: Api<ConfigMap> = Api::namespaced(Client::try_from(config).expect("client"), "default");
         let rv = api.list(&ListParams::default()).await.expect("list").metadata.resource_version.expect("rv");
-        let watch = api.watch(&WatchParams::default().timeout(300), &rv).await.expect("watch");
+        let mut watches = Vec::with_capacity(WATCHES);
+        for _ in 0..WATCHES {
+            let w = api.watch(&WatchParams::default().timeout(300), &rv).await.expect("watch");
+            watches.push(w.boxed());
+        }
+        // Each watch counts its ADDED events on its own task while the creates run.
+        let drains: Vec<_> = watches
+            .into_iter()
+            .map(|mut s| {
+                tokio::spawn(async move {
+                    let mut n = 0;
+                    while n < N {
+                        match s.try_next().await {
+                            Ok(Some(WatchEvent::Added(_))) => n += 1,
+                            Ok(Some(_)) => {}
+                            Ok(None) | Err(_) => break,
+                        }
+                    }
+                    n
+                })
+            })
+            .collect();
         let t = Instant::now();
         futures::stream::iter(0..N)
             .map(|i| {
@@ -45,15 +69,12 @@ fn main() {
             .collect::<Vec<_>>()
             .await;
         report("create (32 in flight)", N, t);
-        let t = Instant::now();
-        let mut s = watch.boxed();
-        let mut n = 0;
-        while n < N {
-            if let Ok(Some(WatchEvent::Added(_))) = s.try_next().await {
-                n += 1;
-            }
+        let mut seen = 0;
+        for d in drains {
+            seen += d.await.expect("watch task");
         }
-        report("watch events drained", N, t);
+        assert_eq!(seen, N * WATCHES, "every watch sees every ADDED event");
+        report(&format!("{WATCHES} watches, events"), seen, t);
         let t = Instant::now();
         futures::stream::iter(0..N)
             .map(|i| {

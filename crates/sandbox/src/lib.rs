@@ -27,6 +27,7 @@ pub mod store;
 mod stream;
 mod table;
 pub mod time;
+mod validate;
 
 pub use audit::AuditRecord;
 pub use error::{ApiError, SandboxError};

@@ -414,12 +414,16 @@ async fn dispatch(
                 objects::check_namespace(sh, ns, true)?;
             }
             let obj = parse_body(&req.body, false)?;
+            crate::validate::check(sh, &def, &obj, &req.q)?;
             let created = objects::create(sh, &def, ns, obj, &write_opts(req))?;
             Ok(json_response(201, &as_version(&def, created)))
         }
         "update" => {
             let name = p.name.as_deref().unwrap_or_default();
             let mut obj = parse_body(&req.body, false)?;
+            if sub.is_none() {
+                crate::validate::check(sh, &def, &obj, &req.q)?;
+            }
             if sub == Some("scale") {
                 let mut live = sh
                     .store
