@@ -24,6 +24,8 @@ pub(crate) enum Ty {
     MapQuantity,
     /// `IntOrString`: `{type, intVal, strVal}` on the wire, a number or string in JSON.
     IntOrStr,
+    /// An embedded Go struct whose fields JSON inlines into the parent (`IngressRule.http`).
+    Inline(&'static [F]),
     Msg(&'static [F]),
 }
 
@@ -243,6 +245,12 @@ fn message(b: &[u8], schema: &[F], depth: usize) -> Result<Value, ApiError> {
                 } else {
                     ios.get("intVal").cloned().unwrap_or_else(|| json!(0))
                 }
+            }
+            (Ty::Inline(s), 2) => {
+                if let Value::Object(m) = message(r.bytes()?, s, depth + 1)? {
+                    out.extend(m);
+                }
+                continue;
             }
             (Ty::MapStr | Ty::MapBytes | Ty::MapQuantity, 2) => {
                 let (k, v) = map_entry(r.bytes()?, ty)?;

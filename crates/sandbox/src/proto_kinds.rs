@@ -152,6 +152,41 @@ const ROLE_REF: &[F] = &[
     (2, "kind", Ty::Str, false),
     (3, "name", Ty::Str, false),
 ];
+const BACKEND_PORT: &[F] = &[(1, "name", Ty::Str, false), (2, "number", Ty::Int, false)];
+const SERVICE_BACKEND: &[F] = &[
+    (1, "name", Ty::Str, false),
+    (2, "port", Ty::Msg(BACKEND_PORT), false),
+];
+const TYPED_REF: &[F] = &[
+    (1, "apiGroup", Ty::Str, false),
+    (2, "kind", Ty::Str, false),
+    (3, "name", Ty::Str, false),
+];
+const INGRESS_BACKEND: &[F] = &[
+    (3, "resource", Ty::Msg(TYPED_REF), false),
+    (4, "service", Ty::Msg(SERVICE_BACKEND), false),
+];
+const HTTP_PATH: &[F] = &[
+    (1, "path", Ty::Str, false),
+    (2, "backend", Ty::Msg(INGRESS_BACKEND), false),
+    (3, "pathType", Ty::Str, false),
+];
+const HTTP_RULE: &[F] = &[(1, "paths", Ty::Msg(HTTP_PATH), true)];
+const RULE_VALUE: &[F] = &[(1, "http", Ty::Msg(HTTP_RULE), false)];
+const INGRESS_RULE: &[F] = &[
+    (1, "host", Ty::Str, false),
+    (2, "ingressRuleValue", Ty::Inline(RULE_VALUE), false),
+];
+const INGRESS_TLS: &[F] = &[
+    (1, "hosts", Ty::Str, true),
+    (2, "secretName", Ty::Str, false),
+];
+const INGRESS_SPEC: &[F] = &[
+    (1, "defaultBackend", Ty::Msg(INGRESS_BACKEND), false),
+    (2, "tls", Ty::Msg(INGRESS_TLS), true),
+    (3, "rules", Ty::Msg(INGRESS_RULE), true),
+    (4, "ingressClassName", Ty::Str, false),
+];
 const PDB_SPEC: &[F] = &[
     (1, "minAvailable", Ty::IntOrStr, false),
     (2, "selector", Ty::Msg(LABEL_SELECTOR), false),
@@ -180,6 +215,7 @@ pub(crate) fn schema(kind: &str) -> Option<&'static [F]> {
         "Job" => with_spec!(JOB_SPEC),
         "CronJob" => with_spec!(CRONJOB_SPEC),
         "Service" => with_spec!(SERVICE_SPEC),
+        "Ingress" => with_spec!(INGRESS_SPEC),
         "PodDisruptionBudget" => with_spec!(PDB_SPEC),
         "ResourceQuota" => with_spec!(QUOTA_SPEC),
         "Role" | "ClusterRole" => &[

@@ -41,6 +41,15 @@ fn workload_and_service_kinds_created_from_protobuf() {
             "cronjob.batch/tick created",
         ),
         (
+            vec![
+                "ingress",
+                "ing",
+                "--class=nginx",
+                "--rule=foo.com/bar*=svc1:8080,tls=my-cert",
+            ],
+            "ingress.networking.k8s.io/ing created",
+        ),
+        (
             vec!["service", "clusterip", "svc", "--tcp=80:8080"],
             "service/svc created",
         ),
@@ -68,6 +77,15 @@ fn workload_and_service_kinds_created_from_protobuf() {
     assert_eq!(s["spec"]["ports"][0]["port"], 80);
     assert_eq!(s["spec"]["ports"][0]["targetPort"], 8080);
     assert_eq!(s["spec"]["type"], "ClusterIP");
+    let ing = get_json(&env, &["ingress", "ing"]);
+    assert_eq!(ing["spec"]["ingressClassName"], "nginx");
+    let rule = &ing["spec"]["rules"][0];
+    assert_eq!(rule["host"], "foo.com");
+    let path = &rule["http"]["paths"][0];
+    assert_eq!(path["path"], "/bar");
+    assert_eq!(path["pathType"], "Prefix");
+    assert_eq!(path["backend"]["service"]["port"]["number"], 8080);
+    assert_eq!(ing["spec"]["tls"][0]["secretName"], "my-cert");
     // The created Deployment progresses like an applied one.
     let out = env.kubectl_ok(&["rollout", "status", "deployment/web", "--timeout=30s"]);
     assert!(out.contains("successfully rolled out"), "{out}");
