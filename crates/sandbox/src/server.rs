@@ -32,6 +32,18 @@ pub fn json_response(code: u16, v: &Value) -> Response {
     r
 }
 
+/// Adds one `Warning: 299 - "..."` header per warning, as the apiserver does for
+/// `fieldValidation=Warn`.
+fn with_warnings(mut r: Response, warnings: &[String]) -> Response {
+    for w in warnings {
+        let text = format!("299 - \"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""));
+        if let Ok(v) = HeaderValue::from_str(&text) {
+            r.headers_mut().append(header::WARNING, v);
+        }
+    }
+    r
+}
+
 fn table_response(v: &Value) -> Response {
     let mut r = json_response(200, v);
     r.headers_mut().insert(
@@ -414,16 +426,20 @@ async fn dispatch(
                 objects::check_namespace(sh, ns, true)?;
             }
             let obj = parse_body(&req.body, false)?;
-            crate::validate::check(sh, &def, &obj, &req.q)?;
+            let warnings = crate::validate::check(sh, &def, &obj, &req.q)?;
             let created = objects::create(sh, &def, ns, obj, &write_opts(req))?;
-            Ok(json_response(201, &as_version(&def, created)))
+            Ok(with_warnings(
+                json_response(201, &as_version(&def, created)),
+                &warnings,
+            ))
         }
         "update" => {
             let name = p.name.as_deref().unwrap_or_default();
             let mut obj = parse_body(&req.body, false)?;
-            if sub.is_none() {
-                crate::validate::check(sh, &def, &obj, &req.q)?;
-            }
+            let warnings = match sub {
+                None => crate::validate::check(sh, &def, &obj, &req.q)?,
+                Some(_) => Vec::new(),
+            };
             if sub == Some("scale") {
                 let mut live = sh
                     .store
@@ -441,7 +457,10 @@ async fn dispatch(
                 sub.filter(|s| *s == "status"),
                 &write_opts(req),
             )?;
-            Ok(json_response(200, &as_version(&def, out)))
+            Ok(with_warnings(
+                json_response(200, &as_version(&def, out)),
+                &warnings,
+            ))
         }
         "patch" => {
             let name = p.name.as_deref().unwrap_or_default();

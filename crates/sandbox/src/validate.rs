@@ -17,31 +17,47 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// Validates `obj` (a create or update body) for `def`.
+/// Validates `obj` (a create or update body) for `def`. `Ok` carries the warnings for
+/// `fieldValidation=Warn` (the apiserver's default when the parameter is absent): one
+/// `unknown field "..."` per unknown field, sent back as `Warning` headers.
 pub(crate) fn check(
     sh: &Shared,
     def: &ResourceDef,
     obj: &Value,
     q: &HashMap<String, String>,
-) -> Result<(), ApiError> {
-    let strict = q.get("fieldValidation").is_some_and(|v| v == "Strict");
+) -> Result<Vec<String>, ApiError> {
+    let mode = q
+        .get("fieldValidation")
+        .map(String::as_str)
+        .unwrap_or("Warn");
+    let strict = mode == "Strict";
+    let warn = |unknown: Vec<String>| -> Vec<String> {
+        if mode == "Warn" {
+            unknown
+                .iter()
+                .map(|p| format!("unknown field \"{p}\""))
+                .collect()
+        } else {
+            Vec::new()
+        }
+    };
     if def.custom {
-        return check_custom(sh, def, obj, strict);
-    }
-    if !strict {
-        return Ok(());
+        return check_custom(sh, def, obj, strict).map(warn);
     }
     let prefix = format!(
         "{} in version \"{}\" cannot be handled as a {}",
         def.kind, def.version, def.kind
     );
     let unknown = match builtin_unknown(&def.api_version(), &def.kind, obj) {
-        None => return Ok(()),
-        Some(Err(e)) => return Err(ApiError::bad_request(format!("{prefix}: {e}"))),
+        None => return Ok(Vec::new()),
+        // Only Strict reports decoding errors here: the other modes leave type errors to
+        // the object handlers, as before this check existed.
+        Some(Err(e)) if strict => return Err(ApiError::bad_request(format!("{prefix}: {e}"))),
+        Some(Err(_)) => return Ok(Vec::new()),
         Some(Ok(u)) => u,
     };
-    if unknown.is_empty() {
-        return Ok(());
+    if unknown.is_empty() || !strict {
+        return Ok(warn(unknown));
     }
     let list: Vec<String> = unknown
         .iter()
@@ -122,14 +138,20 @@ fn missing(input: &Value, back: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
-fn check_custom(sh: &Shared, def: &ResourceDef, obj: &Value, strict: bool) -> Result<(), ApiError> {
+/// Schema errors fail; `Ok` holds the unknown field paths (already rejected under Strict).
+fn check_custom(
+    sh: &Shared,
+    def: &ResourceDef,
+    obj: &Value,
+    strict: bool,
+) -> Result<Vec<String>, ApiError> {
     let crd_name = format!("{}.{}", def.plural, def.group);
     let Some(crd) = sh.store.get(
         "apiextensions.k8s.io/customresourcedefinitions",
         "",
         &crd_name,
     ) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let schema = crd["spec"]["versions"]
         .as_array()
@@ -137,7 +159,7 @@ fn check_custom(sh: &Shared, def: &ResourceDef, obj: &Value, strict: bool) -> Re
         .map(|v| v["schema"]["openAPIV3Schema"].clone())
         .unwrap_or(Value::Null);
     if !schema.is_object() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let mut errs = Vec::new();
     let mut unknown = Vec::new();
@@ -183,7 +205,7 @@ fn check_custom(sh: &Shared, def: &ResourceDef, obj: &Value, strict: bool) -> Re
             list.join(", ")
         )));
     }
-    Ok(())
+    Ok(unknown)
 }
 
 fn type_name(v: &Value) -> &'static str {

@@ -23,9 +23,34 @@ fn strict_validation_rejects_unknown_fields_of_built_in_kinds() {
         e.contains("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.foo\", unknown field \"spec.template.spec.containers[0].imagePolicy\""),
         "{e}"
     );
-    // --validate=false sends no fieldValidation=Strict: the apiserver then ignores them.
-    let out = env.kubectl_ok(&["apply", "--validate=false", "-f", f]);
-    assert!(out.contains("deployment.apps/d created"), "{out}");
+    // --validate=warn: created, with one Warning header per unknown field, which kubectl
+    // prints on stderr.
+    let o = env.kubectl(&["apply", "--validate=warn", "-f", f]);
+    assert!(o.status.success(), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Warning: unknown field \"spec.foo\""), "{err}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("deployment.apps/d created"),
+        "{o:?}"
+    );
+    // --validate=false (fieldValidation=Ignore): accepted silently.
+    let g = env.write(
+        "d2.yaml",
+        &std::fs::read_to_string(f)
+            .expect("read")
+            .replace("name: d}", "name: d2}"),
+    );
+    let o = env.kubectl(&[
+        "apply",
+        "--validate=false",
+        "-f",
+        g.to_str().expect("utf8 path"),
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("Warning"),
+        "{o:?}"
+    );
     // Wrong types are decoding errors too.
     let g = env.write(
         "cm.yaml",
