@@ -60,6 +60,35 @@ pub trait Cluster: Send + Sync {
         timeout: Duration,
     ) -> impl Future<Output = Result<HookOutcome, ClusterError>> + Send;
 
+    /// Waits until the object is gone (after a delete), up to `timeout`. The default polls
+    /// [`Cluster::get`]; [`Resources`] watches.
+    fn wait_deleted(
+        &self,
+        obj: &Value,
+        ns: &str,
+        timeout: Duration,
+    ) -> impl Future<Output = Result<(), ClusterError>> + Send {
+        async move {
+            let deadline = tokio::time::Instant::now() + timeout;
+            loop {
+                if self.get(obj, ns).await?.is_none() {
+                    return Ok(());
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(WaitError::Timeout.into());
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+
+    /// Why a hook failed, for the user: the last log lines of its pods (a Job's pods by
+    /// `job-name`, or the Pod itself) and the object's Events. Best effort: empty when
+    /// nothing can be read.
+    fn diagnostics(&self, _obj: &Value, _ns: &str) -> impl Future<Output = Vec<String>> + Send {
+        async { Vec::new() }
+    }
+
     /// The readiness of the live object (absent objects are in progress).
     fn readiness(
         &self,
@@ -122,6 +151,34 @@ impl Cluster for Resources {
             .ok_or(ResourceError::Incomplete("metadata.name"))?;
         Ok(wait_hook(api, kind, name, timeout).await?)
     }
+
+    async fn wait_deleted(
+        &self,
+        obj: &Value,
+        ns: &str,
+        timeout: Duration,
+    ) -> Result<(), ClusterError> {
+        let api = self.api_for(obj, ns).await?;
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .ok_or(ResourceError::Incomplete("metadata.name"))?;
+        Ok(crate::wait::wait_deleted(api, name, timeout).await?)
+    }
+
+    async fn diagnostics(&self, obj: &Value, ns: &str) -> Vec<String> {
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(ns);
+        crate::observe::hook_diagnostics(self.client().clone(), ns, kind, name).await
+    }
 }
 
 /// Identity of an object in the fake: apiVersion, kind, namespace, name.
@@ -157,6 +214,7 @@ pub enum FakeCall {
 pub struct FakeCluster {
     objects: Mutex<BTreeMap<Key, Value>>,
     outcomes: Mutex<BTreeMap<String, HookOutcome>>,
+    apply_errors: Mutex<BTreeMap<String, String>>,
     calls: Mutex<Vec<FakeCall>>,
 }
 
@@ -174,6 +232,16 @@ impl FakeCluster {
     /// Scripts how the hook named `name` ends.
     pub fn set_hook_outcome(&self, name: &str, outcome: HookOutcome) {
         lock(&self.outcomes).insert(name.to_owned(), outcome);
+    }
+
+    /// Scripts `apply` of the object named `name` to fail with `message` (an API refusal).
+    pub fn fail_apply(&self, name: &str, message: &str) {
+        lock(&self.apply_errors).insert(name.to_owned(), message.to_owned());
+    }
+
+    /// Every stored object, as `Kind/name` in key order.
+    pub fn objects(&self) -> Vec<String> {
+        lock(&self.objects).keys().map(label).collect()
     }
 
     /// Stores a live object as the cluster would report it (e.g. with a status).
@@ -207,6 +275,14 @@ impl Cluster for FakeCluster {
     ) -> Result<Value, ClusterError> {
         let k = key(obj, ns)?;
         self.record(FakeCall::Apply(label(&k)));
+        if let Some(msg) = lock(&self.apply_errors).get(&k.3) {
+            return Err(ResourceError::Kube(kube::Error::Api(
+                kube::core::Status::failure(msg, "Invalid")
+                    .with_code(422)
+                    .boxed(),
+            ))
+            .into());
+        }
         lock(&self.objects).insert(k, obj.clone());
         Ok(obj.clone())
     }

@@ -123,3 +123,88 @@ pub async fn events_for(
         })
         .collect())
 }
+
+/// What a failed hook left to read: for a Job its pods (label `job-name`), for a Pod itself;
+/// each container's last 20 log lines (`logs <pod>/<container>: line`), each pod's waiting
+/// reasons (ImagePullBackOff, CrashLoopBackOff, ...) and the Events of the hook object and
+/// its pods (`events <Kind>/<name>: Type Reason: message`). Best effort: what cannot be
+/// read is left out.
+pub async fn hook_diagnostics(
+    client: Client,
+    namespace: &str,
+    kind: &str,
+    name: &str,
+) -> Vec<String> {
+    let pods_api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let pods: Vec<Pod> = match kind {
+        "Job" => pods_api
+            .list(&ListParams::default().labels(&format!("job-name={name}")))
+            .await
+            .map(|l| l.items)
+            .unwrap_or_default(),
+        "Pod" => pods_api
+            .get_opt(name)
+            .await
+            .ok()
+            .flatten()
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    if let Ok(evs) = events_for(client.clone(), namespace, kind, name).await {
+        out.extend(
+            evs.into_iter()
+                .map(|e| format!("events {kind}/{name}: {e}")),
+        );
+    }
+    for pod in pods {
+        let pod_name = pod.metadata.name.clone().unwrap_or_default();
+        let statuses = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.clone())
+            .unwrap_or_default();
+        for cs in &statuses {
+            if let Some(w) = cs.state.as_ref().and_then(|s| s.waiting.as_ref()) {
+                out.push(format!(
+                    "pod {pod_name}/{}: waiting: {} {}",
+                    cs.name,
+                    w.reason.clone().unwrap_or_default(),
+                    w.message.clone().unwrap_or_default()
+                ));
+            }
+            if let Some(t) = cs.state.as_ref().and_then(|s| s.terminated.as_ref()) {
+                out.push(format!(
+                    "pod {pod_name}/{}: terminated: exit code {} {}",
+                    cs.name,
+                    t.exit_code,
+                    t.reason.clone().unwrap_or_default()
+                ));
+            }
+        }
+        let containers: Vec<String> = pod
+            .spec
+            .as_ref()
+            .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
+            .unwrap_or_default();
+        for c in containers {
+            if let Ok(lines) =
+                pod_logs(client.clone(), namespace, &pod_name, Some(&c), Some(20)).await
+            {
+                out.extend(
+                    lines
+                        .into_iter()
+                        .map(|l| format!("logs {pod_name}/{c}: {l}")),
+                );
+            }
+        }
+        if let Ok(evs) = events_for(client.clone(), namespace, "Pod", &pod_name).await {
+            out.extend(
+                evs.into_iter()
+                    .map(|e| format!("events Pod/{pod_name}: {e}")),
+            );
+        }
+    }
+    out
+}

@@ -59,6 +59,11 @@ pub struct ReleaseLock {
     api: Api<Lease>,
     name: String,
     resource_version: Option<String>,
+    lease: Lease,
+    /// When the lock was taken over from a holder whose Lease had expired (an operation
+    /// that died), that holder's identity: the caller may treat a `pending-*` revision left
+    /// behind as stale.
+    pub taken_over_from: Option<String>,
 }
 
 fn expired(lease: &Lease, now: Timestamp) -> bool {
@@ -112,6 +117,8 @@ impl ReleaseLock {
                     api,
                     name,
                     resource_version: created.metadata.resource_version,
+                    lease,
+                    taken_over_from: None,
                 })
             }
             Err(kube::Error::Api(s)) if s.code == 409 => {}
@@ -131,14 +138,45 @@ impl ReleaseLock {
         // Take over the dead holder's Lease; the resourceVersion makes this fail with 409 if
         // someone else took it over first.
         lease.metadata.resource_version = current.metadata.resource_version;
+        let previous = current
+            .spec
+            .and_then(|s| s.holder_identity)
+            .unwrap_or_default();
         match api.replace(&name, &PostParams::default(), &lease).await {
             Ok(taken) => Ok(ReleaseLock {
                 api,
                 name,
                 resource_version: taken.metadata.resource_version,
+                lease,
+                taken_over_from: Some(previous),
             }),
             Err(kube::Error::Api(s)) if s.code == 409 => Err(LockError::Held {
                 release: release.to_owned(),
+                holder: "another process".into(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Renews the lock (a new renew time), so a long operation keeps it; fails with
+    /// [`LockError::Held`] when another process took it over meanwhile.
+    pub async fn renew(&mut self) -> Result<(), LockError> {
+        let mut lease = self.lease.clone();
+        lease.metadata.resource_version = self.resource_version.clone();
+        if let Some(spec) = lease.spec.as_mut() {
+            spec.renew_time = Some(MicroTime(Timestamp::now()));
+        }
+        match self
+            .api
+            .replace(&self.name, &PostParams::default(), &lease)
+            .await
+        {
+            Ok(l) => {
+                self.resource_version = l.metadata.resource_version;
+                Ok(())
+            }
+            Err(kube::Error::Api(s)) if s.code == 409 || s.code == 404 => Err(LockError::Held {
+                release: self.name.clone(),
                 holder: "another process".into(),
             }),
             Err(e) => Err(e.into()),

@@ -86,9 +86,18 @@ impl<D: Driver> Storage<D> {
     /// Stores a new revision, first pruning history down to `max_history - 1` revisions
     /// (never the last deployed one), as Helm's `Storage.Create` does.
     pub async fn create(&self, rel: &Release) -> Result<(), StorageError> {
-        if self.max_history > 0 {
-            self.remove_least_recent(&rel.name, self.max_history - 1)
-                .await?;
+        self.create_pruned(rel, self.max_history).await
+    }
+
+    /// [`Self::create`] with an explicit `--history-max` (0 keeps everything), for callers
+    /// that share one `Storage` between actions with different limits.
+    pub async fn create_pruned(
+        &self,
+        rel: &Release,
+        max_history: usize,
+    ) -> Result<(), StorageError> {
+        if max_history > 0 {
+            self.remove_least_recent(&rel.name, max_history - 1).await?;
         }
         self.driver
             .create(&release_key(&rel.name, rel.version), rel)

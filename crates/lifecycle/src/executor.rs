@@ -1,0 +1,538 @@
+//! The executor: the only code that changes the cluster or the store. It runs a [`Plan`]'s
+//! steps in order on the release revision being worked on, reports an [`Event`] for each
+//! thing it does, and stops at the first failing step (the action decides what a failure
+//! means, from the plan's [`crate::FailurePolicy`]).
+
+use std::time::Duration;
+
+use kube::api::PropagationPolicy;
+use serde_json::{json, Value};
+
+use capstan_kube::ready::Readiness;
+use capstan_release::record::now_timestamp;
+use capstan_release::{Release, Status};
+
+use crate::event::Event;
+use crate::lock::Guard;
+use crate::objects::{check_ownership, live_keep, stamp_ownership, ObjRef, Resource};
+use crate::plan::{Plan, Step};
+use crate::{Cluster, Driver, Env};
+
+/// How often readiness and deletion are polled while waiting.
+const POLL: Duration = Duration::from_millis(250);
+
+/// A failed step: Helm's message for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StepError(pub String);
+
+impl<E: std::fmt::Display> From<E> for StepError {
+    fn from(e: E) -> Self {
+        StepError(e.to_string())
+    }
+}
+
+/// The executor's state while it runs one plan.
+pub(crate) struct Exec<'e, 'a, C, D> {
+    pub env: &'e Env<'a, C, D>,
+    /// The revision being worked on (hooks' last runs are written into it).
+    pub rel: Release,
+    pub namespace: String,
+    pub timeout: Duration,
+    /// `--history-max` for the record this plan creates.
+    pub history_max: usize,
+    /// Whether deletes are awaited (Helm 4 waits only under a waiting strategy).
+    pub wait_deletes: bool,
+    /// `--cascade` for deletions.
+    pub propagation: PropagationPolicy,
+    /// Server-side apply with conflicts forced (`--force-replace`, `--take-ownership`).
+    pub force: bool,
+    /// Objects created (not merely updated) by apply steps, for `--cleanup-on-fail`.
+    pub created: Vec<Resource>,
+    /// Objects kept by resource policy.
+    pub kept: Vec<ObjRef>,
+    /// Errors collected instead of stopping (uninstall).
+    pub collected: Vec<String>,
+    /// capstan's warn-only hook failures.
+    pub hook_warnings: Vec<String>,
+    /// `test --logs`: fetch hook pod logs before deletions.
+    pub test_logs: bool,
+    /// The operation lock, renewed between steps.
+    pub guard: Option<Guard>,
+}
+
+pub(crate) fn minimal(r: &ObjRef) -> Value {
+    let mut v = json!({"apiVersion": r.api_version, "kind": r.kind, "metadata": {"name": r.name}});
+    if !r.namespace.is_empty() {
+        v["metadata"]["namespace"] = Value::from(r.namespace.clone());
+    }
+    v
+}
+
+impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
+    pub fn new(env: &'e Env<'a, C, D>, rel: Release, plan: &Plan, timeout: Duration) -> Self {
+        Exec {
+            env,
+            rel,
+            namespace: plan.namespace.clone(),
+            timeout,
+            history_max: 0,
+            wait_deletes: plan.wait_deletes,
+            propagation: PropagationPolicy::Background,
+            force: false,
+            created: Vec::new(),
+            kept: Vec::new(),
+            collected: Vec::new(),
+            hook_warnings: Vec::new(),
+            test_logs: false,
+            guard: None,
+        }
+    }
+
+    pub fn emit(&self, e: Event) {
+        self.env.emit(e);
+    }
+
+    /// Runs `steps` in order; the first failure stops the run.
+    pub async fn run(&mut self, steps: &[Step]) -> Result<(), StepError> {
+        for step in steps {
+            if let Some(g) = self.guard.as_mut() {
+                if let Err(e) = self.env.locks.renew(g).await {
+                    self.emit(Event::Warning {
+                        message: e.to_string(),
+                    });
+                }
+            }
+            let phase = step.name();
+            self.emit(Event::PhaseStarted {
+                phase: phase.clone(),
+            });
+            let res = self.step(step).await;
+            self.emit(Event::PhaseFinished {
+                phase,
+                ok: res.is_ok(),
+            });
+            res?;
+        }
+        Ok(())
+    }
+
+    async fn step(&mut self, step: &Step) -> Result<(), StepError> {
+        match step {
+            Step::RecoverStale { revision, status } => {
+                let mut old = self.env.storage.get(&self.rel.name, *revision).await?;
+                let msg = format!(
+                    "Release unlocked from stale '{status}' state: the operation that left it is gone (its lock expired)"
+                );
+                set_status(&mut old, Status::Failed, &msg);
+                self.store_update(&old).await?;
+                self.emit(Event::Warning {
+                    message: format!(
+                        "release {:?} revision {revision} was left {status} by an operation that is gone; marked failed, continuing",
+                        self.rel.name
+                    ),
+                });
+                Ok(())
+            }
+            Step::CreateNamespace { name } => {
+                let ns = json!({"apiVersion": "v1", "kind": "Namespace",
+                    "metadata": {"name": name, "labels": {"name": name}}});
+                if self.env.cluster.get(&ns, "").await?.is_none() {
+                    self.env
+                        .cluster
+                        .apply(&ns, "", capstan_kube::resources::HELM_FIELD_MANAGER, false)
+                        .await?;
+                }
+                Ok(())
+            }
+            Step::CreateCrds { crds } => self.create_crds(crds).await,
+            Step::CheckOwnership {
+                resources,
+                take_ownership,
+                verb,
+            } => {
+                if *take_ownership {
+                    return Ok(());
+                }
+                for r in resources {
+                    if let Some(live) = self.env.cluster.get(&minimal(r), &self.namespace).await? {
+                        if let Err(why) =
+                            check_ownership(&live, &self.rel.name, &self.rel.namespace)
+                        {
+                            return Err(StepError(format!(
+                                "unable to continue with {verb}: {} exists and cannot be imported into the current release: {why}",
+                                r.describe()
+                            )));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Step::SupersedeReplaced { revision } => {
+                let mut old = self.env.storage.get(&self.rel.name, *revision).await?;
+                if old.status() != Some(Status::Failed) {
+                    set_status(&mut old, Status::Superseded, "superseded by new release");
+                    self.store_update(&old).await?;
+                }
+                Ok(())
+            }
+            Step::CreateRecord {
+                status,
+                description,
+                ..
+            } => {
+                set_status(&mut self.rel, *status, description);
+                self.env
+                    .storage
+                    .create_pruned(&self.rel, self.history_max)
+                    .await?;
+                self.recorded();
+                Ok(())
+            }
+            Step::UpdateRecord {
+                status,
+                description,
+            } => {
+                set_status(&mut self.rel, *status, description);
+                self.record().await;
+                Ok(())
+            }
+            Step::RunHooks {
+                hook_event,
+                hooks,
+                parallel,
+            } => self.run_hooks(*hook_event, hooks, *parallel).await,
+            Step::ApplyResources { resources } => self.apply(resources).await,
+            Step::DeleteRemoved { resources } => {
+                for r in resources {
+                    let obj = minimal(&r.r);
+                    match self.env.cluster.get(&obj, &self.namespace).await {
+                        Ok(Some(live)) if live_keep(&live) => {
+                            self.kept.push(r.r.clone());
+                            self.emit(Event::ResourceKept {
+                                kind: r.r.kind.clone(),
+                                name: r.r.name.clone(),
+                            });
+                        }
+                        Ok(Some(_)) => match self
+                            .env
+                            .cluster
+                            .delete(&obj, &self.namespace, PropagationPolicy::Background)
+                            .await
+                        {
+                            Ok(_) => self.emit(Event::ResourceDeleted {
+                                kind: r.r.kind.clone(),
+                                name: r.r.name.clone(),
+                            }),
+                            // Helm only logs a failed deletion of a removed object.
+                            Err(e) => self.emit(Event::Warning {
+                                message: format!("failed to delete {}: {e}", r.r),
+                            }),
+                        },
+                        Ok(None) => {}
+                        Err(e) => self.emit(Event::Warning {
+                            message: format!("unable to read {}: {e}", r.r),
+                        }),
+                    }
+                }
+                Ok(())
+            }
+            Step::WaitReady {
+                resources,
+                wait_for_jobs,
+            } => self.wait_ready(resources, *wait_for_jobs).await,
+            Step::DeleteResources { resources, kept } => {
+                for k in kept {
+                    self.kept.push(k.clone());
+                    self.emit(Event::ResourceKept {
+                        kind: k.kind.clone(),
+                        name: k.name.clone(),
+                    });
+                }
+                let mut failed = false;
+                for r in resources {
+                    let obj = minimal(&r.r);
+                    // Helm 4.3 deletes only objects that carry this release's ownership.
+                    match self.env.cluster.get(&obj, &self.namespace).await {
+                        Ok(None) => continue,
+                        Ok(Some(live)) => {
+                            if check_ownership(&live, &self.rel.name, &self.rel.namespace).is_err()
+                            {
+                                self.emit(Event::Warning {
+                                    message: format!(
+                                        "{} is not owned by this release; not deleted",
+                                        r.r.describe()
+                                    ),
+                                });
+                                continue;
+                            }
+                        }
+                        Err(e) => {
+                            self.emit(Event::Warning {
+                                message: format!("unable to verify ownership of {}: {e}", r.r),
+                            });
+                            continue;
+                        }
+                    }
+                    match self
+                        .env
+                        .cluster
+                        .delete(&obj, &self.namespace, self.propagation.clone())
+                        .await
+                    {
+                        Ok(_) => self.emit(Event::ResourceDeleted {
+                            kind: r.r.kind.clone(),
+                            name: r.r.name.clone(),
+                        }),
+                        Err(e) => {
+                            failed = true;
+                            self.emit(Event::Warning {
+                                message: format!("failed to delete {}: {e}", r.r),
+                            });
+                        }
+                    }
+                }
+                if failed {
+                    return Err(StepError(format!(
+                        "failed to delete release: {}",
+                        self.rel.name
+                    )));
+                }
+                Ok(())
+            }
+            Step::WaitDeleted { resources } => {
+                for r in resources {
+                    if let Err(e) = self
+                        .env
+                        .cluster
+                        .wait_deleted(&minimal(r), &self.namespace, self.timeout)
+                        .await
+                    {
+                        self.collected.push(format!(
+                            "resource {}/{}/{} still exists: {e}",
+                            r.kind, r.namespace, r.name
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            Step::Supersede { revisions } => {
+                for v in revisions {
+                    let mut old = self.env.storage.get(&self.rel.name, *v).await?;
+                    if let Some(i) = old.info.as_mut() {
+                        i.status = Status::Superseded.as_str().to_owned();
+                    }
+                    self.store_update(&old).await?;
+                }
+                Ok(())
+            }
+            Step::PurgeHistory { revisions } => {
+                for v in revisions {
+                    if let Err(e) = self.env.storage.delete(&self.rel.name, *v).await {
+                        self.collected
+                            .push(format!("uninstall: Failed to purge the release: {e}"));
+                        break;
+                    }
+                    self.emit(Event::ReleaseDeleted {
+                        name: self.rel.name.clone(),
+                        revision: *v,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the working revision (Helm's `recordRelease`: a failure is only reported).
+    pub async fn record(&self) {
+        match self.env.storage.update(&self.rel).await {
+            Ok(()) => self.recorded(),
+            Err(e) => self.emit(Event::Warning {
+                message: format!("failed to update release {}: {e}", self.rel.name),
+            }),
+        }
+    }
+
+    async fn store_update(&self, rel: &Release) -> Result<(), StepError> {
+        self.env.storage.update(rel).await?;
+        self.emit(Event::ReleaseRecorded {
+            name: rel.name.clone(),
+            revision: rel.version,
+            status: rel.status_str().to_owned(),
+            description: rel
+                .info
+                .as_ref()
+                .map(|i| i.description.clone())
+                .unwrap_or_default(),
+        });
+        Ok(())
+    }
+
+    fn recorded(&self) {
+        self.emit(Event::ReleaseRecorded {
+            name: self.rel.name.clone(),
+            revision: self.rel.version,
+            status: self.rel.status_str().to_owned(),
+            description: self
+                .rel
+                .info
+                .as_ref()
+                .map(|i| i.description.clone())
+                .unwrap_or_default(),
+        });
+    }
+
+    async fn create_crds(&mut self, crds: &[Resource]) -> Result<(), StepError> {
+        for crd in crds {
+            if self.env.cluster.get(&crd.object, "").await?.is_some() {
+                // Helm skips existing CRDs: it never updates them.
+                continue;
+            }
+            self.env
+                .cluster
+                .apply(
+                    &crd.object,
+                    "",
+                    capstan_kube::resources::HELM_FIELD_MANAGER,
+                    false,
+                )
+                .await
+                .map_err(|e| StepError(format!("failed to install CRD {}: {e}", crd.path)))?;
+            self.emit(Event::ResourceApplied {
+                kind: crd.r.kind.clone(),
+                name: crd.r.name.clone(),
+                namespace: String::new(),
+                created: true,
+            });
+        }
+        // Helm waits (up to 60 s) for the CRDs to be established before rendering on.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        for crd in crds {
+            loop {
+                match self.env.cluster.readiness(&crd.object, "", false).await {
+                    Ok(Readiness::Current) | Err(_) => break,
+                    _ if tokio::time::Instant::now() >= deadline => break,
+                    _ => tokio::time::sleep(POLL).await,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies resources kind by kind: one kind's objects concurrently, the next kind after.
+    async fn apply(&mut self, resources: &[Resource]) -> Result<(), StepError> {
+        let mut start = 0;
+        while start < resources.len() {
+            let kind = &resources[start].r.kind;
+            let end = resources[start..]
+                .iter()
+                .position(|r| &r.r.kind != kind)
+                .map(|p| start + p)
+                .unwrap_or(resources.len());
+            let batch = &resources[start..end];
+            let results = futures::future::join_all(batch.iter().map(|r| self.apply_one(r))).await;
+            let mut first_err = None;
+            for (r, res) in batch.iter().zip(results) {
+                match res {
+                    Ok(created) => {
+                        if created {
+                            self.created.push(r.clone());
+                        }
+                        self.emit(Event::ResourceApplied {
+                            kind: r.r.kind.clone(),
+                            name: r.r.name.clone(),
+                            namespace: r.r.namespace.clone(),
+                            created,
+                        });
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(e) = first_err {
+                return Err(e);
+            }
+            start = end;
+        }
+        Ok(())
+    }
+
+    async fn apply_one(&self, r: &Resource) -> Result<bool, StepError> {
+        let mut obj = r.object.clone();
+        stamp_ownership(&mut obj, &self.rel.name, &self.rel.namespace);
+        let existed = self.env.cluster.get(&obj, &self.namespace).await?.is_some();
+        self.env
+            .cluster
+            .apply(
+                &obj,
+                &self.namespace,
+                capstan_kube::resources::HELM_FIELD_MANAGER,
+                self.force,
+            )
+            .await
+            .map_err(|e| {
+                StepError(format!(
+                    "failed to {} resource: {} {:?}: {e}",
+                    if existed { "update" } else { "create" },
+                    r.r.kind,
+                    r.r.name
+                ))
+            })?;
+        Ok(!existed)
+    }
+
+    /// `--wait`: every resource ready (kstatus), a failed one stops the wait, or the timeout.
+    async fn wait_ready(&mut self, resources: &[ObjRef], jobs: bool) -> Result<(), StepError> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let mut pending: Vec<&ObjRef> = resources.iter().collect();
+        loop {
+            let mut still = Vec::new();
+            let mut last_reason = String::new();
+            for r in pending {
+                match self
+                    .env
+                    .cluster
+                    .readiness(&minimal(r), &self.namespace, jobs)
+                    .await?
+                {
+                    Readiness::Current => self.emit(Event::ResourceReady {
+                        kind: r.kind.clone(),
+                        name: r.name.clone(),
+                    }),
+                    Readiness::Failed(m) => {
+                        return Err(StepError(format!(
+                            "resource {}/{}/{} not ready. status: Failed, message: {m}",
+                            r.kind, r.namespace, r.name
+                        )))
+                    }
+                    Readiness::InProgress(m) => {
+                        last_reason = m;
+                        still.push(r);
+                    }
+                }
+            }
+            if still.is_empty() {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() >= deadline {
+                let r = still[0];
+                return Err(StepError(format!(
+                    "resource {}/{}/{} not ready. status: InProgress, message: {last_reason}\ncontext deadline exceeded",
+                    r.kind, r.namespace, r.name
+                )));
+            }
+            tokio::time::sleep(POLL).await;
+            pending = still;
+        }
+    }
+}
+
+/// Sets status and description of a record.
+pub(crate) fn set_status(rel: &mut Release, status: Status, description: &str) {
+    let info = rel.info.get_or_insert_with(Default::default);
+    info.status = status.as_str().to_owned();
+    info.description = description.to_owned();
+    if status == Status::Deployed && info.last_deployed.is_none() {
+        info.last_deployed = Some(now_timestamp());
+    }
+}

@@ -1,0 +1,353 @@
+//! Running the hooks of one event, as Helm's `execHook`: per hook, `before-hook-creation`
+//! deletion, `last_run` Running persisted, create, wait (Job/Pod only), Succeeded/Failed;
+//! on failure `hook-failed` for that hook and `hook-succeeded` for the ones that passed;
+//! after all pass, `hook-succeeded` deletions in reverse order. With `--parallel-hooks`
+//! the hooks of one weight are created together and awaited together.
+
+use std::time::Duration;
+
+use kube::api::PropagationPolicy;
+use serde_json::Value;
+
+use capstan_kube::cluster::ClusterError;
+use capstan_kube::resources::HELM_FIELD_MANAGER;
+use capstan_kube::wait::{HookOutcome, WaitError};
+use capstan_release::record::now_timestamp;
+use capstan_release::{HookDeletePolicy, HookEvent};
+
+use crate::event::Event;
+use crate::executor::{Exec, StepError};
+use crate::hooks::{weight_groups, HookStep};
+use crate::{Cluster, Driver};
+
+/// How often a running hook is reported.
+const TICK: Duration = Duration::from_secs(2);
+
+fn is_post(event: HookEvent) -> bool {
+    matches!(
+        event,
+        HookEvent::PostInstall
+            | HookEvent::PostUpgrade
+            | HookEvent::PostRollback
+            | HookEvent::PostDelete
+    )
+}
+
+/// Helm 4's waiter messages (kstatus Job/Pod readers).
+fn failure_text(
+    h: &HookStep,
+    live: Option<&Value>,
+    outcome: &Result<HookOutcome, ClusterError>,
+) -> Option<String> {
+    let r = &h.resource.r;
+    let head = format!("resource {}/{}/{} not ready.", r.kind, r.namespace, r.name);
+    match outcome {
+        Ok(HookOutcome::Succeeded) => None,
+        Ok(HookOutcome::Failed(_)) => {
+            Some(match r.kind.as_str() {
+                "Job" => {
+                    let int = |p: &str| live.and_then(|v| v.pointer(p)).and_then(Value::as_i64);
+                    let failed = int("/status/failed").unwrap_or(0);
+                    let completions = int("/spec/completions")
+                        .or_else(|| int("/spec/parallelism"))
+                        .unwrap_or(1);
+                    format!("{head} status: Failed, message: Job Failed. failed: {failed}/{completions}")
+                }
+                _ => format!("{head} status: Failed, message: pod {} failed", r.name),
+            })
+        }
+        Err(ClusterError::Wait(WaitError::Timeout)) => {
+            let msg = match r.kind.as_str() {
+                "Job" => "Job in progress".to_owned(),
+                _ => format!("Pod phase not available"),
+            };
+            Some(format!(
+                "{head} status: InProgress, message: {msg}\ncontext deadline exceeded"
+            ))
+        }
+        Err(ClusterError::Wait(WaitError::Deleted(_))) => Some(format!(
+            "{head} status: NotFound, message: Resource not found\ncontext deadline exceeded"
+        )),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+fn state_of(live: &Value) -> String {
+    match live.get("kind").and_then(Value::as_str) {
+        Some("Pod") => live
+            .pointer("/status/phase")
+            .and_then(Value::as_str)
+            .unwrap_or("Pending")
+            .to_owned(),
+        Some("Job") => {
+            let n = |p: &str| live.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+            format!(
+                "active={} succeeded={} failed={}",
+                n("/status/active"),
+                n("/status/succeeded"),
+                n("/status/failed")
+            )
+        }
+        _ => String::new(),
+    }
+}
+
+impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
+    /// Runs the hooks of `event`.
+    pub(crate) async fn run_hooks(
+        &mut self,
+        event: HookEvent,
+        hooks: &[HookStep],
+        parallel: bool,
+    ) -> Result<(), StepError> {
+        let groups: Vec<&[HookStep]> = if parallel {
+            weight_groups(hooks)
+        } else {
+            hooks.chunks(1).collect()
+        };
+        let mut done = 0usize;
+        for group in groups {
+            if let Err(e) = self.run_group(event, group, &hooks[..done]).await {
+                return Err(e);
+            }
+            done += group.len();
+        }
+        // Test logs come before any deletion (Helm 4's delayed shutdown).
+        if self.test_logs {
+            for h in hooks {
+                self.emit_logs(h).await;
+            }
+        }
+        for h in hooks.iter().rev() {
+            self.delete_by_policy(h, HookDeletePolicy::SUCCEEDED)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn run_group(
+        &mut self,
+        event: HookEvent,
+        group: &[HookStep],
+        earlier: &[HookStep],
+    ) -> Result<(), StepError> {
+        for h in group {
+            self.delete_by_policy(h, HookDeletePolicy::BEFORE_HOOK_CREATION)
+                .await?;
+        }
+        for h in group {
+            if let Some(rec) = self.rel.hooks.get_mut(h.index) {
+                rec.last_run.started_at = Some(now_timestamp());
+                rec.last_run.completed_at = None;
+                rec.last_run.phase = "Running".into();
+            }
+            // Helm persists the Running state before creating each hook.
+            self.record().await;
+            if let Some(rec) = self.rel.hooks.get_mut(h.index) {
+                rec.last_run.phase = "Unknown".into();
+            }
+            if let Err(e) = self
+                .env
+                .cluster
+                .apply(
+                    &h.resource.object,
+                    &self.namespace,
+                    HELM_FIELD_MANAGER,
+                    false,
+                )
+                .await
+            {
+                self.finish(h, false);
+                return Err(StepError(format!(
+                    "warning: Hook {event} {} failed: {e}",
+                    h.resource.path
+                )));
+            }
+            self.emit(Event::HookCreated {
+                hook_event: event.as_str().to_owned(),
+                kind: h.resource.r.kind.clone(),
+                name: h.resource.r.name.clone(),
+                weight: h.weight,
+            });
+        }
+        let outcomes = if group.len() == 1 {
+            vec![self.wait_one(&group[0]).await]
+        } else {
+            futures::future::join_all(group.iter().map(|h| {
+                self.env
+                    .cluster
+                    .wait_hook(&h.resource.object, &self.namespace, self.timeout)
+            }))
+            .await
+        };
+        let mut first_err: Option<(usize, String)> = None;
+        let mut failed = vec![false; group.len()];
+        for (i, (h, outcome)) in group.iter().zip(outcomes).enumerate() {
+            let live = match &outcome {
+                Ok(HookOutcome::Succeeded) => None,
+                _ => self
+                    .env
+                    .cluster
+                    .get(&h.resource.object, &self.namespace)
+                    .await
+                    .ok()
+                    .flatten(),
+            };
+            match failure_text(h, live.as_ref(), &outcome) {
+                None => {
+                    self.finish(h, true);
+                    self.emit(Event::HookSucceeded {
+                        kind: h.resource.r.kind.clone(),
+                        name: h.resource.r.name.clone(),
+                    });
+                }
+                Some(reason) => {
+                    self.finish(h, false);
+                    let diagnostics = self
+                        .env
+                        .cluster
+                        .diagnostics(&h.resource.object, &self.namespace)
+                        .await;
+                    if h.warn_on_failure && is_post(event) {
+                        self.emit(Event::HookWarned {
+                            name: h.resource.r.name.clone(),
+                            reason: reason.clone(),
+                        });
+                        self.hook_warnings.push(format!(
+                            "{event} hook {} failed: {reason}",
+                            h.resource.r.name
+                        ));
+                        self.delete_by_policy(h, HookDeletePolicy::FAILED)
+                            .await
+                            .ok();
+                        continue;
+                    }
+                    self.emit(Event::HookFailed {
+                        kind: h.resource.r.kind.clone(),
+                        name: h.resource.r.name.clone(),
+                        reason: reason.clone(),
+                        diagnostics,
+                    });
+                    failed[i] = true;
+                    first_err.get_or_insert((i, reason));
+                }
+            }
+        }
+        let Some((_, err)) = first_err else {
+            return Ok(());
+        };
+        if self.test_logs {
+            for h in earlier.iter().chain(group) {
+                self.emit_logs(h).await;
+            }
+        }
+        // A failed deletion here is only reported: the hook's own error is what counts.
+        for (h, f) in group.iter().zip(&failed) {
+            if *f {
+                if let Err(e) = self.delete_by_policy(h, HookDeletePolicy::FAILED).await {
+                    self.emit(Event::Warning {
+                        message: format!(
+                            "error deleting the hook resource on hook failure: {}",
+                            e.0
+                        ),
+                    });
+                }
+            }
+        }
+        let succeeded = earlier.iter().chain(
+            group
+                .iter()
+                .zip(&failed)
+                .filter(|(_, f)| !**f)
+                .map(|(h, _)| h),
+        );
+        for h in succeeded {
+            self.delete_by_policy(h, HookDeletePolicy::SUCCEEDED)
+                .await?;
+        }
+        Err(StepError(err))
+    }
+
+    /// Waits for one hook, reporting it as running every couple of seconds.
+    async fn wait_one(&self, h: &HookStep) -> Result<HookOutcome, ClusterError> {
+        let started = tokio::time::Instant::now();
+        let wait = self
+            .env
+            .cluster
+            .wait_hook(&h.resource.object, &self.namespace, self.timeout);
+        futures::pin_mut!(wait);
+        let mut tick = tokio::time::interval_at(started + TICK, TICK);
+        loop {
+            tokio::select! {
+                out = &mut wait => return out,
+                _ = tick.tick() => {
+                    let state = match self.env.cluster.get(&h.resource.object, &self.namespace).await {
+                        Ok(Some(live)) => state_of(&live),
+                        _ => String::new(),
+                    };
+                    self.emit(Event::HookRunning {
+                        name: h.resource.r.name.clone(),
+                        elapsed_secs: started.elapsed().as_secs(),
+                        state,
+                    });
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, h: &HookStep, ok: bool) {
+        if let Some(rec) = self.rel.hooks.get_mut(h.index) {
+            rec.last_run.completed_at = Some(now_timestamp());
+            rec.last_run.phase = if ok { "Succeeded" } else { "Failed" }.into();
+        }
+    }
+
+    async fn emit_logs(&self, h: &HookStep) {
+        if h.resource.r.kind != "Pod" && h.resource.r.kind != "Job" {
+            return;
+        }
+        let lines: Vec<String> = self
+            .env
+            .cluster
+            .diagnostics(&h.resource.object, &self.namespace)
+            .await
+            .into_iter()
+            .filter_map(|l| l.strip_prefix("logs ").map(str::to_owned))
+            .collect();
+        self.emit(Event::Logs {
+            source: format!("{}/{}", h.resource.r.kind, h.resource.r.name),
+            lines,
+        });
+    }
+
+    /// Deletes a hook object when `policy` is among its delete policies (never CRDs); waits
+    /// for it to be gone under a waiting strategy.
+    async fn delete_by_policy(&self, h: &HookStep, policy: &str) -> Result<(), StepError> {
+        if !h.deletes_on(policy) {
+            return Ok(());
+        }
+        let existed = self
+            .env
+            .cluster
+            .delete(
+                &h.resource.object,
+                &self.namespace,
+                PropagationPolicy::Background,
+            )
+            .await?;
+        if self.wait_deletes && existed {
+            self.env
+                .cluster
+                .wait_deleted(&h.resource.object, &self.namespace, self.timeout)
+                .await?;
+        }
+        if existed {
+            self.emit(Event::HookDeleted {
+                kind: h.resource.r.kind.clone(),
+                name: h.resource.r.name.clone(),
+                policy: policy.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,163 @@
+//! The operation lock as the lifecycle uses it: keeps two capstan processes off one release,
+//! and tells a `pending-*` revision left by a dead capstan (its lock expired) from one that
+//! a live operation (or helm, which takes no lock) owns.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use capstan_storage::{LockError, ReleaseLock};
+
+use crate::error::LifecycleError;
+
+/// Where locks live.
+pub enum Locks {
+    /// No locking: a `pending-*` revision always blocks upgrades, as in helm.
+    Off,
+    /// Leases in the cluster (`capstan-release-lock.NAME`), as `capstan_storage::ReleaseLock`.
+    Lease {
+        /// API client.
+        client: kube::Client,
+        /// This process's identity (host and pid).
+        holder: String,
+        /// How long a lock outlives its last renewal.
+        duration: Duration,
+    },
+    /// In memory, for tests: a map of release → (holder, expiry).
+    Memory(MemoryLocks),
+}
+
+impl std::fmt::Debug for Locks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Locks::Off => f.write_str("Locks::Off"),
+            Locks::Lease { holder, .. } => write!(f, "Locks::Lease({holder})"),
+            Locks::Memory(_) => f.write_str("Locks::Memory"),
+        }
+    }
+}
+
+/// Locks kept in memory with an expiry, for tests of crash recovery.
+#[derive(Debug, Default)]
+pub struct MemoryLocks {
+    held: Mutex<BTreeMap<String, (String, Instant)>>,
+}
+
+impl MemoryLocks {
+    /// Records a lock as held by `holder` until `expires` (a test's "crashed process").
+    pub fn put(&self, key: &str, holder: &str, expires: Instant) {
+        self.lock()
+            .insert(key.to_owned(), (holder.to_owned(), expires));
+    }
+
+    /// Whether `key` is currently locked.
+    pub fn is_held(&self, key: &str) -> bool {
+        self.lock().contains_key(key)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, (String, Instant)>> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A held lock.
+pub enum Guard {
+    /// Nothing held (`Locks::Off`).
+    None,
+    /// A Lease.
+    Lease(ReleaseLock),
+    /// A memory lock.
+    Memory(String),
+}
+
+/// The outcome of taking a lock.
+pub struct Acquired {
+    /// Give it back with [`Locks::release`].
+    pub guard: Guard,
+    /// The holder of an expired lock that was taken over: its operation died.
+    pub taken_over_from: Option<String>,
+}
+
+fn key(namespace: &str, release: &str) -> String {
+    format!("{namespace}/{release}")
+}
+
+impl Locks {
+    /// Takes the lock of `release`; a live holder means another operation runs.
+    pub async fn acquire(
+        &self,
+        namespace: &str,
+        release: &str,
+    ) -> Result<Acquired, LifecycleError> {
+        match self {
+            Locks::Off => Ok(Acquired {
+                guard: Guard::None,
+                taken_over_from: None,
+            }),
+            Locks::Lease {
+                client,
+                holder,
+                duration,
+            } => match ReleaseLock::acquire(client.clone(), namespace, release, holder, *duration)
+                .await
+            {
+                Ok(l) => {
+                    let taken_over_from = l.taken_over_from.clone();
+                    Ok(Acquired {
+                        guard: Guard::Lease(l),
+                        taken_over_from,
+                    })
+                }
+                Err(LockError::Held { .. }) => Err(LifecycleError::Pending),
+                Err(LockError::Kube(e)) => Err(LifecycleError::Failed(format!(
+                    "unable to take the release lock: {e}"
+                ))),
+            },
+            Locks::Memory(m) => {
+                let k = key(namespace, release);
+                let mut held = m.lock();
+                let taken_over_from = match held.get(&k) {
+                    Some((_, exp)) if *exp > Instant::now() => return Err(LifecycleError::Pending),
+                    Some((h, _)) => Some(h.clone()),
+                    None => None,
+                };
+                held.insert(
+                    k.clone(),
+                    (
+                        "self".to_owned(),
+                        Instant::now() + Duration::from_secs(3600),
+                    ),
+                );
+                Ok(Acquired {
+                    guard: Guard::Memory(k),
+                    taken_over_from,
+                })
+            }
+        }
+    }
+
+    /// Renews a held lock (between steps of a long operation). Failures are reported to
+    /// the caller, which only warns: the operation itself is still valid.
+    pub async fn renew(&self, guard: &mut Guard) -> Result<(), LifecycleError> {
+        match guard {
+            Guard::Lease(l) => l.renew().await.map_err(|e| {
+                LifecycleError::Failed(format!("unable to renew the release lock: {e}"))
+            }),
+            Guard::None | Guard::Memory(_) => Ok(()),
+        }
+    }
+
+    /// Gives the lock back.
+    pub async fn release(&self, guard: Guard) {
+        match (self, guard) {
+            (_, Guard::Lease(l)) => {
+                // A lock we cannot delete expires on its own.
+                let _ = l.release().await;
+            }
+            (Locks::Memory(m), Guard::Memory(k)) => {
+                m.lock().remove(&k);
+            }
+            _ => {}
+        }
+    }
+}
