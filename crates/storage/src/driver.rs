@@ -65,9 +65,31 @@ pub enum StorageError {
     /// The driver exists in Helm but not yet in capstan.
     #[error("the {0} storage driver is not implemented yet")]
     Unsupported(&'static str),
+    /// A query named a label that is not a column (helm's SQL driver wording).
+    #[error("unknown label {0}")]
+    UnknownLabel(String),
+    /// Bad input to a driver (connection string, out-of-range numbers).
+    #[error("{0}")]
+    Invalid(String),
+    /// PostgreSQL failed (SQL driver).
+    #[error("sql: {}", sql_message(.0))]
+    Sql(#[from] tokio_postgres::Error),
     /// The Kubernetes API failed.
     #[error("kubernetes API: {0}")]
     Kube(#[from] kube::Error),
+}
+
+/// A PostgreSQL error with its cause chain (the top-level text alone is often just
+/// "db error").
+fn sql_message(e: &tokio_postgres::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
 }
 
 /// One storage backend (Helm's `driver.Driver`). Queries match stored labels exactly;

@@ -8,6 +8,8 @@
 //!   `modifiedAt`, and the release's custom labels; the record is the `release` data key.
 //! - [`ConfigMapsDriver`]: the same as ConfigMaps (`HELM_DRIVER=configmap`).
 //! - [`MemoryDriver`]: the same in memory, for tests and `HELM_DRIVER=memory`.
+//! - [`SqlDriver`]: PostgreSQL with helm's `releases_v1` / `custom_labels_v1` tables
+//!   (`HELM_DRIVER=sql`, `HELM_DRIVER_SQL_CONNECTION_STRING`).
 //! - [`Storage`]: Helm's storage layer on a driver: history, last and last deployed
 //!   revision, `--history-max` pruning (never the last deployed revision) and detection of a
 //!   revision left `pending-*` by an operation that died.
@@ -23,6 +25,7 @@ mod lock;
 mod memory;
 mod secrets;
 mod select;
+pub mod sql;
 mod storage;
 
 pub use configmaps::ConfigMapsDriver;
@@ -31,4 +34,5 @@ pub use lock::{lock_name, LockError, ReleaseLock};
 pub use memory::MemoryDriver;
 pub use secrets::SecretsDriver;
 pub use select::{AnyDriver, DriverKind};
+pub use sql::SqlDriver;
 pub use storage::Storage;

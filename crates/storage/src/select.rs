@@ -6,7 +6,7 @@ use capstan_release::Release;
 use kube::Client;
 
 use crate::driver::{Driver, StorageError};
-use crate::{ConfigMapsDriver, MemoryDriver, SecretsDriver};
+use crate::{ConfigMapsDriver, MemoryDriver, SecretsDriver, SqlDriver};
 
 /// The storage backends `HELM_DRIVER` can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +17,8 @@ pub enum DriverKind {
     ConfigMaps,
     /// `memory`.
     Memory,
-    /// `sql` (not implemented yet: selecting it is an error from [`AnyDriver::connect`]).
+    /// `sql`: PostgreSQL, connection string from `HELM_DRIVER_SQL_CONNECTION_STRING`
+    /// (built by [`AnyDriver::open`], which is async).
     Sql,
 }
 
@@ -48,10 +49,28 @@ pub enum AnyDriver {
     ConfigMaps(ConfigMapsDriver),
     /// Memory.
     Memory(MemoryDriver),
+    /// SQL (PostgreSQL).
+    Sql(Box<SqlDriver>),
 }
 
 impl AnyDriver {
-    /// The driver of `kind` for `namespace`.
+    /// The driver of `kind` for `namespace`, connecting to PostgreSQL (with
+    /// `HELM_DRIVER_SQL_CONNECTION_STRING`, as helm) for [`DriverKind::Sql`].
+    pub async fn open(
+        kind: DriverKind,
+        client: Client,
+        namespace: &str,
+    ) -> Result<AnyDriver, StorageError> {
+        match kind {
+            DriverKind::Sql => Ok(AnyDriver::Sql(Box::new(
+                SqlDriver::from_env(namespace).await?,
+            ))),
+            other => AnyDriver::connect(other, client, namespace),
+        }
+    }
+
+    /// The driver of `kind` for `namespace`, for the drivers that need no connection
+    /// set-up: [`DriverKind::Sql`] is refused here (use [`AnyDriver::open`]).
     pub fn connect(
         kind: DriverKind,
         client: Client,
@@ -63,7 +82,9 @@ impl AnyDriver {
                 client, namespace,
             ))),
             DriverKind::Memory => Ok(AnyDriver::Memory(MemoryDriver::new())),
-            DriverKind::Sql => Err(StorageError::Unsupported("sql")),
+            DriverKind::Sql => Err(StorageError::Invalid(
+                "the sql driver connects asynchronously: use AnyDriver::open".into(),
+            )),
         }
     }
 }
@@ -74,6 +95,7 @@ macro_rules! each {
             AnyDriver::Secrets($d) => $e,
             AnyDriver::ConfigMaps($d) => $e,
             AnyDriver::Memory($d) => $e,
+            AnyDriver::Sql($d) => $e,
         }
     };
 }

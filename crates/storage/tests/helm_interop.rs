@@ -16,6 +16,8 @@ use capstan_storage::{AnyDriver, Driver, DriverKind, Storage, StorageError};
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use kube::api::Api;
 
+mod common;
+
 fn tool(name: &str) -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../.tools")
@@ -39,8 +41,10 @@ fn scratch(test: &str) -> PathBuf {
 
 struct Env {
     handle: Handle,
-    /// `HELM_DRIVER` for helm and for our driver choice (`secret`, `configmap`).
+    /// `HELM_DRIVER` for helm and for our driver choice (`secret`, `configmap`, `sql`).
     driver: &'static str,
+    /// The test's own PostgreSQL database (`sql` only).
+    sql_url: Option<String>,
     dir: PathBuf,
     kubeconfig: PathBuf,
 }
@@ -55,15 +59,28 @@ impl Env {
         handle
             .write_kubeconfig(&kubeconfig)
             .expect("kubeconfig written");
+        let sql_url = if driver == "sql" {
+            Some(common::fresh_database(test).await)
+        } else {
+            None
+        };
         Env {
             handle,
             driver,
+            sql_url,
             dir,
             kubeconfig,
         }
     }
 
     async fn driver(&self) -> AnyDriver {
+        if let Some(url) = &self.sql_url {
+            return AnyDriver::Sql(Box::new(
+                capstan_storage::SqlDriver::connect(url, "default")
+                    .await
+                    .expect("sql driver connects"),
+            ));
+        }
         let kind = DriverKind::parse(self.driver).expect("known driver");
         AnyDriver::connect(kind, self.client().await, "default").expect("driver")
     }
@@ -89,9 +106,11 @@ impl Env {
         let kc = self.kubeconfig.clone();
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let driver = self.driver;
+        let sql_url = self.sql_url.clone().unwrap_or_default();
         tokio::task::spawn_blocking(move || {
             std::process::Command::new(bin)
                 .args(&args)
+                .env("HELM_DRIVER_SQL_CONNECTION_STRING", sql_url)
                 .arg("--kubeconfig")
                 .arg(&kc)
                 .env("HOME", &home)
@@ -139,6 +158,9 @@ impl Env {
 /// Reads the stored object (Secret or ConfigMap, by the env's driver) the way helm would
 /// and returns the raw JSON helm wrote.
 async fn raw_json(env: &Env, client: &kube::Client, key: &str) -> Vec<u8> {
+    if let Some(url) = &env.sql_url {
+        return common::body_of(url, key).await;
+    }
     let text = if env.driver == "configmap" {
         let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
         let cm = api.get(key).await.expect("release configmap exists");
@@ -373,6 +395,26 @@ async fn helm4_configmap_records_reencode_identically() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn helm4_reads_capstan_configmap_records() {
     helm_reads_our_records("helm", "configmap").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_sql_records_reencode_identically() {
+    helm_records_reencode_identically("helm", "sql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm3_sql_records_reencode_identically() {
+    helm_records_reencode_identically("helm-3", "sql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_reads_capstan_sql_records() {
+    helm_reads_our_records("helm", "sql").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm3_reads_capstan_sql_records() {
+    helm_reads_our_records("helm-3", "sql").await;
 }
 
 /// Storage operations with 5% 503, 5% 429 and 2% 500 injected on every request: every
