@@ -58,6 +58,8 @@ pub(crate) struct Exec<'e, 'a, C, D> {
     pub test_logs: bool,
     /// The operation lock, renewed between steps.
     pub guard: Option<Guard>,
+    /// Failures of this event's hooks are collected instead of stopping (post-delete).
+    pub collect_event: Option<capstan_release::HookEvent>,
 }
 
 pub(crate) fn minimal(r: &ObjRef) -> Value {
@@ -85,6 +87,7 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             hook_warnings: Vec::new(),
             test_logs: false,
             guard: None,
+            collect_event: None,
         }
     }
 
@@ -92,9 +95,9 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
         self.env.emit(e);
     }
 
-    /// Runs `steps` in order; the first failure stops the run.
-    pub async fn run(&mut self, steps: &[Step]) -> Result<(), StepError> {
-        for step in steps {
+    /// Runs `steps` in order; the first failure stops the run and names the failed step.
+    pub async fn run(&mut self, steps: &[Step]) -> Result<(), (usize, StepError)> {
+        for (i, step) in steps.iter().enumerate() {
             if let Some(g) = self.guard.as_mut() {
                 if let Err(e) = self.env.locks.renew(g).await {
                     self.emit(Event::Warning {
@@ -111,7 +114,14 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
                 phase,
                 ok: res.is_ok(),
             });
-            res?;
+            match (res, step) {
+                (Err(e), Step::RunHooks { hook_event, .. })
+                    if Some(*hook_event) == self.collect_event =>
+                {
+                    self.collected.push(e.0)
+                }
+                (res, _) => res.map_err(|e| (i, e))?,
+            }
         }
         Ok(())
     }
@@ -192,7 +202,13 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
                 status,
                 description,
             } => {
-                set_status(&mut self.rel, *status, description);
+                let mut description = description.clone();
+                if *status == Status::Deployed && !self.hook_warnings.is_empty() {
+                    // capstan's warn-only post hooks: deployed, with the warning on record.
+                    description =
+                        format!("{description} (warning: {})", self.hook_warnings.join("; "));
+                }
+                set_status(&mut self.rel, *status, &description);
                 self.record().await;
                 Ok(())
             }

@@ -1,30 +1,208 @@
-//! `install`.
+//! `install`: Helm's order — name check, CRDs, ownership check, `pending-install` record
+//! written before anything else changes, pre-install hooks, resources, wait, post-install
+//! hooks, `deployed`. A failure records `failed`; `--rollback-on-failure` then uninstalls.
 
 use capstan_chart::{Chart, Values};
-use capstan_release::Release;
+use capstan_release::{HookEvent, Release, Status};
 
-use crate::render::Rendered;
-use crate::{Cluster, Driver, Env, InstallOptions, LifecycleError, Plan};
+use crate::common::{check_labels, crds_of, history, lock_and_check, new_release, resources_of};
+use crate::error::validate_name;
+use crate::executor::{set_status, Exec};
+use crate::plan::{hooks_step, Action, FailurePolicy, Plan, Step};
+use crate::render::{render_release, RenderTarget, Rendered};
+use crate::{Cluster, Driver, Env, InstallOptions, LifecycleError, UninstallOptions};
+
+/// The revision an install creates: 1, or last+1 with `--replace` over an `uninstalled` or
+/// `failed` release; any other existing history is Helm's "cannot reuse a name".
+pub fn install_revision(opts: &InstallOptions, history: &[Release]) -> Result<i64, LifecycleError> {
+    validate_name(&opts.name)?;
+    let Some(last) = history.last() else {
+        return Ok(1);
+    };
+    if opts.dry_run.is_dry_run() {
+        return Ok(1);
+    }
+    match last.status() {
+        Some(Status::Uninstalled | Status::Failed) if opts.replace => Ok(last.version + 1),
+        _ => Err(LifecycleError::NameInUse),
+    }
+}
 
 /// Plans an install from the rendered chart and the release's stored history.
 pub fn plan_install(
-    _opts: &InstallOptions,
-    _rendered: &Rendered,
-    _history: &[Release],
+    opts: &InstallOptions,
+    rendered: &Rendered,
+    history: &[Release],
 ) -> Result<Plan, LifecycleError> {
-    Err(LifecycleError::Failed(
-        "install: not implemented yet".into(),
-    ))
+    let revision = install_revision(opts, history)?;
+    check_labels(&opts.labels)?;
+    let ns = &opts.namespace;
+    let resources = resources_of(rendered, ns)?;
+    let hooks: Vec<_> = rendered
+        .hooks
+        .iter()
+        .map(capstan_release::HookRecord::from_hook)
+        .collect();
+    let common = &opts.common;
+    // Helm 4: --rollback-on-failure turns the default hook-only wait into a real wait.
+    let wait = common.wait || opts.rollback_on_failure;
+    let mut steps = Vec::new();
+    if !opts.skip_crds && !rendered.crds.is_empty() && !opts.dry_run.is_dry_run() {
+        steps.push(Step::CreateCrds {
+            crds: crds_of(rendered)?,
+        });
+    }
+    steps.push(Step::CheckOwnership {
+        resources: resources.iter().map(|r| r.r.clone()).collect(),
+        take_ownership: opts.take_ownership,
+        verb: "install".into(),
+    });
+    if opts.create_namespace {
+        steps.push(Step::CreateNamespace { name: ns.clone() });
+    }
+    if revision > 1 {
+        steps.push(Step::SupersedeReplaced {
+            revision: revision - 1,
+        });
+    }
+    steps.push(Step::CreateRecord {
+        revision,
+        status: Status::PendingInstall,
+        description: "Initial install underway".into(),
+    });
+    steps.extend(hooks_step(
+        &hooks,
+        HookEvent::PreInstall,
+        common.no_hooks,
+        common.parallel_hooks,
+        ns,
+    )?);
+    steps.push(Step::ApplyResources {
+        resources: resources.clone(),
+    });
+    if wait {
+        steps.push(Step::WaitReady {
+            resources: resources.iter().map(|r| r.r.clone()).collect(),
+            wait_for_jobs: common.wait_for_jobs,
+        });
+    }
+    steps.extend(hooks_step(
+        &hooks,
+        HookEvent::PostInstall,
+        common.no_hooks,
+        common.parallel_hooks,
+        ns,
+    )?);
+    steps.push(Step::UpdateRecord {
+        status: Status::Deployed,
+        description: opts
+            .description
+            .clone()
+            .unwrap_or_else(|| "Install complete".into()),
+    });
+    Ok(Plan {
+        action: Action::Install,
+        release: opts.name.clone(),
+        namespace: ns.clone(),
+        revision,
+        steps,
+        on_failure: FailurePolicy::Install {
+            uninstall: opts.rollback_on_failure,
+        },
+        wait_deletes: wait,
+        warnings: rendered.warnings.clone(),
+    })
 }
 
 /// Installs `chart` as a new release.
 pub async fn install<C: Cluster, D: Driver>(
-    _env: &Env<'_, C, D>,
-    _chart: Chart,
-    _values: &Values,
-    _opts: &InstallOptions,
+    env: &Env<'_, C, D>,
+    chart: Chart,
+    values: &Values,
+    opts: &InstallOptions,
 ) -> Result<Release, LifecycleError> {
-    Err(LifecycleError::Failed(
-        "install: not implemented yet".into(),
-    ))
+    validate_name(&opts.name)?;
+    let hist = history(env, &opts.name).await?;
+    let revision = install_revision(opts, &hist)?;
+    let target = RenderTarget {
+        name: &opts.name,
+        namespace: &opts.namespace,
+        revision,
+        is_upgrade: false,
+    };
+    let rendered = render_release(chart.clone(), values, &target, &opts.render)?;
+    let plan = plan_install(opts, &rendered, &hist)?;
+    for w in &plan.warnings {
+        env.emit(crate::Event::Warning { message: w.clone() });
+    }
+    let mut rel = new_release(
+        &chart,
+        values,
+        &rendered,
+        &opts.name,
+        &opts.namespace,
+        revision,
+        None,
+    );
+    rel.labels = opts.labels.clone();
+    if opts.dry_run.is_dry_run() {
+        set_status(&mut rel, Status::PendingInstall, "Dry run complete");
+        return Ok(rel);
+    }
+    let (guard, _) = lock_and_check(env, &opts.namespace, &opts.name, None, false).await?;
+    let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
+    exec.force = opts.force_replace || opts.take_ownership;
+    exec.guard = Some(guard);
+    let result = exec.run(&plan.steps).await;
+    let guard = exec.guard.take();
+    let out = match result {
+        Ok(()) => Ok(exec.rel),
+        Err((i, e)) => {
+            let recorded = plan.steps[..i]
+                .iter()
+                .any(|s| matches!(s, Step::CreateRecord { .. }));
+            let err = match &plan.steps[i] {
+                Step::RunHooks {
+                    hook_event: HookEvent::PreInstall,
+                    ..
+                } => format!("failed pre-install: {}", e.0),
+                Step::RunHooks {
+                    hook_event: HookEvent::PostInstall,
+                    ..
+                } => format!("failed post-install: {}", e.0),
+                _ => e.0,
+            };
+            if !recorded {
+                Err(LifecycleError::Failed(err))
+            } else {
+                let desc = format!("Release {:?} failed: {err}", opts.name);
+                set_status(&mut exec.rel, Status::Failed, &desc);
+                exec.record().await;
+                if opts.rollback_on_failure {
+                    let un = UninstallOptions {
+                        name: opts.name.clone(),
+                        namespace: opts.namespace.clone(),
+                        common: opts.common.clone(),
+                        ..UninstallOptions::default()
+                    };
+                    // The lock is ours: uninstall runs under it.
+                    match crate::uninstall::uninstall_locked(env, &un).await {
+                        Ok(_) => Err(LifecycleError::Failed(format!(
+                            "release {} failed, and has been uninstalled due to rollback-on-failure being set: {err}",
+                            opts.name
+                        ))),
+                        Err(ue) => Err(LifecycleError::Failed(format!(
+                            "an error occurred while uninstalling the release. original install error: {err}: {ue}"
+                        ))),
+                    }
+                } else {
+                    Err(LifecycleError::Failed(err))
+                }
+            }
+        }
+    };
+    if let Some(g) = guard {
+        env.locks.release(g).await;
+    }
+    out
 }

@@ -36,21 +36,22 @@
 
 #![warn(missing_docs)]
 
+mod common;
 pub mod error;
 pub mod event;
 mod executor;
 mod hook_exec;
 pub mod hooks;
-mod install;
+pub mod install;
 pub mod lock;
 pub mod objects;
 pub mod plan;
 pub mod render;
 pub mod request;
-mod rollback;
-mod test_action;
-mod uninstall;
-mod upgrade;
+pub mod rollback;
+pub mod test_action;
+pub mod uninstall;
+pub mod upgrade;
 
 pub use capstan_kube::cluster::Cluster;
 pub use capstan_storage::{Driver, Storage};

@@ -1,0 +1,144 @@
+//! Pieces shared by the actions: building the release record, history look-ups, and
+//! running a plan with the lock held.
+
+use capstan_chart::{Chart, Values};
+use capstan_release::record::now_timestamp;
+use capstan_release::{HookRecord, Info, Release, Status};
+use capstan_storage::chart_record::{chart_record, go_value};
+use capstan_storage::{is_system_label, StorageError};
+
+use crate::error::LifecycleError;
+use crate::event::Event;
+use crate::lock::Guard;
+use crate::objects::{parse_object, Resource};
+use crate::plan::Step;
+use crate::render::Rendered;
+use crate::{Driver, Env};
+
+/// The history of `name`, oldest first; empty when there is none.
+pub(crate) async fn history<C, D: Driver>(
+    env: &Env<'_, C, D>,
+    name: &str,
+) -> Result<Vec<Release>, LifecycleError> {
+    match env.storage.history(name).await {
+        Ok(h) => Ok(h),
+        Err(StorageError::NotFound) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// User values as the record's `config`.
+pub(crate) fn config_of(values: &Values) -> capstan_release::gojson::GoMap {
+    match go_value(&serde_json::Value::Object(values.clone())) {
+        capstan_release::gojson::GoValue::Object(m) => m,
+        _ => Default::default(),
+    }
+}
+
+/// A stored config back as values.
+pub(crate) fn values_of(rel: &Release) -> Values {
+    match serde_json::to_value(&rel.config) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => Values::new(),
+    }
+}
+
+/// Rejects `--labels` that use the storage's own label names.
+pub(crate) fn check_labels(
+    labels: &std::collections::BTreeMap<String, String>,
+) -> Result<(), LifecycleError> {
+    if labels.keys().any(|k| is_system_label(k)) {
+        return Err(LifecycleError::ReservedLabel);
+    }
+    Ok(())
+}
+
+/// The new revision's record (status set by the plan's first record step).
+pub(crate) fn new_release(
+    chart: &Chart,
+    values: &Values,
+    rendered: &Rendered,
+    name: &str,
+    namespace: &str,
+    revision: i64,
+    first_deployed: Option<String>,
+) -> Release {
+    let now = now_timestamp();
+    Release {
+        name: name.to_owned(),
+        info: Some(Info {
+            first_deployed: Some(first_deployed.unwrap_or_else(|| now.clone())),
+            last_deployed: Some(now),
+            notes: rendered.notes.clone(),
+            ..Info::default()
+        }),
+        chart: Some(chart_record(chart)),
+        config: config_of(values),
+        manifest: rendered.manifest.clone(),
+        hooks: rendered.hooks.iter().map(HookRecord::from_hook).collect(),
+        version: revision,
+        namespace: namespace.to_owned(),
+        labels: Default::default(),
+        apply_method: "ssa".to_owned(),
+    }
+}
+
+/// The regular resources of a rendered chart, in install order.
+pub(crate) fn resources_of(
+    rendered: &Rendered,
+    namespace: &str,
+) -> Result<Vec<Resource>, LifecycleError> {
+    rendered
+        .manifests
+        .iter()
+        .map(|m| parse_object(&m.content, &m.name, namespace))
+        .collect()
+}
+
+/// The CRDs of a chart's `crds/` folders (one object per document).
+pub(crate) fn crds_of(rendered: &Rendered) -> Result<Vec<Resource>, LifecycleError> {
+    let mut out = Vec::new();
+    for (path, text) in &rendered.crds {
+        for doc in capstan_release::split_manifests(text) {
+            out.push(parse_object(&doc, path, "")?);
+        }
+    }
+    Ok(out)
+}
+
+/// Takes the release lock. When the newest revision is `pending-*`, it is stale only if
+/// the lock was taken over from an expired holder; then a `RecoverStale` step is returned.
+/// Otherwise a pending revision is Helm's "another operation is in progress" (only when
+/// `check_pending`: rollback, uninstall and test do not check, as in Helm).
+pub(crate) async fn lock_and_check<C, D>(
+    env: &Env<'_, C, D>,
+    namespace: &str,
+    name: &str,
+    last: Option<&Release>,
+    check_pending: bool,
+) -> Result<(Guard, Option<Step>), LifecycleError> {
+    let acquired = env.locks.acquire(namespace, name).await?;
+    let pending = last.filter(|r| r.status().is_some_and(Status::is_pending));
+    let Some(p) = pending else {
+        return Ok((acquired.guard, None));
+    };
+    if let Some(holder) = &acquired.taken_over_from {
+        env.emit(Event::Warning {
+            message: format!(
+                "release {name:?} revision {} is {} but its operation's lock (held by {holder}) expired: that operation is gone, recovering",
+                p.version,
+                p.status_str()
+            ),
+        });
+        let step = Step::RecoverStale {
+            revision: p.version,
+            status: p.status().unwrap_or(Status::Unknown),
+        };
+        return Ok((acquired.guard, Some(step)));
+    }
+    if check_pending {
+        env.locks.release(acquired.guard).await;
+        return Err(LifecycleError::Pending);
+    }
+    Ok((acquired.guard, None))
+}
