@@ -222,14 +222,7 @@ impl Store {
         mut obj: Value,
         track_generation: bool,
     ) -> Result<Value, ApiError> {
-        let ns = obj["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let name = obj["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let (ns, name) = namespace_and_name(&obj);
         let mut g = self.lock();
         let id = (ns.clone(), name.clone());
         if g.objects.get(key).is_some_and(|m| m.contains_key(&id)) {
@@ -271,14 +264,7 @@ impl Store {
         mut obj: Value,
         track_generation: bool,
     ) -> Result<Value, ApiError> {
-        let ns = obj["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let name = obj["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let (ns, name) = namespace_and_name(&obj);
         let mut g = self.lock();
         let id = (ns.clone(), name.clone());
         let Some(old) = g.objects.get(key).and_then(|m| m.get(&id)).cloned() else {
@@ -354,6 +340,12 @@ impl Store {
         );
         Some(obj)
     }
+}
+
+/// The object's `metadata.namespace` and `metadata.name` (empty when absent).
+fn namespace_and_name(obj: &Value) -> (String, String) {
+    let field = |f: &str| obj["metadata"][f].as_str().unwrap_or_default().to_string();
+    (field("namespace"), field("name"))
 }
 
 #[cfg(test)]
