@@ -1,7 +1,15 @@
 //! Command-line definitions, with Helm's command and flag names.
 
+pub mod get;
+pub mod history;
 pub mod lint;
+pub mod list;
+pub mod output;
+pub mod release_printer;
+pub mod release_resources;
 pub mod sandbox;
+pub mod session;
+pub mod status;
 pub mod template;
 pub mod values_flags;
 
@@ -46,6 +54,17 @@ pub enum Command {
     /// run a local Kubernetes API emulator that kubectl, helm and capstan can drive
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
+    /// display the status of the named release
+    Status(Box<status::StatusArgs>),
+    /// fetch release history
+    #[command(alias = "hist")]
+    History(Box<history::HistoryArgs>),
+    /// list releases
+    #[command(alias = "ls")]
+    List(Box<list::ListArgs>),
+    /// download extended information of a named release
+    #[command(subcommand)]
+    Get(get::GetCommand),
 }
 
 /// Runs the parsed command line.
@@ -54,6 +73,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lint(args) => lint::exec(&cli.global, *args),
         Command::Template(args) => template::exec(&cli.global, *args),
         Command::Sandbox(cmd) => sandbox::exec(cmd),
+        Command::Status(args) => status::exec(&cli.global, *args),
+        Command::History(args) => history::exec(&cli.global, *args),
+        Command::List(args) => list::exec(&cli.global, *args),
+        Command::Get(cmd) => get::exec(&cli.global, cmd),
     }
 }
 

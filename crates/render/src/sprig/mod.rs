@@ -23,7 +23,7 @@ mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
-mod golayout;
+pub mod golayout;
 mod lists;
 mod math;
 mod misc;

@@ -1,0 +1,304 @@
+//! The read-side release commands (`status`, `history`, `list`, `get ...`) against real helm
+//! 4.3.1: releases are installed, upgraded, tested, rolled back and uninstalled by helm on an
+//! in-process sandbox, then helm and capstan run with the same arguments and must print the
+//! same stdout and stderr and exit with the same status. Both read the same stored records,
+//! so even the timestamps must agree; only the AGE column of `status` tables (computed by the
+//! server at request time) is normalised.
+
+mod release_env;
+
+use release_env::{demo_chart, Env};
+
+/// Replaces the trailing AGE cell of resource table rows (`12s`, `3m4s`, ...).
+fn ages(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let trimmed = l.trim_end();
+            match trimmed.rsplit_once(' ') {
+                Some((head, last))
+                    if !last.is_empty()
+                        && last.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        && last
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || "smhdy".contains(c))
+                        && last.chars().last().is_some_and(|c| "smhdy".contains(c)) =>
+                {
+                    format!("{head} AGE")
+                }
+                _ => l.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A sandbox holding: `r1` (installed, upgraded with --set, tested, rolled back to 1),
+/// `r2` in namespace `other` with a custom label, `bad` (failed install), `gone`
+/// (uninstalled with --keep-history).
+fn populated() -> (Env, String) {
+    let env = Env::start();
+    let chart = demo_chart(&env);
+    env.helm_ok(&["install", "r1", &chart]);
+    env.helm_ok(&[
+        "upgrade",
+        "r1",
+        &chart,
+        "--set",
+        "message=bye,nested.gone=null",
+    ]);
+    env.helm_ok(&["test", "r1"]);
+    env.helm_ok(&["rollback", "r1", "1"]);
+    env.helm_ok(&[
+        "install",
+        "r2",
+        &chart,
+        "-n",
+        "other",
+        "--create-namespace",
+        "--labels",
+        "team=a",
+    ]);
+    let bad = env.helm(&["install", "bad", &chart, "--set", "failPre=true"]);
+    assert!(
+        !bad.status.success(),
+        "the failing pre-install hook must fail"
+    );
+    env.helm_ok(&["install", "gone", &chart]);
+    env.helm_ok(&["uninstall", "gone", "--keep-history"]);
+    (env, chart)
+}
+
+#[test]
+fn status_matches_helm() {
+    let (env, _) = populated();
+    for args in [
+        &["status", "r1"][..],
+        &["status", "r1", "-o", "json"],
+        &["status", "r1", "-o", "yaml"],
+        &["status", "r1", "--revision", "2"],
+        &["status", "r1", "--revision", "2", "-o", "json"],
+        &["status", "r2", "-n", "other"],
+        &["status", "bad"],
+        &["status", "gone"],
+        &["status", "gone", "-o", "yaml"],
+    ] {
+        env.same_as_helm_with(args, ages);
+    }
+    // The test hook's last run is shown from revision 2's record.
+    let out = env.capstan(&["status", "r1", "--revision", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("TEST SUITE:     r1-test"), "{text}");
+    assert!(text.contains("Phase:          Succeeded"), "{text}");
+}
+
+#[test]
+fn history_matches_helm() {
+    let (env, _) = populated();
+    for args in [
+        &["history", "r1"][..],
+        &["hist", "r1"],
+        &["history", "r1", "-o", "json"],
+        &["history", "r1", "-o", "yaml"],
+        &["history", "r1", "--show-rollback-revision"],
+        &["history", "r1", "--max", "2"],
+        &["history", "r1", "--max", "0"],
+        &["history", "bad"],
+        &["history", "gone", "-o", "json"],
+        &["history", "r2", "-n", "other"],
+    ] {
+        env.same_as_helm(args);
+    }
+}
+
+#[test]
+fn list_matches_helm() {
+    let (env, _) = populated();
+    for args in [
+        &["list"][..],
+        &["ls"],
+        &["list", "-A"],
+        &["list", "-A", "-o", "json"],
+        &["list", "-A", "-o", "yaml"],
+        &["list", "-q"],
+        &["list", "-A", "-q", "-o", "json"],
+        &["list", "-q", "-o", "yaml"],
+        &["list", "--deployed"],
+        &["list", "--failed"],
+        &["list", "--uninstalled"],
+        &["list", "--superseded"],
+        &["list", "--pending"],
+        &["list", "--uninstalling"],
+        &["list", "--deployed", "--failed", "-A"],
+        &["list", "--filter", "^r"],
+        &["list", "-f", "o", "-A"],
+        &["list", "--max", "1"],
+        &["list", "-m", "2", "--offset", "1", "-A"],
+        &["list", "--offset", "10"],
+        &["list", "-d", "-A"],
+        &["list", "-d", "-r", "-A"],
+        &["list", "-r"],
+        &["list", "--no-headers", "-A"],
+        &["list", "--time-format", "2006-01-02 15:04:05Z0700", "-A"],
+        &["list", "--time-format", "Jan _2 3:04PM", "-A"],
+        &["list", "-l", "team=a", "-A"],
+        &["list", "-l", "team!=a", "-A"],
+        &["list", "-l", "name=r1"],
+        &["list", "-n", "other"],
+        &["list", "-n", "empty-ns"],
+        &["list", "-n", "empty-ns", "-o", "json"],
+    ] {
+        env.same_as_helm(args);
+    }
+}
+
+#[test]
+fn get_matches_helm() {
+    let (env, _) = populated();
+    for args in [
+        &["get", "all", "r1"][..],
+        &["get", "all", "r1", "--revision", "2"],
+        &["get", "all", "r2", "-n", "other"],
+        &["get", "hooks", "r1"],
+        &["get", "manifest", "r1"],
+        &["get", "manifest", "r1", "--revision", "2"],
+        &["get", "notes", "r1"],
+        &["get", "notes", "r1", "--revision", "2"],
+        &["get", "values", "r1"],
+        &["get", "values", "r1", "--revision", "2"],
+        &["get", "values", "r1", "--revision", "2", "-o", "json"],
+        &["get", "values", "r1", "--revision", "2", "-o", "yaml"],
+        &["get", "values", "r1", "--revision", "2", "--all"],
+        &["get", "values", "r1", "-a", "-o", "json"],
+        &["get", "values", "r2", "-n", "other"],
+        &["get", "values", "r2", "-n", "other", "-o", "json"],
+        &["get", "metadata", "r1"],
+        &["get", "metadata", "r1", "-o", "json"],
+        &["get", "metadata", "r2", "-n", "other", "-o", "yaml"],
+        &["get", "metadata", "r1", "--revision", "1"],
+        &["get", "metadata", "bad"],
+    ] {
+        env.same_as_helm(args);
+    }
+}
+
+#[test]
+fn errors_match_helm() {
+    let (env, _) = populated();
+    for args in [
+        &["status", "nope"][..],
+        &["status", "r1", "--revision", "9"],
+        &["status", "Bad_Name"],
+        &["status"],
+        &["status", "a", "b"],
+        &["status", "r1", "-o", "xml"],
+        &["history", "nope"],
+        &["history", "Bad_Name"],
+        &["history"],
+        &["list", "extra"],
+        &["list", "-o", "toml"],
+        &["get", "all", "nope"],
+        &["get", "all"],
+        &["get", "hooks", "nope"],
+        &["get", "manifest", "r1", "--revision", "7"],
+        &["get", "notes", "nope"],
+        &["get", "values", "nope"],
+        &["get", "values", "r1", "-o", "xml"],
+        &["get", "metadata", "nope"],
+        &["get", "metadata", "r1", "--revision", "42"],
+        &["status", "r1", "--no-such-flag"],
+    ] {
+        env.same_as_helm(args);
+    }
+}
+
+#[test]
+fn configmap_driver_matches_helm() {
+    let mut env = Env::start();
+    env.vars.push(("HELM_DRIVER".into(), "configmap".into()));
+    let chart = demo_chart(&env);
+    env.helm_ok(&["install", "cm1", &chart, "--labels", "x=y"]);
+    env.helm_ok(&["upgrade", "cm1", &chart, "--set", "message=again"]);
+    for args in [
+        &["list"][..],
+        &["list", "-A", "-o", "json"],
+        &["history", "cm1"],
+        &["status", "cm1"],
+        &["get", "all", "cm1"],
+        &["get", "metadata", "cm1"],
+        &["list", "-l", "x=y"],
+    ] {
+        env.same_as_helm_with(args, ages);
+    }
+    // The Secrets driver sees none of these releases.
+    env.vars.clear();
+    let out = env.capstan(&["list", "-q"]);
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn status_shows_resources_and_related_pods() {
+    let env = Env::start();
+    env.write(
+        "multi/Chart.yaml",
+        "apiVersion: v2\nname: multi\nversion: 1.0.0\n",
+    );
+    env.write(
+        "multi/templates/all.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-a\ndata:\n  x: \"1\"\n\
+         ---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-longer-name\ndata:\n  x: \"1\"\n  y: \"2\"\n\
+         ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n",
+    );
+    let chart = env.dir.join("multi").display().to_string();
+    env.helm_ok(&["install", "m", &chart, "--wait"]);
+    // helm prints the kinds in Go map order (random), so compare the blocks as sets.
+    let blocks = |o: &std::process::Output| {
+        let text = ages(&String::from_utf8_lossy(&o.stdout));
+        let mut b: Vec<String> = text.split("==> ").map(str::to_owned).collect();
+        b.sort();
+        b
+    };
+    let h = env.helm(&["status", "m"]);
+    let c = env.capstan(&["status", "m"]);
+    assert_eq!(blocks(&c), blocks(&h));
+    let text = String::from_utf8_lossy(&c.stdout);
+    assert!(text.contains("==> v1/Pod(related)"), "{text}");
+    assert!(text.contains("m-longer-name   2     AGE") || text.contains("m-longer-name   2"));
+    // JSON: the same objects under the same keys (a map, so key order is Go's sorted one).
+    let norm = |o: &std::process::Output| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        // Pod status times move while the controllers work; compare names per group.
+        let res = v["info"]["resources"].take();
+        let groups: std::collections::BTreeMap<String, Vec<String>> = res
+            .as_object()
+            .expect("resources")
+            .iter()
+            .map(|(k, items)| {
+                let mut names: Vec<String> = items
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .flat_map(|i| match i["items"].as_array() {
+                        // A pod list read for a workload's selector.
+                        Some(pods) => pods
+                            .iter()
+                            .map(|p| format!("{}/{}", i["kind"], p["metadata"]["name"]))
+                            .collect::<Vec<_>>(),
+                        None => vec![i["metadata"]["name"].as_str().unwrap_or("").to_owned()],
+                    })
+                    .collect();
+                names.sort();
+                (k.clone(), names)
+            })
+            .collect();
+        v["info"]["resources"] = serde_json::to_value(groups).expect("value");
+        v
+    };
+    assert_eq!(
+        norm(&env.capstan(&["status", "m", "-o", "json"])),
+        norm(&env.helm(&["status", "m", "-o", "json"]))
+    );
+}
