@@ -66,7 +66,7 @@ pub struct ReleaseLock {
     pub taken_over_from: Option<String>,
 }
 
-fn expired(lease: &Lease, now: Timestamp) -> bool {
+pub(crate) fn expired(lease: &Lease, now: Timestamp) -> bool {
     let Some(spec) = &lease.spec else {
         return true;
     };

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use capstan_sandbox::{serve, SandboxConfig};
-use capstan_storage::{LockError, ReleaseLock};
+use capstan_storage::{lock_state, LockError, LockState, ReleaseLock};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lock_is_exclusive_and_expires() {
@@ -33,7 +33,21 @@ async fn lock_is_exclusive_and_expires() {
     let other = ReleaseLock::acquire(client.clone(), "default", "s", "proc-b", long)
         .await
         .expect("other release");
+    assert_eq!(
+        lock_state(client.clone(), "default", "r")
+            .await
+            .expect("state"),
+        LockState::Held {
+            holder: "proc-a".into()
+        }
+    );
     a.release().await.expect("release");
+    assert_eq!(
+        lock_state(client.clone(), "default", "r")
+            .await
+            .expect("state"),
+        LockState::Free
+    );
     let b = ReleaseLock::acquire(client.clone(), "default", "r", "proc-b", long)
         .await
         .expect("free after release");
@@ -45,6 +59,22 @@ async fn lock_is_exclusive_and_expires() {
         .await
         .expect("dead holder");
     std::mem::drop(dead);
+    let mut seen_expired = false;
+    for _ in 0..50 {
+        match lock_state(client.clone(), "default", "d")
+            .await
+            .expect("state")
+        {
+            LockState::Expired { holder } => {
+                assert_eq!(holder, "dead");
+                seen_expired = true;
+                break;
+            }
+            LockState::Held { .. } => tokio::time::sleep(Duration::from_millis(20)).await,
+            LockState::Free => panic!("the dead holder's lease is still there"),
+        }
+    }
+    assert!(seen_expired, "a zero-length lease expires");
     let mut taken = None;
     for _ in 0..50 {
         match ReleaseLock::acquire(client.clone(), "default", "d", "alive", long).await {
