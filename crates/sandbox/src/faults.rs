@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -38,6 +39,12 @@ pub struct FaultRule {
     /// Probability of cutting the connection mid-response.
     #[serde(default)]
     pub reset_rate: f64,
+    /// Applies the rule only to the Nth (1-based) request it matches since the plan was set.
+    /// With a long `latencyMs` and `resetRate: 1` it holds that one request and then drops it
+    /// unanswered and unapplied: crash tests kill a client while it waits there
+    /// (`Handle::faults_fired` tells them it arrived).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nth: Option<u64>,
 }
 
 /// The full fault configuration.
@@ -68,6 +75,10 @@ pub struct Decision {
 #[derive(Debug, Default)]
 pub struct Faults {
     inner: Mutex<(FaultPlan, u64)>,
+    /// Requests matched so far by each rule of the current plan.
+    matched: Mutex<Vec<u64>>,
+    /// How many times a rule with `nth` fired since the plan was set.
+    fired: AtomicU64,
 }
 
 impl Faults {
@@ -76,13 +87,26 @@ impl Faults {
         let seed = plan.seed;
         Self {
             inner: Mutex::new((plan, seed | 1)),
+            matched: Mutex::new(Vec::new()),
+            fired: AtomicU64::new(0),
         }
     }
 
     /// Replaces the plan (and reseeds).
     pub fn set(&self, plan: FaultPlan) {
         let seed = plan.seed;
-        *self.inner.lock().unwrap_or_else(|e| e.into_inner()) = (plan, seed | 1);
+        let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        *g = (plan, seed | 1);
+        self.matched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        self.fired.store(0, Ordering::SeqCst);
+    }
+
+    /// How many times a rule with `nth` has fired since the plan was set.
+    pub fn fired(&self) -> u64 {
+        self.fired.load(Ordering::SeqCst)
     }
 
     /// The current plan.
@@ -99,11 +123,20 @@ impl Faults {
         let mut g = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let mut d = Decision::default();
         let rules = g.0.rules.clone();
-        for r in rules {
+        let mut matched = self.matched.lock().unwrap_or_else(|e| e.into_inner());
+        matched.resize(rules.len(), 0);
+        for (i, r) in rules.into_iter().enumerate() {
             if r.verb.as_deref().is_some_and(|v| v != verb)
                 || r.resource.as_deref().is_some_and(|x| x != resource)
             {
                 continue;
+            }
+            matched[i] += 1;
+            if let Some(n) = r.nth {
+                if matched[i] != n {
+                    continue;
+                }
+                self.fired.fetch_add(1, Ordering::SeqCst);
             }
             d.latency += Duration::from_millis(r.latency_ms);
             if let Some(n) = r.watch_cut_after {
@@ -158,6 +191,30 @@ mod tests {
         assert!((20..80).contains(&hits), "hits {hits}");
         let f = Faults::new(plan);
         assert!((0..50).all(|_| f.decide("list", "pods").error.is_none()));
+    }
+
+    #[test]
+    fn nth_fires_once_on_the_nth_match_and_resets_with_the_plan() {
+        let plan: FaultPlan = serde_json::from_str(
+            r#"{"rules": [{"verb": "patch", "nth": 3, "latencyMs": 7, "resetRate": 1.0}]}"#,
+        )
+        .unwrap();
+        let f = Faults::new(FaultPlan::default());
+        f.set(plan.clone());
+        let mut hits = Vec::new();
+        for i in 1..=5 {
+            assert!(!f.decide("get", "jobs").reset, "other verbs never match");
+            let d = f.decide("patch", "jobs");
+            if d.reset {
+                assert_eq!(d.latency, Duration::from_millis(7));
+                hits.push(i);
+            }
+        }
+        assert_eq!(hits, vec![3]);
+        assert_eq!(f.fired(), 1);
+        f.set(plan);
+        assert_eq!(f.fired(), 0);
+        assert!(!f.decide("patch", "jobs").reset);
     }
 
     #[test]

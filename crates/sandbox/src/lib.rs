@@ -150,6 +150,12 @@ impl Handle {
         self.shared.faults.set(plan);
     }
 
+    /// How many times a fault rule with `nth` has fired since the plan was last set (a
+    /// crash test waits for 1: the held request has arrived).
+    pub fn faults_fired(&self) -> u64 {
+        self.shared.faults.fired()
+    }
+
     /// Stops serving and waits for the server task.
     pub async fn shutdown(mut self) {
         self.shared.stop();
