@@ -1,0 +1,263 @@
+//! The lifecycle through the real kube-rs cluster layer and the Secrets driver, against the
+//! in-process sandbox over HTTP: install → upgrade → failing upgrade → rollback → test →
+//! uninstall of a small chart with hooks, checking the stored records and the objects left.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use capstan_kube::resources::Resources;
+use capstan_kube::{connect, ConnectOptions};
+use capstan_lifecycle::*;
+use capstan_sandbox::{serve, SandboxConfig};
+use capstan_storage::{SecretsDriver, Storage};
+use serde_json::json;
+
+fn job(name: &str, events: &str, weight: i64, policy: &str, exit: &str) -> String {
+    format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\n  annotations:\n    helm.sh/hook: {events}\n    helm.sh/hook-weight: \"{weight}\"\n    helm.sh/hook-delete-policy: {policy}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n        sandbox.capstan.dev/exit-code: \"{exit}\"\n        sandbox.capstan.dev/duration: 100ms\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox\n"
+    )
+}
+
+fn chart(dir: &std::path::Path, version: &str, migrate_exit: &str, extra_cm: bool) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir.join("templates")).expect("dir");
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: demo\nversion: {version}\n"),
+    )
+    .expect("Chart.yaml");
+    let mut cms = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  rev: \"{{ .Release.Revision }}\"\n".to_string();
+    if extra_cm {
+        cms.push_str(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\ndata:\n  k: v\n",
+        );
+    }
+    std::fs::write(dir.join("templates/cm.yaml"), cms).expect("cm");
+    let hooks = [
+        job(
+            "migrate",
+            "pre-install,pre-upgrade",
+            0,
+            "before-hook-creation,hook-succeeded",
+            migrate_exit,
+        ),
+        job(
+            "notify",
+            "post-install,post-upgrade,post-rollback",
+            1,
+            "before-hook-creation",
+            "0",
+        ),
+        job("smoke", "test", 0, "before-hook-creation", "0"),
+    ]
+    .join("---\n");
+    std::fs::write(dir.join("templates/hooks.yaml"), hooks).expect("hooks");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_against_the_sandbox() {
+    let handle = serve(SandboxConfig {
+        pod_start_delay: Duration::from_millis(100),
+        pod_run_duration: Duration::from_millis(100),
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let dir = std::env::temp_dir().join(format!("capstan-lifecycle-sbx-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let conn = connect(&ConnectOptions {
+        kubeconfig: Some(kc),
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connects");
+    let cluster = Resources::new(conn.client.clone());
+    let storage = Storage::new(SecretsDriver::new(conn.client.clone(), "default"));
+    let locks = Locks::Lease {
+        client: conn.client.clone(),
+        holder: "test".into(),
+        duration: Duration::from_secs(60),
+    };
+    let events: Arc<Mutex<Vec<Event>>> = Arc::default();
+    let ev = events.clone();
+    let sink = move |e: Event| ev.lock().unwrap().push(e);
+    let env = Env {
+        cluster: &cluster,
+        storage: &storage,
+        locks: &locks,
+        events: &sink,
+    };
+    let cdir = dir.join("chart");
+    let load =
+        |p: &std::path::Path| capstan_chart::load(p.to_str().expect("utf-8")).expect("loads");
+    let mut common = CommonOptions::default();
+    common.timeout = Duration::from_secs(30);
+
+    chart(&cdir, "0.1.0", "0", true);
+    let io = InstallOptions {
+        name: "demo".into(),
+        namespace: "default".into(),
+        common: common.clone(),
+        ..InstallOptions::default()
+    };
+    let rel = install(&env, load(&cdir), &capstan_chart::Values::new(), &io)
+        .await
+        .expect("install");
+    assert_eq!(rel.status_str(), "deployed");
+    let probe =
+        |name: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}});
+    let app = cluster
+        .get(&probe("app"), "default")
+        .await
+        .expect("get")
+        .expect("app exists");
+    assert_eq!(app.data["data"]["rev"], "1");
+    assert_eq!(
+        app.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("app.kubernetes.io/managed-by"))
+            .map(String::as_str),
+        Some("Helm")
+    );
+    let migrate = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "migrate"}});
+    assert!(
+        cluster
+            .get(&migrate, "default")
+            .await
+            .expect("get")
+            .is_none(),
+        "hook-succeeded deleted it"
+    );
+
+    let uo = UpgradeOptions {
+        name: "demo".into(),
+        namespace: "default".into(),
+        common: common.clone(),
+        ..UpgradeOptions::default()
+    };
+    chart(&cdir, "0.2.0", "0", false);
+    let rel = upgrade(&env, load(&cdir), &capstan_chart::Values::new(), &uo)
+        .await
+        .expect("upgrade");
+    assert_eq!((rel.version, rel.status_str()), (2, "deployed"));
+    assert!(
+        cluster
+            .get(&probe("extra"), "default")
+            .await
+            .expect("get")
+            .is_none(),
+        "removed object deleted"
+    );
+
+    chart(&cdir, "0.3.0", "1", false);
+    let err = upgrade(&env, load(&cdir), &capstan_chart::Values::new(), &uo)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "pre-upgrade hooks failed: resource Job/default/migrate not ready. status: Failed, message: Job Failed. failed: 1/1"
+    );
+    assert!(
+        cluster
+            .get(&migrate, "default")
+            .await
+            .expect("get")
+            .is_some(),
+        "failed hook kept (no hook-failed)"
+    );
+    let diag = events.lock().unwrap().iter().find_map(|e| match e {
+        Event::HookFailed { diagnostics, .. } => Some(diagnostics.clone()),
+        _ => None,
+    });
+    assert!(diag.is_some(), "failure reported as an event");
+
+    let ro = RollbackOptions {
+        name: "demo".into(),
+        namespace: "default".into(),
+        revision: 1,
+        common: common.clone(),
+        ..RollbackOptions::default()
+    };
+    let rel = rollback(&env, &ro).await.expect("rollback");
+    assert_eq!((rel.version, rel.status_str()), (4, "deployed"));
+    let app = cluster
+        .get(&probe("app"), "default")
+        .await
+        .expect("get")
+        .expect("app");
+    assert_eq!(
+        app.data["data"]["rev"], "1",
+        "revision 1's manifest is back"
+    );
+    assert!(
+        cluster
+            .get(&probe("extra"), "default")
+            .await
+            .expect("get")
+            .is_some(),
+        "re-created by rollback"
+    );
+
+    let statuses: Vec<(i64, String)> = storage
+        .history("demo")
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| (r.version, r.status_str().to_owned()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (1, "superseded".into()),
+            (2, "superseded".into()),
+            (3, "failed".into()),
+            (4, "deployed".into())
+        ]
+    );
+
+    let rep = test(
+        &env,
+        &TestOptions {
+            name: "demo".into(),
+            namespace: "default".into(),
+            common: common.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("test");
+    assert_eq!(rep.failure, None);
+    let smoke = rep
+        .release
+        .hooks
+        .iter()
+        .find(|h| h.name == "smoke")
+        .expect("smoke");
+    assert_eq!(smoke.last_run.phase, "Succeeded");
+
+    let rep = uninstall(
+        &env,
+        &UninstallOptions {
+            name: "demo".into(),
+            namespace: "default".into(),
+            common,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("uninstall");
+    assert!(rep.release.is_some());
+    assert!(cluster
+        .get(&probe("app"), "default")
+        .await
+        .expect("get")
+        .is_none());
+    assert!(matches!(
+        storage.history("demo").await,
+        Err(capstan_storage::StorageError::NotFound)
+    ));
+    handle.shutdown().await;
+}
