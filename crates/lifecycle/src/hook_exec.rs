@@ -59,7 +59,7 @@ fn failure_text(
         Err(ClusterError::Wait(WaitError::Timeout)) => {
             let msg = match r.kind.as_str() {
                 "Job" => "Job in progress".to_owned(),
-                _ => format!("Pod phase not available"),
+                _ => "Pod phase not available".to_owned(),
             };
             Some(format!(
                 "{head} status: InProgress, message: {msg}\ncontext deadline exceeded"
@@ -107,9 +107,7 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
         };
         let mut done = 0usize;
         for group in groups {
-            if let Err(e) = self.run_group(event, group, &hooks[..done]).await {
-                return Err(e);
-            }
+            self.run_group(event, group, &hooks[..done]).await?;
             done += group.len();
         }
         // Test logs come before any deletion (Helm 4's delayed shutdown).

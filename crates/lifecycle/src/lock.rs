@@ -65,7 +65,7 @@ pub enum Guard {
     /// Nothing held (`Locks::Off`).
     None,
     /// A Lease.
-    Lease(ReleaseLock),
+    Lease(Box<ReleaseLock>),
     /// A memory lock.
     Memory(String),
 }
@@ -104,7 +104,7 @@ impl Locks {
                 Ok(l) => {
                     let taken_over_from = l.taken_over_from.clone();
                     Ok(Acquired {
-                        guard: Guard::Lease(l),
+                        guard: Guard::Lease(Box::new(l)),
                         taken_over_from,
                     })
                 }

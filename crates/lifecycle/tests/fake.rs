@@ -51,7 +51,7 @@ fn chart(templates: &[(&str, String)]) -> PathBuf {
     dir
 }
 
-fn load(dir: &PathBuf) -> capstan_chart::Chart {
+fn load(dir: &std::path::Path) -> capstan_chart::Chart {
     capstan_chart::load(dir.to_str().expect("utf-8 path")).expect("chart loads")
 }
 

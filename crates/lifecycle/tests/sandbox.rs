@@ -92,8 +92,10 @@ async fn lifecycle_against_the_sandbox() {
     let cdir = dir.join("chart");
     let load =
         |p: &std::path::Path| capstan_chart::load(p.to_str().expect("utf-8")).expect("loads");
-    let mut common = CommonOptions::default();
-    common.timeout = Duration::from_secs(30);
+    let common = CommonOptions {
+        timeout: Duration::from_secs(30),
+        ..CommonOptions::default()
+    };
 
     chart(&cdir, "0.1.0", "0", true);
     let io = InstallOptions {
