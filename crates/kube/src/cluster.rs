@@ -89,6 +89,16 @@ pub trait Cluster: Send + Sync {
         async { Vec::new() }
     }
 
+    /// The full logs of a Pod's containers (init containers first), as
+    /// `(pod, container, lines)`; empty for other kinds or when nothing can be read.
+    fn container_logs(
+        &self,
+        _obj: &Value,
+        _ns: &str,
+    ) -> impl Future<Output = Vec<(String, String, Vec<String>)>> + Send {
+        async { Vec::new() }
+    }
+
     /// The readiness of the live object (absent objects are in progress).
     fn readiness(
         &self,
@@ -164,6 +174,22 @@ impl Cluster for Resources {
             .and_then(Value::as_str)
             .ok_or(ResourceError::Incomplete("metadata.name"))?;
         Ok(crate::wait::wait_deleted(api, name, timeout).await?)
+    }
+
+    async fn container_logs(&self, obj: &Value, ns: &str) -> Vec<(String, String, Vec<String>)> {
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(ns);
+        if obj.get("kind").and_then(Value::as_str) != Some("Pod") {
+            return Vec::new();
+        }
+        crate::observe::container_logs(self.client().clone(), ns, name).await
     }
 
     async fn diagnostics(&self, obj: &Value, ns: &str) -> Vec<String> {

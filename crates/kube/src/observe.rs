@@ -208,3 +208,31 @@ pub async fn hook_diagnostics(
     }
     out
 }
+
+/// Every container's full log of a pod (init containers first), as
+/// `(pod, container, lines)`, for `test --logs`. Containers whose log cannot be read are left
+/// out.
+pub async fn container_logs(
+    client: Client,
+    namespace: &str,
+    pod: &str,
+) -> Vec<(String, String, Vec<String>)> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let Ok(Some(p)) = api.get_opt(pod).await else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    if let Some(spec) = &p.spec {
+        if let Some(init) = &spec.init_containers {
+            names.extend(init.iter().map(|c| c.name.clone()));
+        }
+        names.extend(spec.containers.iter().map(|c| c.name.clone()));
+    }
+    let mut out = Vec::new();
+    for c in names {
+        if let Ok(lines) = pod_logs(client.clone(), namespace, pod, Some(&c), None).await {
+            out.push((pod.to_owned(), c, lines));
+        }
+    }
+    out
+}

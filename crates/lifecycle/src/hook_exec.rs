@@ -130,6 +130,12 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
         earlier: &[HookStep],
     ) -> Result<(), StepError> {
         for h in group {
+            // Helm stores the default policy on every hook it executes (hookSetDeletePolicy).
+            if let Some(rec) = self.rel.hooks.get_mut(h.index) {
+                if rec.delete_policies.is_empty() {
+                    rec.delete_policies = h.delete_policies.clone();
+                }
+            }
             self.delete_by_policy(h, HookDeletePolicy::BEFORE_HOOK_CREATION)
                 .await?;
         }
@@ -300,22 +306,23 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
         }
     }
 
+    /// `test --logs`: Helm 4.3 prints the logs of Pod test hooks only, one block per
+    /// container (init containers first).
     async fn emit_logs(&self, h: &HookStep) {
-        if h.resource.r.kind != "Pod" && h.resource.r.kind != "Job" {
+        if h.resource.r.kind != "Pod" {
             return;
         }
-        let lines: Vec<String> = self
+        for (pod, container, lines) in self
             .env
             .cluster
-            .diagnostics(&h.resource.object, &self.namespace)
+            .container_logs(&h.resource.object, &self.namespace)
             .await
-            .into_iter()
-            .filter_map(|l| l.strip_prefix("logs ").map(str::to_owned))
-            .collect();
-        self.emit(Event::Logs {
-            source: format!("{}/{}", h.resource.r.kind, h.resource.r.name),
-            lines,
-        });
+        {
+            self.emit(Event::Logs {
+                source: format!("{pod} ({container})"),
+                lines,
+            });
+        }
     }
 
     /// Deletes a hook object when `policy` is among its delete policies (never CRDs); waits

@@ -250,6 +250,19 @@ async fn install_order_records_and_deletions() {
         phases.contains(&("a-job", "Succeeded")) && phases.contains(&("t1", "")),
         "{phases:?}"
     );
+    // Helm stores the default policy on hooks it executed, not on those that never ran.
+    let policies = |n: &str| {
+        stored
+            .hooks
+            .iter()
+            .find(|h| h.name == n)
+            .map(|h| h.delete_policies.clone())
+    };
+    assert_eq!(
+        policies("a-job"),
+        Some(vec!["before-hook-creation".to_string()])
+    );
+    assert_eq!(policies("t1"), Some(vec![]));
     // Hooks carry no ownership stamp; regular resources do.
     let live = t.cluster.objects();
     assert!(live.contains(&"Job/a-job".to_string()) && !live.contains(&"Job/b-job".to_string()));

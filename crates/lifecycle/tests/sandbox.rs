@@ -49,6 +49,7 @@ fn chart(dir: &std::path::Path, version: &str, migrate_exit: &str, extra_cm: boo
             "0",
         ),
         job("smoke", "test", 0, "before-hook-creation", "0"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n  annotations:\n    helm.sh/hook: test\n    helm.sh/hook-weight: \"1\"\n    helm.sh/hook-delete-policy: hook-succeeded\n    sandbox.capstan.dev/exit-code: \"0\"\n    sandbox.capstan.dev/logs: |\n      probe ok\n      all good\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n".to_string(),
     ]
     .join("---\n");
     std::fs::write(dir.join("templates/hooks.yaml"), hooks).expect("hooks");
@@ -223,6 +224,7 @@ async fn lifecycle_against_the_sandbox() {
     let rep = test(
         &env,
         &TestOptions {
+            logs: true,
             name: "demo".into(),
             namespace: "default".into(),
             common: common.clone(),
@@ -239,6 +241,29 @@ async fn lifecycle_against_the_sandbox() {
         .find(|h| h.name == "smoke")
         .expect("smoke");
     assert_eq!(smoke.last_run.phase, "Succeeded");
+    // Logs of Pod test hooks only, per container, read before hook-succeeded deleted it.
+    let logs: Vec<(String, Vec<String>)> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Logs { source, lines } => Some((source.clone(), lines.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        logs,
+        [(
+            "probe (c)".to_string(),
+            vec!["probe ok".to_string(), "all good".to_string()]
+        )]
+    );
+    let probe_pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe"}});
+    assert!(cluster
+        .get(&probe_pod, "default")
+        .await
+        .expect("get")
+        .is_none());
 
     let rep = uninstall(
         &env,
