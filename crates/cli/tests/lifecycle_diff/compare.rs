@@ -42,18 +42,19 @@ fn rollback_hook_failure_is_failed(caps: &[StepCapture]) -> Vec<String> {
 /// The deliberate differences from helm 4.3.1.
 pub const DOCUMENTED: &[Documented] = &[
     Documented {
-        scenario: "fail-pre-rollback",
+        scenario: "fail-pre-rollback-fail-on-hook-error",
         from_step: 2,
-        reason: "a failed pre-rollback hook marks the new revision `failed`; helm leaves it \
-                 `pending-rollback` forever, blocking every later upgrade (issue 7 §4, \
-                 docs/differences.md)",
+        reason: "`rollback --fail-on-hook-error` (capstan only, opt-in): a failed pre-rollback \
+                 hook marks the new revision `failed`; helm leaves it `pending-rollback` \
+                 forever, blocking every later upgrade (issue 7 §4, docs/differences.md)",
         check: rollback_hook_failure_is_failed,
     },
     Documented {
-        scenario: "fail-post-rollback",
+        scenario: "fail-post-rollback-fail-on-hook-error",
         from_step: 2,
-        reason: "a failed post-rollback hook marks the new revision `failed` instead of \
-                 helm's stuck `pending-rollback` (issue 7 §4, docs/differences.md)",
+        reason: "`rollback --fail-on-hook-error` (capstan only, opt-in): a failed \
+                 post-rollback hook marks the new revision `failed` instead of helm's stuck \
+                 `pending-rollback` (issue 7 §4, docs/differences.md)",
         check: rollback_hook_failure_is_failed,
     },
 ];

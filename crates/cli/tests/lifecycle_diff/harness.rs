@@ -278,14 +278,21 @@ impl StepCapture {
     }
 }
 
+/// capstan's own flags (beyond helm), dropped from the command line when helm runs a step.
+pub const CAPSTAN_ONLY_FLAGS: &[&str] = &["--fail-on-hook-error"];
+
 /// Runs every step of `sc` with `bin` on a fresh sandbox.
 pub fn run_scenario(bin: &Path, sc: &Scenario) -> Vec<StepCapture> {
     let sb = Sandbox::start();
     let chart_path = chart(sc.chart);
     let mut out = Vec::new();
     for step in sc.steps {
+        let is_helm = bin
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("helm"));
         let args: Vec<String> = step
             .iter()
+            .filter(|a| !(is_helm && CAPSTAN_ONLY_FLAGS.contains(a)))
             .map(|a| a.replace("{chart}", &chart_path))
             .collect();
         let before = sb.audit().len();

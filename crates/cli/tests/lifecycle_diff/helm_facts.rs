@@ -163,7 +163,10 @@ pub fn check(name: &str, caps: &[StepCapture]) -> Vec<String> {
             f.status(3, 1, Some("deployed"));
             f.status(3, 3, Some("failed"));
         }
-        "fail-pre-rollback" | "fail-post-rollback" => {
+        "fail-pre-rollback"
+        | "fail-post-rollback"
+        | "fail-pre-rollback-fail-on-hook-error"
+        | "fail-post-rollback-fail-on-hook-error" => {
             // The quirk capstan deliberately fixes: helm leaves pending-rollback, and the
             // next upgrade is refused.
             f.code(2, 1);
@@ -173,7 +176,7 @@ pub fn check(name: &str, caps: &[StepCapture]) -> Vec<String> {
                 4,
                 "UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress",
             );
-            let post = name == "fail-post-rollback";
+            let post = name.starts_with("fail-post-rollback");
             f.object(2, "ConfigMap/r-cfg", true);
             f.expect(
                 f.step(2)

@@ -116,6 +116,36 @@ pub fn all() -> Vec<Scenario> {
                 ["upgrade", "r", "{chart}", "--set", "version=4"],
             ]
         ),
+        // The same with capstan's opt-in fix (helm runs without the flag: see
+        // harness::CAPSTAN_ONLY_FLAGS), a documented difference.
+        sc!(
+            "fail-pre-rollback-fail-on-hook-error",
+            "events",
+            [
+                ["install", "r", "{chart}", "--set", "fail.preRollback=true"],
+                ["upgrade", "r", "{chart}", "--set", "fail.preRollback=false"],
+                ["rollback", "r", "1", "--fail-on-hook-error"],
+                ["history", "r"],
+                ["upgrade", "r", "{chart}", "--set", "version=4"],
+            ]
+        ),
+        sc!(
+            "fail-post-rollback-fail-on-hook-error",
+            "events",
+            [
+                ["install", "r", "{chart}", "--set", "fail.postRollback=true"],
+                [
+                    "upgrade",
+                    "r",
+                    "{chart}",
+                    "--set",
+                    "fail.postRollback=false"
+                ],
+                ["rollback", "r", "1", "--fail-on-hook-error"],
+                ["history", "r"],
+                ["upgrade", "r", "{chart}", "--set", "version=4"],
+            ]
+        ),
         sc!(
             "fail-pre-delete",
             "events",
