@@ -9,8 +9,8 @@
 //! [`resources`] maps kinds to resources through cached discovery and applies (server-side,
 //! as Helm 4 with its field manager), reads and deletes them; [`wait`] watches hooks to
 //! their end; [`ready`] judges readiness with the kstatus rules; [`retry`] retries
-//! transient failures. Logs, events and Helm 3's
-//! three-way merge are not written yet (see docs/storage.md).
+//! transient failures; [`threeway`] updates objects of releases helm 3 installed with its
+//! three-way strategic/JSON merge patches (see docs/storage.md).
 
 #![warn(missing_docs)]
 
@@ -20,6 +20,7 @@ pub mod observe;
 pub mod ready;
 pub mod resources;
 pub mod retry;
+pub mod threeway;
 pub mod wait;
 
 use std::path::PathBuf;

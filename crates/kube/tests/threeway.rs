@@ -1,0 +1,224 @@
+//! Helm 3's three-way merge, against real helm 3.17.3 on the sandbox: the same release is
+//! installed by helm 3 in two namespaces, another actor edits both live objects the same
+//! way, then helm 3 upgrades one and capstan's `update_three_way` the other; the live
+//! objects must end up the same (the chart's changes applied, the other actor's fields kept,
+//! fields the chart dropped removed).
+
+use std::path::{Path, PathBuf};
+
+use capstan_kube::resources::Resources;
+use capstan_kube::threeway::Updated;
+use capstan_kube::{connect, ConnectOptions};
+use capstan_sandbox::{serve, SandboxConfig};
+use kube::api::{DynamicObject, Patch, PatchParams};
+use serde_json::{json, Value};
+
+fn helm3() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/helm-3");
+    assert!(
+        p.exists(),
+        "{} is missing: install the reference tools with `scripts/get-reference-tools .tools`",
+        p.display()
+    );
+    p
+}
+
+fn deployment(image: &str, labels: Value, env: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "labels": labels},
+        "spec": {"replicas": 1,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "app", "image": image, "env": env}]}}}})
+}
+
+fn config_map(data: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "conf"}, "data": data})
+}
+
+/// Chart revision 1 and 2 objects (templates are JSON, which is YAML too).
+fn objects(rev: u8) -> Vec<Value> {
+    if rev == 1 {
+        vec![
+            deployment(
+                "app:1",
+                json!({"app": "web", "old": "yes"}),
+                json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]),
+            ),
+            config_map(json!({"a": "1", "b": "2"})),
+        ]
+    } else {
+        vec![
+            deployment(
+                "app:2",
+                json!({"app": "web"}),
+                json!([{"name": "A", "value": "10"}]),
+            ),
+            config_map(json!({"a": "1", "c": "3"})),
+        ]
+    }
+}
+
+fn write_chart(dir: &Path, rev: u8) -> String {
+    let c = dir.join(format!("chart{rev}"));
+    std::fs::create_dir_all(c.join("templates")).expect("chart dir");
+    std::fs::write(
+        c.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: tw\nversion: 0.{rev}.0\n"),
+    )
+    .expect("Chart.yaml");
+    for (i, o) in objects(rev).iter().enumerate() {
+        std::fs::write(c.join(format!("templates/o{i}.yaml")), o.to_string()).expect("template");
+    }
+    c.display().to_string()
+}
+
+fn helm(kc: &Path, args: &[&str]) {
+    let home = kc.parent().expect("dir").join("home");
+    let out = std::process::Command::new(helm3())
+        .args(args)
+        .arg("--kubeconfig")
+        .arg(kc)
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("KUBECONFIG")
+        .env_remove("HELM_DRIVER")
+        .output()
+        .expect("helm-3 runs");
+    assert!(
+        out.status.success(),
+        "helm-3 {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The parts of a live object that updates decide (no server bookkeeping).
+fn essence(o: &DynamicObject) -> Value {
+    let v = serde_json::to_value(o).expect("json");
+    json!({
+        "labels": v["metadata"]["labels"],
+        "annotations": v["metadata"]["annotations"].as_object().map(|m| {
+            m.iter().filter(|(k, _)| !k.starts_with("meta.helm.sh/")).map(|(k, v)| (k.clone(), v.clone())).collect::<serde_json::Map<_, _>>()
+        }),
+        "spec": v["spec"],
+        "data": v["data"],
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_three_way_matches_helm3_upgrade() {
+    let handle = serve(SandboxConfig::default()).await.expect("sandbox");
+    let dir = std::env::temp_dir().join(format!("capstan-kube-threeway-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let (c1, c2) = (write_chart(&dir, 1), write_chart(&dir, 2));
+    for ns in ["by-helm", "by-capstan"] {
+        let (kc, c1) = (kc.clone(), c1.clone());
+        tokio::task::spawn_blocking(move || {
+            helm(&kc, &["install", "r", &c1, "-n", ns, "--create-namespace"])
+        })
+        .await
+        .expect("helm task");
+    }
+    let client = connect(&ConnectOptions {
+        kubeconfig: Some(kc.clone()),
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connect")
+    .client;
+    let res = Resources::new(client);
+
+    // Another actor: a label, an annotation, a sidecar and a data key, on both copies.
+    let foreign_deploy = json!({"metadata": {"labels": {"team": "ops"}, "annotations": {"note": "x"}},
+        "spec": {"template": {"spec": {"containers": [{"name": "sidecar", "image": "side:1"}]}}}});
+    let foreign_cm = json!({"data": {"extra": "kept"}});
+    for ns in ["by-helm", "by-capstan"] {
+        let pp = PatchParams {
+            field_manager: Some("someone-else".into()),
+            ..PatchParams::default()
+        };
+        for (obj, patch) in [
+            (&objects(1)[0], &foreign_deploy),
+            (&objects(1)[1], &foreign_cm),
+        ] {
+            let api = res.api_for(obj, ns).await.expect("api");
+            let name = obj["metadata"]["name"].as_str().expect("name");
+            api.patch(name, &pp, &Patch::Strategic(patch))
+                .await
+                .expect("foreign edit");
+        }
+    }
+
+    let kc2 = kc.clone();
+    tokio::task::spawn_blocking(move || helm(&kc2, &["upgrade", "r", &c2, "-n", "by-helm"]))
+        .await
+        .expect("helm task");
+    let (old, new) = (objects(1), objects(2));
+    for (o, t) in old.iter().zip(&new) {
+        match res
+            .update_three_way(Some(o), t, "by-capstan", "helm")
+            .await
+            .expect("three-way update")
+        {
+            Updated::Patched(_) => {}
+            other => panic!("expected a patch, got {other:?}"),
+        }
+    }
+
+    for obj in &new {
+        let by_helm = res.get(obj, "by-helm").await.expect("get").expect("exists");
+        let by_us = res
+            .get(obj, "by-capstan")
+            .await
+            .expect("get")
+            .expect("exists");
+        assert_eq!(essence(&by_us), essence(&by_helm), "{}", obj["kind"]);
+    }
+    // The result has the chart's changes and keeps the other actor's fields.
+    let d = res
+        .get(&new[0], "by-capstan")
+        .await
+        .expect("get")
+        .expect("exists");
+    let d = essence(&d);
+    assert_eq!(
+        d["labels"],
+        json!({"app": "web", "app.kubernetes.io/managed-by": "Helm", "team": "ops"})
+    );
+    let containers = d["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .expect("containers");
+    assert_eq!(containers.len(), 2, "{containers:?}");
+    assert_eq!(containers[0]["image"], "app:2");
+    assert_eq!(containers[0]["env"], json!([{"name": "A", "value": "10"}]));
+    let cm = res
+        .get(&new[1], "by-capstan")
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(
+        essence(&cm)["data"],
+        json!({"a": "1", "c": "3", "extra": "kept"})
+    );
+
+    // A second run has nothing to change; an object missing from the cluster is created.
+    assert!(matches!(
+        res.update_three_way(Some(&new[1]), &new[1], "by-capstan", "helm")
+            .await
+            .expect("update"),
+        Updated::Unchanged
+    ));
+    let extra = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fresh"}, "data": {"x": "1"}});
+    assert!(matches!(
+        res.update_three_way(None, &extra, "by-capstan", "helm")
+            .await
+            .expect("create"),
+        Updated::Created(_)
+    ));
+    handle.shutdown().await;
+}
