@@ -109,7 +109,12 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             self.emit(Event::PhaseStarted {
                 phase: phase.clone(),
             });
-            let res = self.step(step).await;
+            // A cancellation abandons the step in flight, as Helm abandons its goroutine.
+            let res = tokio::select! {
+                biased;
+                _ = crate::cancel::cancelled() => Err(StepError(crate::cancel::CANCELED.into())),
+                r = self.step(step) => r,
+            };
             self.emit(Event::PhaseFinished {
                 phase,
                 ok: res.is_ok(),

@@ -162,6 +162,7 @@ pub async fn install<C: Cluster, D: Driver>(
                 .iter()
                 .any(|s| matches!(s, Step::CreateRecord { .. }));
             let err = match &plan.steps[i] {
+                _ if e.0 == crate::cancel::CANCELED => e.0,
                 Step::RunHooks {
                     hook_event: HookEvent::PreInstall,
                     ..

@@ -36,6 +36,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cancel;
 mod common;
 pub mod error;
 pub mod event;

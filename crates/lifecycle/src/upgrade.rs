@@ -303,6 +303,7 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         .iter()
         .any(|s| matches!(s, Step::CreateRecord { .. }));
     let err = match &plan.steps[i] {
+        _ if e.0 == crate::cancel::CANCELED => e.0,
         Step::RunHooks {
             hook_event: HookEvent::PreUpgrade,
             ..
