@@ -2,15 +2,21 @@
 
 pub mod get;
 pub mod history;
+pub mod install;
+pub mod lifecycle_run;
 pub mod lint;
 pub mod list;
 pub mod output;
 pub mod release_printer;
 pub mod release_resources;
+pub mod rollback;
 pub mod sandbox;
 pub mod session;
 pub mod status;
 pub mod template;
+pub mod test;
+pub mod uninstall;
+pub mod upgrade;
 pub mod values_flags;
 
 use std::process::ExitCode;
@@ -65,6 +71,17 @@ pub enum Command {
     /// download extended information of a named release
     #[command(subcommand)]
     Get(get::GetCommand),
+    /// install a chart
+    Install(Box<install::InstallArgs>),
+    /// upgrade a release
+    Upgrade(Box<upgrade::UpgradeArgs>),
+    /// roll back a release to a previous revision
+    Rollback(Box<rollback::RollbackArgs>),
+    /// uninstall a release
+    #[command(aliases = ["del", "delete", "un"])]
+    Uninstall(Box<uninstall::UninstallArgs>),
+    /// run tests for a release
+    Test(Box<test::TestArgs>),
 }
 
 /// Runs the parsed command line.
@@ -77,6 +94,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::History(args) => history::exec(&cli.global, *args),
         Command::List(args) => list::exec(&cli.global, *args),
         Command::Get(cmd) => get::exec(&cli.global, cmd),
+        Command::Install(args) => install::exec(&cli.global, *args),
+        Command::Upgrade(args) => upgrade::exec(&cli.global, *args),
+        Command::Rollback(args) => rollback::exec(&cli.global, *args),
+        Command::Uninstall(args) => uninstall::exec(&cli.global, *args),
+        Command::Test(args) => test::exec(&cli.global, *args),
     }
 }
 

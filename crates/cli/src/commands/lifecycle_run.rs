@@ -1,0 +1,378 @@
+//! What the lifecycle commands (`install`, `upgrade`, `rollback`, `uninstall`, `test`)
+//! share: helm's flag forms (`--timeout` durations, `--wait[=strategy]`,
+//! `--dry-run[=client|server]`, `--labels k=v`), the `capstan_lifecycle::Env` built from
+//! the session, and the event reporter (live hook lines on stderr, hook failure details,
+//! or the event stream as JSON lines with `-o json`).
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use capstan_kube::resources::Resources;
+use capstan_lifecycle::{CommonOptions, DryRun, Event, Locks, RenderOptions};
+use capstan_release::Release;
+
+use super::output::{go_quote, json_line, yaml_doc, Format};
+use super::release_printer::{status_table, View};
+use super::session::Session;
+
+/// Flags about hooks, waiting and timing, shared by the lifecycle commands.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitFlags {
+    /// time to wait for any individual Kubernetes operation (like Jobs for hooks)
+    #[arg(long, default_value = "5m0s")]
+    pub timeout: String,
+    /// wait until resources are ready (up to --timeout): watcher, hookOnly or legacy
+    #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "watcher")]
+    pub wait: Option<String>,
+    /// if set and --wait enabled, will wait until all Jobs have been completed before marking the release as successful
+    #[arg(long = "wait-for-jobs")]
+    pub wait_for_jobs: bool,
+    /// capstan: run hooks of equal weight concurrently
+    #[arg(long = "parallel-hooks")]
+    pub parallel_hooks: bool,
+}
+
+impl WaitFlags {
+    /// The lifecycle's common options (`no_hooks` from the command's own flag).
+    pub fn common(&self, no_hooks: bool) -> anyhow::Result<CommonOptions> {
+        let wait = match self.wait.as_deref() {
+            None | Some("hookOnly") => false,
+            Some("watcher" | "legacy") => true,
+            Some("true") => {
+                eprintln!("level=WARN msg=\"--wait=true is deprecated (boolean value) and can be replaced with --wait=watcher\"");
+                true
+            }
+            Some("false") => {
+                eprintln!("level=WARN msg=\"--wait=false is deprecated (boolean value) and can be replaced with --wait=hookOnly\"");
+                false
+            }
+            Some(other) => anyhow::bail!(
+                "invalid argument {} for \"--wait\" flag: invalid wait strategy {}",
+                go_quote(other),
+                go_quote(other)
+            ),
+        };
+        Ok(CommonOptions {
+            timeout: parse_duration(&self.timeout).map_err(|e| {
+                anyhow::anyhow!(
+                    "invalid argument {} for \"--timeout\" flag: {e}",
+                    go_quote(&self.timeout)
+                )
+            })?,
+            wait,
+            wait_for_jobs: self.wait_for_jobs,
+            no_hooks,
+            parallel_hooks: self.parallel_hooks,
+        })
+    }
+}
+
+/// Go's `time.ParseDuration` (`300ms`, `1m30s`, `2h`, `1.5s`; a bare `0`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad = || format!("time: invalid duration {}", go_quote(s));
+    let body = s.strip_prefix('+').unwrap_or(s);
+    if body == "0" {
+        return Ok(Duration::ZERO);
+    }
+    if body.is_empty() || body.starts_with('-') {
+        return Err(bad());
+    }
+    let mut total = 0f64;
+    let mut rest = body;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("time: missing unit in duration {}", go_quote(s)))?;
+        let value: f64 = rest[..n].parse().map_err(|_| bad())?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..u] {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            unit => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_quote(unit),
+                    go_quote(s)
+                ))
+            }
+        };
+        total += value * scale;
+        rest = &rest[u..];
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// helm's `--dry-run` values: absent/`none`, bare (`client`, deprecated), `client`,
+/// `server`, or the deprecated booleans.
+pub fn dry_run(v: Option<&str>) -> anyhow::Result<DryRun> {
+    match v {
+        None | Some("none") => Ok(DryRun::None),
+        Some("unset") => {
+            eprintln!(
+                "level=WARN msg=\"--dry-run is deprecated and should be replaced with '--dry-run=client'\""
+            );
+            Ok(DryRun::Client)
+        }
+        Some("client") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some(b @ ("true" | "1" | "t" | "T" | "TRUE" | "True")) => {
+            eprintln!("level=WARN msg=\"boolean '--dry-run={b}' flag is deprecated and must be replaced with '--dry-run=client'\"");
+            Ok(DryRun::Client)
+        }
+        Some(b @ ("false" | "0" | "f" | "F" | "FALSE" | "False")) => {
+            eprintln!("level=WARN msg=\"boolean '--dry-run={b}' flag is deprecated and must be replaced with '--dry-run=none'\"");
+            Ok(DryRun::None)
+        }
+        Some(other) => anyhow::bail!(
+            "invalid dry-run value ({}). Must be \"none\", \"server\", or \"client\"",
+            go_quote(other)
+        ),
+    }
+}
+
+/// `-l/--labels k=v,k2=v2` (pflag's stringToString; the flag may repeat).
+pub fn parse_labels(values: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for v in values {
+        for pair in v.split(',').filter(|p| !p.is_empty()) {
+            let (k, val) = pair.split_once('=').ok_or_else(|| {
+                anyhow::anyhow!(
+                    "invalid argument {} for \"-l, --labels\" flag: {pair} must be formatted as key=value",
+                    go_quote(v)
+                )
+            })?;
+            out.insert(k.to_owned(), val.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// Prints lifecycle events as they arrive: with `-o json` each event is a JSON line on
+/// stdout; otherwise running hooks get a live line on stderr (rewritten in place on a
+/// terminal, one plain line per report otherwise), failures their diagnostics, and
+/// warnings a line. `test --logs` output is collected for printing after the status.
+pub struct Reporter {
+    json: bool,
+    tty: bool,
+    live: Mutex<bool>,
+    /// Collected `(source, lines)` of test pods.
+    pub logs: Mutex<Vec<(String, Vec<String>)>>,
+}
+
+impl Reporter {
+    /// A reporter for the given output format.
+    pub fn new(format: Format) -> Self {
+        Self {
+            json: format == Format::Json,
+            tty: std::io::stderr().is_terminal(),
+            live: Mutex::new(false),
+            logs: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn end_live(&self) {
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        if *live {
+            eprintln!();
+            *live = false;
+        }
+    }
+
+    /// Handles one event.
+    pub fn on_event(&self, e: Event) {
+        if let Event::Logs { source, lines } = &e {
+            self.logs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((source.clone(), lines.clone()));
+        }
+        if self.json {
+            if let Ok(line) = serde_json::to_string(&e) {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{line}");
+                let _ = out.flush();
+            }
+            return;
+        }
+        match e {
+            Event::HookRunning {
+                name,
+                elapsed_secs,
+                state,
+            } => {
+                let line = format!("hook {name}: {state} ({elapsed_secs}s)");
+                if self.tty {
+                    eprint!("\r\x1b[K{line}");
+                    *self.live.lock().unwrap_or_else(|e| e.into_inner()) = true;
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+            Event::HookFailed {
+                kind,
+                name,
+                reason,
+                diagnostics,
+            } => {
+                self.end_live();
+                eprintln!("hook {kind}/{name} failed: {reason}");
+                for d in diagnostics {
+                    for l in d.lines() {
+                        eprintln!("  {l}");
+                    }
+                }
+            }
+            Event::HookWarned { name, reason } => {
+                self.end_live();
+                eprintln!("WARNING: hook {name} failed (hook-failure-policy warn): {reason}");
+            }
+            Event::Warning { message } => {
+                self.end_live();
+                eprintln!("WARNING: {message}");
+            }
+            Event::HookSucceeded { .. } | Event::PhaseFinished { .. } => self.end_live(),
+            _ => {}
+        }
+    }
+
+    /// Ends a live line left on the terminal.
+    pub fn finish(&self) {
+        self.end_live();
+    }
+}
+
+/// The cluster handle, storage and lock of a lifecycle command in `namespace`.
+pub struct Backend {
+    /// Cluster access for the executor.
+    pub resources: Resources,
+    /// Release storage of the namespace.
+    pub storage: capstan_storage::Storage<capstan_storage::AnyDriver>,
+    /// The operation lock.
+    pub locks: Locks,
+}
+
+impl Backend {
+    /// Builds it. `CAPSTAN_LOCK=off` runs without the lease lock (exactly helm's behaviour:
+    /// a `pending-*` release then always blocks).
+    pub fn new(session: &Session, namespace: &str) -> anyhow::Result<Backend> {
+        let locks = if std::env::var("CAPSTAN_LOCK").as_deref() == Ok("off") {
+            Locks::Off
+        } else {
+            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+            Locks::Lease {
+                client: session.cluster.client.clone(),
+                holder: format!("capstan-{host}-{}", std::process::id()),
+                duration: Duration::from_secs(60),
+            }
+        };
+        Ok(Backend {
+            resources: Resources::new(session.cluster.client.clone()),
+            storage: session.storage_in(namespace)?,
+            locks,
+        })
+    }
+}
+
+/// `.Capabilities` from the server (not asked for a client-side dry run, as helm 4).
+pub async fn render_options(
+    session: &Session,
+    dry: DryRun,
+    subchart_notes: bool,
+    skip_schema_validation: bool,
+) -> anyhow::Result<RenderOptions> {
+    let mut opts = RenderOptions {
+        subchart_notes,
+        skip_schema_validation,
+        ..RenderOptions::default()
+    };
+    if dry != DryRun::Client {
+        let res = Resources::new(session.cluster.client.clone());
+        let caps = capstan_kube::observe::capabilities(&res)
+            .await
+            .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))?;
+        opts.kube_version = Some(caps.kube_version);
+        opts.api_versions = caps.api_versions;
+    }
+    Ok(opts)
+}
+
+/// Loads a local chart, with helm's message when the path does not exist.
+pub fn load_chart(path: &str) -> anyhow::Result<capstan_chart::Chart> {
+    if !std::path::Path::new(path).exists() {
+        if path.starts_with('/') || path.starts_with('.') {
+            anyhow::bail!("path {path:?} not found");
+        }
+        anyhow::bail!(
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {path}"
+        );
+    }
+    capstan_chart::load(path).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// The release as install/upgrade print it: the status block (table), or the whole
+/// record (JSON/YAML, chart included).
+pub fn release_output(rel: &Release, format: Format, hide_notes: bool) -> anyhow::Result<String> {
+    match format {
+        Format::Table => status_table(
+            rel,
+            View {
+                hide_notes,
+                ..View::default()
+            },
+        ),
+        Format::Json => json_line(rel),
+        Format::Yaml => yaml_doc(rel),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_duration("5m0s"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_duration("1h2m"), Ok(Duration::from_secs(3720)));
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            parse_duration("5"),
+            Err("time: missing unit in duration \"5\"".into())
+        );
+        assert_eq!(
+            parse_duration("3x"),
+            Err("time: unknown unit \"x\" in duration \"3x\"".into())
+        );
+    }
+
+    #[test]
+    fn dry_run_values() {
+        assert_eq!(dry_run(None).ok(), Some(DryRun::None));
+        assert_eq!(dry_run(Some("server")).ok(), Some(DryRun::Server));
+        assert_eq!(
+            dry_run(Some("maybe")).map_err(|e| e.to_string()),
+            Err(
+                "invalid dry-run value (\"maybe\"). Must be \"none\", \"server\", or \"client\""
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn labels() {
+        let l = parse_labels(&["a=1,b=2".into(), "c=".into()]).expect("labels");
+        assert_eq!(l.get("b").map(String::as_str), Some("2"));
+        assert_eq!(l.get("c").map(String::as_str), Some(""));
+        assert!(parse_labels(&["nokey".into()]).is_err());
+    }
+}

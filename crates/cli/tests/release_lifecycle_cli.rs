@@ -1,0 +1,292 @@
+//! The lifecycle commands end to end: the same sequence (install, upgrade, failing upgrade,
+//! rollback, test, uninstall, failing install, `upgrade --install`, dry runs) run by real
+//! helm 4.3.1 on one in-process sandbox and by capstan on another. Compared: exit codes,
+//! stdout (with the times of the moment replaced), the `Error:` line, and every stored
+//! release record decoded, minus its timestamps.
+
+mod release_env;
+
+use std::collections::BTreeMap;
+
+use release_env::{demo_chart, Env};
+use serde_json::Value;
+
+/// Replaces the wall-clock parts of helm's status output.
+fn times(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            for key in ["LAST DEPLOYED: ", "Last Started:   ", "Last Completed: "] {
+                if l.starts_with(key) {
+                    return format!("{key}<time>");
+                }
+            }
+            l.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `Error: …` line of a failed command.
+fn error_line(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| l.starts_with("Error: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Drops timestamps (and file modification times) from a decoded record.
+fn strip_times(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for k in [
+                "first_deployed",
+                "last_deployed",
+                "deleted",
+                "started_at",
+                "completed_at",
+                "modtime",
+                "schemamodtime",
+                "generated",
+            ] {
+                m.remove(k);
+            }
+            for (_, x) in m.iter_mut() {
+                strip_times(x);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_times),
+        _ => {}
+    }
+}
+
+/// Every stored release record of the sandbox (Secrets), by storage key, decoded.
+fn records(env: &Env) -> BTreeMap<String, Value> {
+    let out = env.kubectl(&["get", "secrets", "-A", "-l", "owner=helm", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).expect("secret list");
+    let mut recs = BTreeMap::new();
+    for item in list["items"].as_array().expect("items") {
+        let name = item["metadata"]["name"].as_str().unwrap_or("").to_owned();
+        let b64 = item["data"]["release"].as_str().expect("release data");
+        use base64::Engine;
+        let text = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64");
+        let rel = capstan_release::decode_release(&String::from_utf8_lossy(&text))
+            .expect("a record helm can read");
+        let mut v = serde_json::to_value(&rel).expect("json");
+        strip_times(&mut v);
+        let labels = item["metadata"]["labels"].clone();
+        let status = labels["status"].clone();
+        recs.insert(
+            name,
+            serde_json::json!({"record": v, "status_label": status}),
+        );
+    }
+    recs
+}
+
+struct Pair {
+    helm: Env,
+    capstan: Env,
+    chart: String,
+}
+
+impl Pair {
+    fn new() -> Pair {
+        let helm = Env::start();
+        let capstan = Env::start();
+        // One chart directory for both, so the stored chart (file times included) is equal.
+        let chart = demo_chart(&helm);
+        Pair {
+            helm,
+            capstan,
+            chart,
+        }
+    }
+
+    /// Runs `args` with helm on one sandbox and capstan on the other; compares exit status,
+    /// stdout (times replaced) and the error line.
+    fn same(&self, args: &[&str]) {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| {
+                if *a == "CHART" {
+                    self.chart.as_str()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let h = self.helm.helm(&args);
+        let c = self.capstan.capstan(&args);
+        let c_err = String::from_utf8_lossy(&c.stderr).into_owned();
+        assert_eq!(
+            c.status.code(),
+            h.status.code(),
+            "exit status of {args:?}\nhelm stderr: {}\ncapstan stderr: {c_err}",
+            String::from_utf8_lossy(&h.stderr)
+        );
+        assert_eq!(
+            times(&String::from_utf8_lossy(&c.stdout)),
+            times(&String::from_utf8_lossy(&h.stdout)),
+            "stdout of {args:?}\ncapstan stderr: {c_err}"
+        );
+        assert_eq!(error_line(&c), error_line(&h), "error of {args:?}");
+    }
+
+    fn same_records(&self, when: &str) {
+        let (c, h) = (records(&self.capstan), records(&self.helm));
+        if c != h {
+            let pretty = |m: &BTreeMap<String, Value>| -> Vec<String> {
+                serde_json::to_string_pretty(m)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let (cl, hl) = (pretty(&c), pretty(&h));
+            let only_c: Vec<_> = cl.iter().filter(|l| !hl.contains(l)).collect();
+            let only_h: Vec<_> = hl.iter().filter(|l| !cl.contains(l)).collect();
+            panic!(
+                "stored records differ after {when}\nkeys capstan: {:?}\nkeys helm: {:?}\n\
+                 only in capstan's: {only_c:#?}\nonly in helm's: {only_h:#?}",
+                c.keys().collect::<Vec<_>>(),
+                h.keys().collect::<Vec<_>>()
+            );
+        }
+    }
+}
+
+#[test]
+fn lifecycle_sequence_matches_helm() {
+    let p = Pair::new();
+    p.same(&["install", "r", "CHART"]);
+    p.same_records("install");
+    p.same(&["upgrade", "r", "CHART", "--set", "message=bye"]);
+    p.same_records("upgrade");
+    p.same(&["upgrade", "r", "CHART", "--set", "failPre=true"]);
+    p.same_records("failing upgrade");
+    p.same(&["rollback", "r", "2"]);
+    p.same_records("rollback");
+    p.same(&["test", "r"]);
+    p.same(&["test", "r", "--logs"]);
+    p.same_records("test");
+    p.same(&["history", "r", "-o", "json", "--max", "0"]);
+    p.same(&["uninstall", "r", "--keep-history"]);
+    p.same_records("uninstall --keep-history");
+    p.same(&["uninstall", "r"]);
+    p.same(&["uninstall", "r"]);
+    p.same(&["uninstall", "r", "--ignore-not-found"]);
+    p.same_records("uninstall");
+}
+
+#[test]
+fn failures_and_variants_match_helm() {
+    let p = Pair::new();
+    p.same(&["install", "bad", "CHART", "--set", "failPre=true"]);
+    p.same_records("failing install");
+    p.same(&["install", "bad", "CHART"]);
+    p.same(&["install", "bad", "CHART", "--replace"]);
+    p.same_records("install --replace");
+    p.same(&["upgrade", "--install", "new", "CHART", "--labels", "team=a"]);
+    p.same(&["upgrade", "--install", "new", "CHART", "--reuse-values"]);
+    p.same_records("upgrade --install");
+    p.same(&["upgrade", "nope", "CHART"]);
+    p.same(&["rollback", "new", "99"]);
+    p.same(&["rollback", "nope"]);
+    p.same(&["install", "Bad_Name", "CHART"]);
+    p.same(&["install", "CHART"]);
+    p.same(&["install", "x", "CHART", "--dry-run=client"]);
+    p.same(&[
+        "install",
+        "y",
+        "CHART",
+        "--no-hooks",
+        "--description",
+        "custom",
+    ]);
+    p.same(&[
+        "install",
+        "z",
+        "CHART",
+        "--rollback-on-failure",
+        "--set",
+        "failPre=true",
+    ]);
+    p.same_records("variants");
+    p.same(&["uninstall"]);
+    p.same(&["test"]);
+    p.same(&["upgrade", "y"]);
+}
+
+#[test]
+fn json_output_streams_events_then_the_release() {
+    let p = Pair::new();
+    let c = p.capstan.capstan(&["install", "j", &p.chart, "-o", "json"]);
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let text = String::from_utf8_lossy(&c.stdout).into_owned();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect();
+    let (last, events) = lines.split_last().expect("output");
+    assert!(
+        events.iter().any(|e| e["event"] == "hook-created"),
+        "{text}"
+    );
+    assert!(
+        events.iter().any(|e| e["event"] == "release-recorded"),
+        "{text}"
+    );
+    // The last line is the release, as helm's `install -o json` prints it.
+    let h = p.helm.helm(&["install", "j", &p.chart, "-o", "json"]);
+    let mut hv: Value = serde_json::from_slice(&h.stdout).expect("helm json");
+    let mut cv = last.clone();
+    strip_times(&mut hv);
+    strip_times(&mut cv);
+    assert!(
+        cv == hv,
+        "release JSON differs:\ncapstan {cv}\nhelm    {hv}"
+    );
+}
+
+#[test]
+fn generate_name_uses_the_chart_name() {
+    let env = Env::start();
+    let chart = demo_chart(&env);
+    let c = env.capstan(&["install", &chart, "--generate-name"]);
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let out = String::from_utf8_lossy(&c.stdout);
+    let name = out
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("NAME: demo-"))
+        .expect("NAME: demo-<seconds>");
+    assert!(name.chars().all(|c| c.is_ascii_digit()), "{out}");
+}
+
+#[test]
+fn hook_default_delete_policy_is_stored_as_helm_does() {
+    let p = Pair::new();
+    p.same(&["install", "r", "CHART"]);
+    let policies = |env: &Env| -> Vec<Value> {
+        let out = env.kubectl(&["get", "secret", "sh.helm.release.v1.r.v1", "-o", "json"]);
+        let s: Value = serde_json::from_slice(&out.stdout).expect("secret");
+        use base64::Engine;
+        let text = base64::engine::general_purpose::STANDARD
+            .decode(s["data"]["release"].as_str().expect("data"))
+            .expect("base64");
+        let rel = capstan_release::decode_release(&String::from_utf8_lossy(&text)).expect("record");
+        rel.hooks
+            .iter()
+            .map(|h| serde_json::json!([h.name, h.delete_policies]))
+            .collect()
+    };
+    assert_eq!(policies(&p.capstan), policies(&p.helm));
+}
