@@ -75,7 +75,21 @@ pub fn transient(err: &kube::Error) -> Option<Option<Duration>> {
 
 impl Retry {
     /// Runs `op` until it succeeds, fails for good, or the attempts are used up.
-    pub async fn run<T, F, Fut>(&self, mut op: F) -> Result<T, kube::Error>
+    pub async fn run<T, F, Fut>(&self, op: F) -> Result<T, kube::Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, kube::Error>>,
+    {
+        self.run_handling(|_| false, op).await
+    }
+
+    /// As [`Retry::run`], but errors for which `handled` is true are returned without being
+    /// counted as failed: the caller recovers from them itself (a 409 it re-reads and resends).
+    pub async fn run_handling<T, F, Fut>(
+        &self,
+        handled: impl Fn(&kube::Error) -> bool,
+        mut op: F,
+    ) -> Result<T, kube::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, kube::Error>>,
@@ -97,7 +111,9 @@ impl Retry {
                         tries += 1;
                     }
                     _ => {
-                        self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                        if !handled(&e) {
+                            self.stats.failed.fetch_add(1, Ordering::Relaxed);
+                        }
                         return Err(e);
                     }
                 },

@@ -137,12 +137,8 @@ impl Driver for ConfigMapsDriver {
 
     async fn update(&self, key: &str, rel: &Release) -> Result<(), StorageError> {
         let obj = Self::object(key, rel, ("modifiedAt", unix_now()))?;
-        let pp = PostParams::default();
-        self.retry
-            .run(|| self.api.replace(key, &pp, &obj))
+        crate::conflict::replace_record(&self.api, &self.retry, key, &obj, &rel.name, rel.version)
             .await
-            .map_err(not_found)?;
-        Ok(())
     }
 
     async fn delete(&self, key: &str) -> Result<Release, StorageError> {

@@ -65,6 +65,12 @@ pub enum StorageError {
     /// The driver exists in Helm but not yet in capstan.
     #[error("the {0} storage driver is not implemented yet")]
     Unsupported(&'static str),
+    /// An update met a conflict (409) and the stored object is not our release record.
+    #[error("release {key}: the stored record was changed by someone else (conflict)")]
+    Conflict {
+        /// Storage key.
+        key: String,
+    },
     /// A query named a label that is not a column (helm's SQL driver wording).
     #[error("unknown label {0}")]
     UnknownLabel(String),

@@ -20,6 +20,7 @@
 
 pub mod chart_record;
 mod configmaps;
+mod conflict;
 mod driver;
 mod lock;
 mod memory;

@@ -163,12 +163,8 @@ impl Driver for SecretsDriver {
         // Helm replaces the whole Secret without a resourceVersion (an unconditional update);
         // concurrent writers are kept apart by the operation lock, not by this call.
         let obj = Self::object(key, rel, ("modifiedAt", unix_now()))?;
-        let pp = PostParams::default();
-        self.retry
-            .run(|| self.api.replace(key, &pp, &obj))
+        crate::conflict::replace_record(&self.api, &self.retry, key, &obj, &rel.name, rel.version)
             .await
-            .map_err(not_found)?;
-        Ok(())
     }
 
     async fn delete(&self, key: &str) -> Result<Release, StorageError> {

@@ -491,3 +491,70 @@ async fn storage_survives_injected_faults() {
     assert_eq!(revs, [26, 27, 28, 29, 30], "{hist}");
     env.handle.shutdown().await;
 }
+
+/// Updates that meet 409 Conflict are re-read and resent while the stored object is still
+/// our release record; another object under the key is left alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_conflicts_are_retried_only_on_our_record() {
+    let env = Env::start("conflicts", "secret").await;
+    let retry = std::sync::Arc::new(capstan_kube::retry::Retry::default());
+    let driver =
+        capstan_storage::SecretsDriver::with_retry(env.client().await, "default", retry.clone());
+    let storage = Storage::new(driver);
+    storage
+        .create(&our_release(1, Status::Deployed))
+        .await
+        .expect("create");
+    let conflicts = |rate: f64| -> capstan_sandbox::faults::FaultPlan {
+        serde_json::from_value(serde_json::json!({"seed": 3, "rules": [
+            {"verb": "update", "resource": "secrets", "errorRate": rate, "errorCode": 409}
+        ]}))
+        .expect("plan")
+    };
+    env.handle.set_faults(conflicts(0.5));
+    for status in [
+        Status::Superseded,
+        Status::Deployed,
+        Status::Superseded,
+        Status::Deployed,
+    ] {
+        storage
+            .update(&our_release(1, status))
+            .await
+            .expect("update through conflicts");
+    }
+    let (_, retried, failed) = retry.stats.snapshot();
+    assert!(retried > 0, "conflicts were retried");
+    assert_eq!(failed, 0);
+    env.handle
+        .set_faults(capstan_sandbox::faults::FaultPlan::default());
+    assert_eq!(
+        storage.get("cap", 1).await.expect("get").status_str(),
+        "deployed"
+    );
+
+    // Someone else's object under a release key: a conflict is not resent.
+    let api: Api<Secret> = Api::default_namespaced(env.client().await);
+    let foreign: Secret = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "sh.helm.release.v1.cap.v7", "labels": {"owner": "someone"}},
+        "data": {"release": "eA=="}
+    }))
+    .expect("secret");
+    api.create(&Default::default(), &foreign)
+        .await
+        .expect("foreign secret");
+    env.handle.set_faults(conflicts(1.0));
+    let err = storage
+        .update(&our_release(7, Status::Deployed))
+        .await
+        .expect_err("conflict on a foreign object");
+    assert!(matches!(err, StorageError::Conflict { .. }), "{err}");
+    env.handle
+        .set_faults(capstan_sandbox::faults::FaultPlan::default());
+    let still = api.get("sh.helm.release.v1.cap.v7").await.expect("get");
+    assert_eq!(
+        still.metadata.labels.and_then(|l| l.get("owner").cloned()),
+        Some("someone".to_owned())
+    );
+    env.handle.shutdown().await;
+}
