@@ -72,13 +72,49 @@ fn failure_text(
     }
 }
 
+/// The reason a Job or Pod gives for failing (`BackoffLimitExceeded: Job has reached …`,
+/// `DeadlineExceeded`, a container's `ImagePullBackOff`).
+fn failure_reason(live: &Value) -> Option<String> {
+    let conds = live.pointer("/status/conditions").and_then(Value::as_array);
+    if let Some(c) = conds.into_iter().flatten().find(|c| {
+        c.get("type").and_then(Value::as_str) == Some("Failed")
+            && c.get("status").and_then(Value::as_str) == Some("True")
+    }) {
+        let get = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or("");
+        return Some(format!("reason: {}: {}", get("reason"), get("message")));
+    }
+    let statuses = live
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)?;
+    statuses.iter().find_map(|cs| {
+        let w = cs.pointer("/state/waiting/reason").and_then(Value::as_str);
+        let t = cs
+            .pointer("/state/terminated/reason")
+            .and_then(Value::as_str);
+        w.or(t).map(|r| format!("reason: {r}"))
+    })
+}
+
+fn restarts(live: &Value) -> i64 {
+    live.pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("restartCount").and_then(Value::as_i64))
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 fn state_of(live: &Value) -> String {
     match live.get("kind").and_then(Value::as_str) {
-        Some("Pod") => live
-            .pointer("/status/phase")
-            .and_then(Value::as_str)
-            .unwrap_or("Pending")
-            .to_owned(),
+        Some("Pod") => format!(
+            "{} restarts={}",
+            live.pointer("/status/phase")
+                .and_then(Value::as_str)
+                .unwrap_or("Pending"),
+            restarts(live)
+        ),
         Some("Job") => {
             let n = |p: &str| live.pointer(p).and_then(Value::as_i64).unwrap_or(0);
             format!(
@@ -207,11 +243,14 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
                 }
                 Some(reason) => {
                     self.finish(h, false);
-                    let diagnostics = self
-                        .env
-                        .cluster
-                        .diagnostics(&h.resource.object, &self.namespace)
-                        .await;
+                    let mut diagnostics: Vec<String> =
+                        live.as_ref().and_then(failure_reason).into_iter().collect();
+                    diagnostics.extend(
+                        self.env
+                            .cluster
+                            .diagnostics(&h.resource.object, &self.namespace)
+                            .await,
+                    );
                     if h.warn_on_failure && is_post(event) {
                         self.emit(Event::HookWarned {
                             name: h.resource.r.name.clone(),

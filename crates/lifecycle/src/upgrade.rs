@@ -357,9 +357,11 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         namespace: plan.namespace.clone(),
         revision: to,
         common,
-        cleanup_on_fail: opts.cleanup_on_fail,
+        // Helm's failRelease builds the rollback without CleanupOnFail or MaxHistory
+        // (so its Create does not prune).
+        cleanup_on_fail: false,
         force_replace: opts.force_replace,
-        history_max: opts.history_max,
+        history_max: Some(0),
         ..RollbackOptions::default()
     };
     match crate::rollback::rollback_locked(env, &ro).await {

@@ -175,7 +175,12 @@ async fn lifecycle_against_the_sandbox() {
         Event::HookFailed { diagnostics, .. } => Some(diagnostics.clone()),
         _ => None,
     });
-    assert!(diag.is_some(), "failure reported as an event");
+    let diag = diag.expect("failure reported as an event");
+    assert!(
+        diag.iter()
+            .any(|l| l.starts_with("reason: BackoffLimitExceeded")),
+        "the Job's reason is shown: {diag:?}"
+    );
 
     let ro = RollbackOptions {
         name: "demo".into(),
