@@ -149,6 +149,17 @@ pub async fn install<C: Cluster, D: Driver>(
         set_status(&mut rel, Status::PendingInstall, "Dry run complete");
         return Ok(rel);
     }
+    if opts.create_namespace {
+        // The lock (a Lease) lives in the release namespace, so the namespace comes first;
+        // the plan's own CreateNamespace step then finds it.
+        let ns_step = [Step::CreateNamespace {
+            name: opts.namespace.clone(),
+        }];
+        let mut pre = Exec::new(env, rel.clone(), &plan, opts.common.timeout);
+        pre.run(&ns_step)
+            .await
+            .map_err(|(_, e)| LifecycleError::Failed(e.0))?;
+    }
     let (guard, _) = lock_and_check(env, &opts.namespace, &opts.name, None, false).await?;
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.force = opts.force_replace || opts.take_ownership;

@@ -291,5 +291,24 @@ async fn lifecycle_against_the_sandbox() {
         storage.history("demo").await,
         Err(capstan_storage::StorageError::NotFound)
     ));
+    // --create-namespace with the Lease lock: the namespace is made before the lock.
+    let io = InstallOptions {
+        name: "other".into(),
+        namespace: "team".into(),
+        create_namespace: true,
+        common: CommonOptions {
+            no_hooks: true,
+            ..CommonOptions::default()
+        },
+        ..InstallOptions::default()
+    };
+    chart(&cdir, "0.1.0", "0", false);
+    let rel = install(&env, load(&cdir), &capstan_chart::Values::new(), &io)
+        .await
+        .expect("install into a new namespace");
+    assert_eq!(
+        (rel.namespace.as_str(), rel.status_str()),
+        ("team", "deployed")
+    );
     handle.shutdown().await;
 }
