@@ -11,8 +11,12 @@ use std::collections::BTreeMap;
 use release_env::{demo_chart, Env};
 use serde_json::Value;
 
-/// Replaces the wall-clock parts of helm's status output.
+/// Replaces the wall-clock parts of helm's status output (and the RFC 3339 times of JSON and
+/// YAML output).
 fn times(s: &str) -> String {
+    let rfc3339 = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+        .expect("regex");
+    let s = rfc3339.replace_all(s, "<time>");
     s.lines()
         .map(|l| {
             for key in ["LAST DEPLOYED: ", "Last Started:   ", "Last Completed: "] {
@@ -132,8 +136,17 @@ impl Pair {
             "exit status of {args:?}\nhelm stderr: {}\ncapstan stderr: {c_err}",
             String::from_utf8_lossy(&h.stderr)
         );
+        let mut c_out = String::from_utf8_lossy(&c.stdout).into_owned();
+        if args.windows(2).any(|w| w == ["-o", "json"]) {
+            // capstan streams its events first; the release is the last line, as helm's.
+            c_out = c_out
+                .lines()
+                .last()
+                .map(|l| format!("{l}\n"))
+                .unwrap_or_default();
+        }
         assert_eq!(
-            times(&String::from_utf8_lossy(&c.stdout)),
+            times(&c_out),
             times(&String::from_utf8_lossy(&h.stdout)),
             "stdout of {args:?}\ncapstan stderr: {c_err}"
         );
@@ -289,4 +302,148 @@ fn hook_default_delete_policy_is_stored_as_helm_does() {
             .collect()
     };
     assert_eq!(policies(&p.capstan), policies(&p.helm));
+}
+
+/// A chart whose pre-install Job runs for a while, logs two lines and exits 3.
+fn failing_chart(env: &Env) -> String {
+    env.write(
+        "fail/Chart.yaml",
+        "apiVersion: v2\nname: fail\nversion: 0.1.0\n",
+    );
+    env.write(
+        "fail/templates/pre.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-migrate\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n        sandbox.capstan.dev/exit-code: \"3\"\n        sandbox.capstan.dev/duration: \"2500ms\"\n        sandbox.capstan.dev/logs: \"connecting to db\\nERROR: relation users does not exist\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: busybox\n        command: [\"false\"]\n",
+    );
+    env.dir.join("fail").display().to_string()
+}
+
+#[test]
+fn hook_progress_and_failure_details_on_stderr() {
+    let env = Env::start();
+    let chart = failing_chart(&env);
+    let out = env.capstan(&["install", "f", &chart]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Not a terminal: the running hook is reported on plain lines.
+    assert!(
+        err.lines().any(|l| l.starts_with("hook f-migrate: ")),
+        "{err}"
+    );
+    // The failure: the hook, the pod's last log lines, the Job's events with the reason.
+    assert!(err.contains("hook Job/f-migrate failed: "), "{err}");
+    assert!(
+        err.contains("ERROR: relation users does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("BackoffLimitExceeded"), "{err}");
+    assert!(err.contains("exit code 3"), "{err}");
+    assert!(
+        err.lines().last().is_some_and(|l| l.starts_with(
+            "Error: INSTALLATION FAILED: failed pre-install: resource Job/default/f-migrate not ready."
+        )),
+        "{err}"
+    );
+    // With -o json the same facts arrive as events on stdout.
+    let out = env.capstan(&["install", "g", &chart, "-o", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let events: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let failed = events
+        .iter()
+        .find(|e| e["event"] == "hook-failed")
+        .expect("a hook-failed event");
+    assert_eq!(failed["name"], "g-migrate");
+    let diag = failed["diagnostics"].to_string();
+    assert!(diag.contains("BackoffLimitExceeded"), "{diag}");
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "release-recorded" && e["status"] == "failed"));
+}
+
+#[test]
+fn more_flags_match_helm() {
+    let p = Pair::new();
+    p.same(&[
+        "install",
+        "r",
+        "CHART",
+        "-n",
+        "team",
+        "--create-namespace",
+        "--wait",
+    ]);
+    p.same(&[
+        "upgrade",
+        "r",
+        "CHART",
+        "-n",
+        "team",
+        "--set",
+        "message=two",
+        "--history-max",
+        "2",
+    ]);
+    p.same(&[
+        "upgrade",
+        "r",
+        "CHART",
+        "-n",
+        "team",
+        "--reuse-values",
+        "--set",
+        "nested.a=5",
+    ]);
+    p.same(&["upgrade", "r", "CHART", "-n", "team", "--reset-values"]);
+    p.same(&[
+        "upgrade",
+        "r",
+        "CHART",
+        "-n",
+        "team",
+        "--reset-then-reuse-values",
+        "--wait",
+        "--wait-for-jobs",
+        "--timeout",
+        "60s",
+    ]);
+    p.same_records("upgrades with values flags and --history-max 2");
+    p.same(&[
+        "upgrade",
+        "r",
+        "CHART",
+        "-n",
+        "team",
+        "--cleanup-on-fail",
+        "--set",
+        "failPre=true",
+    ]);
+    p.same(&[
+        "rollback",
+        "r",
+        "-n",
+        "team",
+        "--no-hooks",
+        "--history-max",
+        "3",
+    ]);
+    p.same_records("cleanup-on-fail and rollback");
+    p.same(&["test", "r", "-n", "team", "--filter", "name=r-test"]);
+    p.same(&["test", "r", "-n", "team", "--filter", "!name=r-test"]);
+    p.same(&[
+        "uninstall",
+        "r",
+        "-n",
+        "team",
+        "--no-hooks",
+        "--cascade",
+        "foreground",
+        "--wait",
+    ]);
+    p.same_records("uninstall --cascade foreground");
+    p.same(&["uninstall", "r", "--cascade", "sideways"]);
+    p.same(&["install", "o", "CHART", "-o", "yaml", "--hide-notes"]);
+    p.same(&["upgrade", "o", "CHART", "-o", "json", "--labels", "a=b"]);
+    p.same(&["install", "w", "CHART", "--timeout", "ten"]);
 }

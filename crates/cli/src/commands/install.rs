@@ -3,10 +3,11 @@
 
 use std::process::ExitCode;
 
-use capstan_lifecycle::{Env, InstallOptions};
+use capstan_lifecycle::{Env, InstallOptions, Locks};
 
 use super::lifecycle_run::{
-    dry_run, load_chart, parse_labels, release_output, render_options, Backend, Reporter, WaitFlags,
+    dry_run, ensure_namespace, load_chart, parse_labels, release_output, render_options, Backend,
+    Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -184,6 +185,12 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
             args.skip_schema_validation,
         )
         .await?;
+        if args.create_namespace
+            && dry == capstan_lifecycle::DryRun::None
+            && !matches!(backend.locks, Locks::Off)
+        {
+            ensure_namespace(&session, &namespace).await?;
+        }
         let opts = InstallOptions {
             name,
             namespace: namespace.clone(),

@@ -282,6 +282,29 @@ impl Backend {
     }
 }
 
+/// Creates `namespace` unless it exists. A stop-gap for `--create-namespace`: the
+/// lifecycle takes its Lease lock in the release namespace before its own namespace step
+/// (see /work/prompts/requests-from-cli.md item 4).
+pub async fn ensure_namespace(session: &Session, namespace: &str) -> anyhow::Result<()> {
+    use k8s_openapi::api::core::v1::Namespace;
+    let api: kube::Api<Namespace> = kube::Api::all(session.cluster.client.clone());
+    if api.get_opt(namespace).await?.is_some() {
+        return Ok(());
+    }
+    let ns = Namespace {
+        metadata: kube::api::ObjectMeta {
+            name: Some(namespace.to_owned()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    match api.create(&kube::api::PostParams::default(), &ns).await {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(s)) if s.code == 409 => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("create namespace {namespace}: {e}")),
+    }
+}
+
 /// `.Capabilities` from the server (not asked for a client-side dry run, as helm 4).
 pub async fn render_options(
     session: &Session,

@@ -4,12 +4,13 @@
 
 use std::process::ExitCode;
 
-use capstan_lifecycle::{Env, InstallOptions, UpgradeOptions};
+use capstan_lifecycle::{Env, InstallOptions, Locks, UpgradeOptions};
 use capstan_release::Status;
 use capstan_storage::StorageError;
 
 use super::lifecycle_run::{
-    dry_run, load_chart, parse_labels, release_output, render_options, Backend, Reporter, WaitFlags,
+    dry_run, ensure_namespace, load_chart, parse_labels, release_output, render_options, Backend,
+    Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -139,6 +140,13 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
             args.skip_schema_validation,
         )
         .await?;
+        if args.create_namespace
+            && install_instead.is_some()
+            && dry == capstan_lifecycle::DryRun::None
+            && !matches!(backend.locks, Locks::Off)
+        {
+            ensure_namespace(&session, &namespace).await?;
+        }
         let sink = |e| reporter.on_event(e);
         let env = Env {
             cluster: &backend.resources,
