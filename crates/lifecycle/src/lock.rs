@@ -24,6 +24,7 @@ pub enum Locks {
         duration: Duration,
     },
     /// In memory, for tests: a map of release → (holder, expiry).
+    /// (Use [`local_holder`] as the Lease holder so a killed capstan is recognised at once.)
     Memory(MemoryLocks),
 }
 
@@ -78,6 +79,57 @@ pub struct Acquired {
     pub taken_over_from: Option<String>,
 }
 
+/// This machine's name (`HOSTNAME`, else the kernel's).
+fn hostname() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
+
+/// A process's start time (field 22 of `/proc/PID/stat`), to tell a reused pid apart.
+fn start_time(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces; fields after its closing parenthesis.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19).map(str::to_owned)
+}
+
+/// The lock holder identity of this process: `capstan/HOST/PID/START`, which lets another
+/// capstan on the same machine see that the holder has died (see [`holder_gone`]).
+pub fn local_holder() -> String {
+    let pid = std::process::id();
+    format!(
+        "capstan/{}/{pid}/{}",
+        hostname(),
+        start_time(pid).unwrap_or_default()
+    )
+}
+
+/// Whether a holder written by [`local_holder`] is a process of this machine that no longer
+/// runs (or whose pid now belongs to another process). Holders of other machines or in
+/// another form are never judged dead here: their Lease must expire.
+pub fn holder_gone(holder: &str) -> bool {
+    let mut parts = holder.split('/');
+    let (Some("capstan"), Some(host), Some(pid), Some(start)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    if host != hostname() {
+        return false;
+    }
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    match start_time(pid) {
+        None => std::path::Path::new("/proc/self").exists(),
+        Some(now) => !start.is_empty() && now != start,
+    }
+}
+
 fn key(namespace: &str, release: &str) -> String {
     format!("{namespace}/{release}")
 }
@@ -98,8 +150,15 @@ impl Locks {
                 client,
                 holder,
                 duration,
-            } => match ReleaseLock::acquire(client.clone(), namespace, release, holder, *duration)
-                .await
+            } => match ReleaseLock::acquire_unless_alive(
+                client.clone(),
+                namespace,
+                release,
+                holder,
+                *duration,
+                &holder_gone,
+            )
+            .await
             {
                 Ok(l) => {
                     let taken_over_from = l.taken_over_from.clone();
@@ -159,5 +218,28 @@ impl Locks {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holders_of_this_machine_are_judged() {
+        let me = local_holder();
+        assert!(me.starts_with("capstan/"));
+        assert!(!holder_gone(&me), "this process is alive");
+        let host = hostname();
+        // pid 0 never names a user process: gone.
+        assert!(holder_gone(&format!("capstan/{host}/0/1")));
+        // Same pid, other start time: the pid was reused.
+        let pid = std::process::id();
+        assert!(holder_gone(&format!("capstan/{host}/{pid}/1")));
+        assert!(
+            !holder_gone(&format!("capstan/other-host/0/1")),
+            "other machines expire"
+        );
+        assert!(!holder_gone("capstan-host-123"), "unknown forms expire");
     }
 }

@@ -312,3 +312,103 @@ async fn lifecycle_against_the_sandbox() {
     );
     handle.shutdown().await;
 }
+
+/// Crash recovery through a real Lease: a capstan killed mid-upgrade left revision 2
+/// `pending-upgrade` and a Lease held by a process of this machine that no longer runs; the
+/// next upgrade sees the holder is gone, marks revision 2 failed and upgrades.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_holder_is_recognised_at_once() {
+    use capstan_kube::k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
+    use capstan_kube::k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime;
+    use capstan_kube::k8s_openapi::jiff::Timestamp;
+    use capstan_kube::kube::api::{ObjectMeta, PostParams};
+
+    let handle = serve(SandboxConfig::default())
+        .await
+        .expect("sandbox starts");
+    let dir = std::env::temp_dir().join(format!("capstan-lifecycle-kill-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let conn = connect(&ConnectOptions {
+        kubeconfig: Some(kc),
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connects");
+    let cluster = Resources::new(conn.client.clone());
+    let storage = Storage::new(SecretsDriver::new(conn.client.clone(), "default"));
+    let locks = Locks::Lease {
+        client: conn.client.clone(),
+        holder: capstan_lifecycle::lock::local_holder(),
+        duration: Duration::from_secs(3600),
+    };
+    let sink = |_: Event| {};
+    let env = Env {
+        cluster: &cluster,
+        storage: &storage,
+        locks: &locks,
+        events: &sink,
+    };
+    let cdir = dir.join("chart");
+    chart(&cdir, "0.1.0", "0", false);
+    let load = || capstan_chart::load(cdir.to_str().expect("utf-8")).expect("loads");
+    let common = CommonOptions {
+        no_hooks: true,
+        ..CommonOptions::default()
+    };
+    let io = InstallOptions {
+        name: "k".into(),
+        namespace: "default".into(),
+        common: common.clone(),
+        ..InstallOptions::default()
+    };
+    install(&env, load(), &capstan_chart::Values::new(), &io)
+        .await
+        .expect("install");
+    let mut pending = storage.get("k", 1).await.expect("rev 1");
+    pending.version = 2;
+    pending.info.as_mut().expect("info").status = "pending-upgrade".into();
+    storage.create(&pending).await.expect("pending revision");
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| host.trim().to_owned());
+    let now = Timestamp::now();
+    let lease = Lease {
+        metadata: ObjectMeta {
+            name: Some(capstan_storage::lock_name("k")),
+            ..ObjectMeta::default()
+        },
+        spec: Some(LeaseSpec {
+            holder_identity: Some(format!("capstan/{host}/0/1")),
+            lease_duration_seconds: Some(3600),
+            acquire_time: Some(MicroTime(now)),
+            renew_time: Some(MicroTime(now)),
+            ..LeaseSpec::default()
+        }),
+    };
+    let leases: capstan_kube::kube::Api<Lease> =
+        capstan_kube::kube::Api::namespaced(conn.client.clone(), "default");
+    leases
+        .create(&PostParams::default(), &lease)
+        .await
+        .expect("dead holder's lease");
+    let uo = UpgradeOptions {
+        name: "k".into(),
+        namespace: "default".into(),
+        common,
+        ..UpgradeOptions::default()
+    };
+    let rel = upgrade(&env, load(), &capstan_chart::Values::new(), &uo)
+        .await
+        .expect("recovers without waiting for the lease to expire");
+    assert_eq!((rel.version, rel.status_str()), (3, "deployed"));
+    let st: Vec<String> = storage
+        .history("k")
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| r.status_str().to_owned())
+        .collect();
+    assert_eq!(st, ["superseded", "failed", "deployed"]);
+    handle.shutdown().await;
+}

@@ -94,6 +94,20 @@ impl ReleaseLock {
         holder: &str,
         duration: Duration,
     ) -> Result<ReleaseLock, LockError> {
+        Self::acquire_unless_alive(client, namespace, release, holder, duration, &|_| false).await
+    }
+
+    /// [`Self::acquire`], also taking over a live Lease whose holder `holder_gone` reports
+    /// dead (e.g. a process on this machine that no longer exists), so a killed operation
+    /// does not block the next one for the Lease's whole duration.
+    pub async fn acquire_unless_alive(
+        client: Client,
+        namespace: &str,
+        release: &str,
+        holder: &str,
+        duration: Duration,
+        holder_gone: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<ReleaseLock, LockError> {
         let api: Api<Lease> = Api::namespaced(client, namespace);
         let name = lock_name(release);
         let now = Timestamp::now();
@@ -125,7 +139,12 @@ impl ReleaseLock {
             Err(e) => return Err(e.into()),
         }
         let current = api.get(&name).await?;
-        if !expired(&current, now) {
+        let current_holder = current
+            .spec
+            .as_ref()
+            .and_then(|s| s.holder_identity.clone())
+            .unwrap_or_default();
+        if !expired(&current, now) && !holder_gone(&current_holder) {
             let holder = current
                 .spec
                 .and_then(|s| s.holder_identity)
