@@ -237,7 +237,7 @@ mod tests {
         let pid = std::process::id();
         assert!(holder_gone(&format!("capstan/{host}/{pid}/1")));
         assert!(
-            !holder_gone(&format!("capstan/other-host/0/1")),
+            !holder_gone("capstan/other-host/0/1"),
             "other machines expire"
         );
         assert!(!holder_gone("capstan-host-123"), "unknown forms expire");
