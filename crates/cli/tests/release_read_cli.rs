@@ -305,3 +305,78 @@ fn status_shows_resources_and_related_pods() {
         norm(&env.helm(&["status", "m", "-o", "json"]))
     );
 }
+
+#[test]
+fn sql_driver_matches_helm() {
+    let url = match std::env::var("CAPSTAN_TEST_POSTGRES") {
+        Ok(u) if !u.is_empty() => u,
+        _ => panic!(
+            "CAPSTAN_TEST_POSTGRES is not set: the SQL driver test needs PostgreSQL. Run \
+             `scripts/start-services` (after `apt-get install -y postgresql`) and export the \
+             line it prints, or run the tests through scripts/test, which does both"
+        ),
+    };
+    let mut env = Env::start();
+    env.vars.push(("HELM_DRIVER".into(), "sql".into()));
+    env.vars
+        .push(("HELM_DRIVER_SQL_CONNECTION_STRING".into(), url.clone()));
+    // The database is shared with other tests: a namespace of our own keeps rows apart.
+    let ns = format!(
+        "cli-sql-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let chart = demo_chart(&env);
+    env.helm_ok(&[
+        "install",
+        "s1",
+        &chart,
+        "-n",
+        &ns,
+        "--create-namespace",
+        "--labels",
+        "k=v",
+    ]);
+    env.helm_ok(&["upgrade", "s1", &chart, "-n", &ns, "--set", "message=sql"]);
+    for args in [
+        &["list", "-n", &ns][..],
+        &["list", "-n", &ns, "-o", "json"],
+        &["history", "s1", "-n", &ns],
+        &["status", "s1", "-n", &ns],
+        &["get", "all", "s1", "-n", &ns],
+        &["get", "values", "s1", "-n", &ns, "--revision", "1"],
+    ] {
+        env.same_as_helm_with(args, ages);
+    }
+    // capstan writes through the SQL driver; helm reads what it wrote.
+    let up = env.capstan(&[
+        "upgrade",
+        "s1",
+        &chart,
+        "-n",
+        &ns,
+        "--set",
+        "message=capstan",
+    ]);
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let hist = env.helm_ok(&["history", "s1", "-n", &ns]);
+    assert!(
+        hist.lines().count() == 4 && hist.contains("Upgrade complete"),
+        "{hist}"
+    );
+    env.same_as_helm(&["get", "values", "s1", "-n", &ns]);
+    let un = env.capstan(&["uninstall", "s1", "-n", &ns]);
+    assert!(
+        un.status.success(),
+        "{}",
+        String::from_utf8_lossy(&un.stderr)
+    );
+    env.same_as_helm(&["list", "-n", &ns, "-q"]);
+}

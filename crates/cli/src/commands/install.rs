@@ -176,7 +176,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
     let values = args.values.merge()?;
     let chart = load_chart(&chart_path).map_err(|e| anyhow::anyhow!("INSTALLATION FAILED: {e}"))?;
     let reporter = Reporter::new(format);
-    let backend = Backend::new(&session, &namespace)?;
+    let backend = session.block_on(Backend::new(&session, &namespace))?;
     let result = session.block_on(async {
         let render = render_options(
             &session,

@@ -263,7 +263,7 @@ pub struct Backend {
 impl Backend {
     /// Builds it. `CAPSTAN_LOCK=off` runs without the lease lock (exactly helm's behaviour:
     /// a `pending-*` release then always blocks).
-    pub fn new(session: &Session, namespace: &str) -> anyhow::Result<Backend> {
+    pub async fn new(session: &Session, namespace: &str) -> anyhow::Result<Backend> {
         let locks = if std::env::var("CAPSTAN_LOCK").as_deref() == Ok("off") {
             Locks::Off
         } else {
@@ -276,7 +276,7 @@ impl Backend {
         };
         Ok(Backend {
             resources: Resources::new(session.cluster.client.clone()),
-            storage: session.storage_in(namespace)?,
+            storage: session.open_storage_in(namespace).await?,
             locks,
         })
     }

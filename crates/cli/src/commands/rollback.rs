@@ -77,7 +77,7 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(Format::Table);
-    let backend = Backend::new(&session, &namespace)?;
+    let backend = session.block_on(Backend::new(&session, &namespace))?;
     let opts = RollbackOptions {
         name,
         namespace,

@@ -96,12 +96,15 @@ impl Session {
             .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))
     }
 
-    /// The storage of the session's namespace.
+    /// The storage of the session's namespace, for the drivers that need no connection
+    /// set-up (the SQL driver is refused: use [`Self::open_storage`]).
+    #[allow(dead_code)] // kept for callers that cannot await (commands/plan.rs)
     pub fn storage(&self) -> anyhow::Result<capstan_storage::Storage<AnyDriver>> {
         self.storage_in(&self.cluster.namespace)
     }
 
-    /// The storage of `namespace`.
+    /// [`Self::storage`] for `namespace`.
+    #[allow(dead_code)] // see `storage`
     pub fn storage_in(
         &self,
         namespace: &str,
@@ -110,12 +113,28 @@ impl Session {
         Ok(capstan_storage::Storage::new(driver))
     }
 
+    /// The storage of the session's namespace, any driver (SQL included).
+    pub async fn open_storage(&self) -> anyhow::Result<capstan_storage::Storage<AnyDriver>> {
+        self.open_storage_in(&self.cluster.namespace).await
+    }
+
+    /// The storage of `namespace`, any driver: the SQL driver connects to PostgreSQL here,
+    /// with `HELM_DRIVER_SQL_CONNECTION_STRING` as helm.
+    pub async fn open_storage_in(
+        &self,
+        namespace: &str,
+    ) -> anyhow::Result<capstan_storage::Storage<AnyDriver>> {
+        let driver =
+            AnyDriver::open(self.driver_kind, self.cluster.client.clone(), namespace).await?;
+        Ok(capstan_storage::Storage::new(driver))
+    }
+
     /// helm's `releaseContent`: revision `version` of `name`, or the newest when 0.
     pub async fn release_content(&self, name: &str, version: i64) -> anyhow::Result<Release> {
         if !valid_release_name(name) {
             anyhow::bail!("releaseContent: Release name is invalid: {name}");
         }
-        let storage = self.storage()?;
+        let storage = self.open_storage().await?;
         let rel = if version <= 0 {
             storage.last(name).await?
         } else {
@@ -130,7 +149,7 @@ impl Session {
         if !valid_release_name(name) {
             anyhow::bail!("release name is invalid: {name}");
         }
-        Ok(self.storage()?.history(name).await?)
+        Ok(self.open_storage().await?.history(name).await?)
     }
 
     /// The labels of a revision's storage object, system labels included.
@@ -207,7 +226,9 @@ impl Session {
                     .collect())
             }
             DriverKind::Memory | DriverKind::Sql => {
-                let driver = AnyDriver::connect(self.driver_kind, client, &ns)?;
+                // The SQL driver lists every namespace when given none, as helm's.
+                let ns = if all_namespaces { "" } else { ns.as_str() };
+                let driver = AnyDriver::open(self.driver_kind, client, ns).await?;
                 match driver.list().await {
                     Ok(rels) => Ok(rels
                         .into_iter()

@@ -57,7 +57,7 @@ pub fn exec(global: &GlobalFlags, args: UninstallArgs) -> anyhow::Result<ExitCod
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(Format::Table);
-    let backend = Backend::new(&session, &namespace)?;
+    let backend = session.block_on(Backend::new(&session, &namespace))?;
     for name in &args.args {
         let opts = UninstallOptions {
             name: name.clone(),

@@ -110,7 +110,7 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
-    let backend = Backend::new(&session, &namespace)?;
+    let backend = session.block_on(Backend::new(&session, &namespace))?;
     let rollback_on_failure = args.rollback_on_failure || args.atomic;
     // `--install` with no release (or an uninstalled one) is an install, as helm decides it
     // before loading values.
