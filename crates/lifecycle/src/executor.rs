@@ -56,7 +56,7 @@ pub(crate) struct Exec<'e, 'a, C, D> {
     pub hook_warnings: Vec<String>,
     /// `test --logs`: fetch hook pod logs before deletions.
     pub test_logs: bool,
-    /// The operation lock, renewed between steps.
+    /// The operation lock (renewed in the background while held).
     pub guard: Option<Guard>,
     /// Failures of this event's hooks are collected instead of stopping (post-delete).
     pub collect_event: Option<capstan_release::HookEvent>,
@@ -98,13 +98,6 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
     /// Runs `steps` in order; the first failure stops the run and names the failed step.
     pub async fn run(&mut self, steps: &[Step]) -> Result<(), (usize, StepError)> {
         for (i, step) in steps.iter().enumerate() {
-            if let Some(g) = self.guard.as_mut() {
-                if let Err(e) = self.env.locks.renew(g).await {
-                    self.emit(Event::Warning {
-                        message: e.to_string(),
-                    });
-                }
-            }
             let phase = step.name();
             self.emit(Event::PhaseStarted {
                 phase: phase.clone(),

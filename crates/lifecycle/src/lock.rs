@@ -3,7 +3,7 @@
 //! a live operation (or helm, which takes no lock) owns.
 
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use capstan_storage::{LockError, ReleaseLock};
@@ -65,10 +65,39 @@ impl MemoryLocks {
 pub enum Guard {
     /// Nothing held (`Locks::Off`).
     None,
-    /// A Lease.
-    Lease(Box<ReleaseLock>),
+    /// A Lease, renewed in the background (every third of its duration) until released.
+    Lease(LeaseGuard),
     /// A memory lock.
     Memory(String),
+}
+
+/// A held Lease and the task that keeps renewing it, so that an operation longer than the
+/// Lease's duration (a long hook wait) keeps its lock.
+pub struct LeaseGuard {
+    lock: Arc<tokio::sync::Mutex<Option<ReleaseLock>>>,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl LeaseGuard {
+    fn start(lock: ReleaseLock, duration: Duration) -> LeaseGuard {
+        let lock = Arc::new(tokio::sync::Mutex::new(Some(lock)));
+        let shared = lock.clone();
+        let every = (duration / 3).max(Duration::from_secs(1));
+        let renewer = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let mut held = shared.lock().await;
+                match held.as_mut() {
+                    // A failed renewal is retried next time; the Lease may expire meanwhile.
+                    Some(l) => {
+                        let _ = l.renew().await;
+                    }
+                    None => break,
+                }
+            }
+        });
+        LeaseGuard { lock, renewer }
+    }
 }
 
 /// The outcome of taking a lock.
@@ -163,7 +192,7 @@ impl Locks {
                 Ok(l) => {
                     let taken_over_from = l.taken_over_from.clone();
                     Ok(Acquired {
-                        guard: Guard::Lease(Box::new(l)),
+                        guard: Guard::Lease(LeaseGuard::start(l, *duration)),
                         taken_over_from,
                     })
                 }
@@ -199,9 +228,12 @@ impl Locks {
     /// the caller, which only warns: the operation itself is still valid.
     pub async fn renew(&self, guard: &mut Guard) -> Result<(), LifecycleError> {
         match guard {
-            Guard::Lease(l) => l.renew().await.map_err(|e| {
-                LifecycleError::Failed(format!("unable to renew the release lock: {e}"))
-            }),
+            Guard::Lease(g) => match g.lock.lock().await.as_mut() {
+                Some(l) => l.renew().await.map_err(|e| {
+                    LifecycleError::Failed(format!("unable to renew the release lock: {e}"))
+                }),
+                None => Ok(()),
+            },
             Guard::None | Guard::Memory(_) => Ok(()),
         }
     }
@@ -209,9 +241,13 @@ impl Locks {
     /// Gives the lock back.
     pub async fn release(&self, guard: Guard) {
         match (self, guard) {
-            (_, Guard::Lease(l)) => {
-                // A lock we cannot delete expires on its own.
-                let _ = l.release().await;
+            (_, Guard::Lease(g)) => {
+                g.renewer.abort();
+                let taken = g.lock.lock().await.take();
+                if let Some(l) = taken {
+                    // A lock we cannot delete expires on its own.
+                    let _ = l.release().await;
+                }
             }
             (Locks::Memory(m), Guard::Memory(k)) => {
                 m.lock().remove(&k);

@@ -412,3 +412,44 @@ async fn killed_holder_is_recognised_at_once() {
     assert_eq!(st, ["superseded", "failed", "deployed"]);
     handle.shutdown().await;
 }
+
+/// A held Lease is renewed in the background, so an operation longer than the Lease's
+/// duration keeps its lock; once released, the next holder gets it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn held_lease_is_renewed() {
+    let handle = serve(SandboxConfig::default())
+        .await
+        .expect("sandbox starts");
+    let dir = std::env::temp_dir().join(format!("capstan-lifecycle-renew-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let conn = connect(&ConnectOptions {
+        kubeconfig: Some(kc),
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connects");
+    let lease = |holder: &str| Locks::Lease {
+        client: conn.client.clone(),
+        holder: holder.into(),
+        duration: Duration::from_secs(2),
+    };
+    let (a, b) = (lease("a"), lease("b"));
+    let held = a.acquire("default", "x").await.expect("a takes it");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let err = b
+        .acquire("default", "x")
+        .await
+        .err()
+        .expect("still held after 2 durations");
+    assert_eq!(
+        err.to_string(),
+        "another operation (install/upgrade/rollback) is in progress"
+    );
+    a.release(held.guard).await;
+    let got = b.acquire("default", "x").await.expect("free after release");
+    assert_eq!(got.taken_over_from, None);
+    b.release(got.guard).await;
+    handle.shutdown().await;
+}
