@@ -447,3 +447,65 @@ fn more_flags_match_helm() {
     p.same(&["upgrade", "o", "CHART", "-o", "json", "--labels", "a=b"]);
     p.same(&["install", "w", "CHART", "--timeout", "ten"]);
 }
+
+/// A chart whose pre-install Job runs for a minute.
+fn slow_chart(env: &Env) -> String {
+    env.write(
+        "slow/Chart.yaml",
+        "apiVersion: v2\nname: slow\nversion: 0.1.0\n",
+    );
+    env.write(
+        "slow/templates/pre.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-slow\n  annotations:\n    helm.sh/hook: pre-install\nspec:\n  template:\n    metadata:\n      annotations:\n        sandbox.capstan.dev/duration: \"60s\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: s\n        image: busybox\n        command: [\"sleep\", \"60\"]\n",
+    );
+    env.dir.join("slow").display().to_string()
+}
+
+/// Starts `install NAME CHART` in the background, waits until its hook Job exists, then
+/// sends SIGINT; returns the finished process's output.
+fn interrupted_install(env: &Env, bin: &std::path::Path, chart: &str) -> std::process::Output {
+    let child = std::process::Command::new(bin)
+        .args(["install", "s", chart])
+        .env("HOME", env.dir.join("home"))
+        .env("KUBECONFIG", &env.kubeconfig)
+        .env("HELM_CACHE_HOME", env.dir.join("home/.cache/helm"))
+        .env("HELM_CONFIG_HOME", env.dir.join("home/.config/helm"))
+        .env("HELM_DATA_HOME", env.dir.join("home/.local/share/helm"))
+        .env_remove("HELM_DRIVER")
+        .env_remove("HELM_NAMESPACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start");
+    let mut waited = 0;
+    while !env.kubectl(&["get", "job", "s-slow"]).status.success() {
+        waited += 1;
+        assert!(waited < 300, "the hook Job never appeared");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn sigint_cancels_like_helm() {
+    let p = Pair::new();
+    let chart = slow_chart(&p.helm);
+    let h = interrupted_install(&p.helm, &release_env::helm_bin(), &chart);
+    let c = interrupted_install(&p.capstan, &release_env::capstan_bin(), &chart);
+    assert_eq!(c.status.code(), h.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&c.stdout),
+        String::from_utf8_lossy(&h.stdout)
+    );
+    assert_eq!(error_line(&c), error_line(&h));
+    assert_eq!(
+        error_line(&c),
+        "Error: INSTALLATION FAILED: context canceled"
+    );
+    p.same_records("SIGINT during the pre-install hook");
+}

@@ -3,10 +3,10 @@
 
 use std::process::ExitCode;
 
-use capstan_lifecycle::{Env, InstallOptions, Locks};
+use capstan_lifecycle::{Env, InstallOptions};
 
 use super::lifecycle_run::{
-    dry_run, ensure_namespace, load_chart, parse_labels, release_output, render_options, Backend,
+    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options, Backend,
     Reporter, WaitFlags,
 };
 use super::output::Format;
@@ -171,6 +171,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
         args.name_template.as_deref(),
     )
     .map_err(|e| anyhow::anyhow!("INSTALLATION FAILED: {e}"))?;
+    let name_for_signal = name.clone();
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let values = args.values.merge()?;
@@ -178,6 +179,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
     let reporter = Reporter::new(format);
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let result = session.block_on(async {
+        cancel_on_signal(&name_for_signal);
         let render = render_options(
             &session,
             dry,
@@ -185,12 +187,6 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
             args.skip_schema_validation,
         )
         .await?;
-        if args.create_namespace
-            && dry == capstan_lifecycle::DryRun::None
-            && !matches!(backend.locks, Locks::Off)
-        {
-            ensure_namespace(&session, &namespace).await?;
-        }
         let opts = InstallOptions {
             name,
             namespace: namespace.clone(),

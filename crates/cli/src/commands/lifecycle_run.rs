@@ -267,10 +267,11 @@ impl Backend {
         let locks = if std::env::var("CAPSTAN_LOCK").as_deref() == Ok("off") {
             Locks::Off
         } else {
-            let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into());
+            // The holder names this process (host, pid, start time), so a capstan killed
+            // mid-operation is recognised by the next one on this machine at once.
             Locks::Lease {
                 client: session.cluster.client.clone(),
-                holder: format!("capstan-{host}-{}", std::process::id()),
+                holder: capstan_lifecycle::lock::local_holder(),
                 duration: Duration::from_secs(60),
             }
         };
@@ -282,27 +283,28 @@ impl Backend {
     }
 }
 
-/// Creates `namespace` unless it exists. A stop-gap for `--create-namespace`: the
-/// lifecycle takes its Lease lock in the release namespace before its own namespace step
-/// (see /work/prompts/requests-from-cli.md item 4).
-pub async fn ensure_namespace(session: &Session, namespace: &str) -> anyhow::Result<()> {
-    use k8s_openapi::api::core::v1::Namespace;
-    let api: kube::Api<Namespace> = kube::Api::all(session.cluster.client.clone());
-    if api.get_opt(namespace).await?.is_some() {
-        return Ok(());
-    }
-    let ns = Namespace {
-        metadata: kube::api::ObjectMeta {
-            name: Some(namespace.to_owned()),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    match api.create(&kube::api::PostParams::default(), &ns).await {
-        Ok(_) => Ok(()),
-        Err(kube::Error::Api(s)) if s.code == 409 => Ok(()),
-        Err(e) => Err(anyhow::anyhow!("create namespace {namespace}: {e}")),
-    }
+/// helm's signal handling for install and upgrade: on SIGINT or SIGTERM print
+/// `Release NAME has been cancelled.` and cancel the running action, which then records the
+/// revision `failed` (`context canceled`) instead of leaving it pending. Runs until the
+/// runtime that spawned it is dropped.
+pub fn cancel_on_signal(name: &str) {
+    let name = name.to_owned();
+    tokio::spawn(async move {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+        println!("Release {name} has been cancelled.");
+        capstan_lifecycle::cancel::cancel();
+    });
 }
 
 /// `.Capabilities` from the server (not asked for a client-side dry run, as helm 4).

@@ -4,12 +4,12 @@
 
 use std::process::ExitCode;
 
-use capstan_lifecycle::{Env, InstallOptions, Locks, UpgradeOptions};
+use capstan_lifecycle::{Env, InstallOptions, UpgradeOptions};
 use capstan_release::Status;
 use capstan_storage::StorageError;
 
 use super::lifecycle_run::{
-    dry_run, ensure_namespace, load_chart, parse_labels, release_output, render_options, Backend,
+    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options, Backend,
     Reporter, WaitFlags,
 };
 use super::output::Format;
@@ -107,6 +107,7 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
     let common = args.wait.common(args.no_hooks)?;
     let dry = dry_run(args.dry_run.as_deref())?;
     let labels = parse_labels(&args.labels)?;
+    let name_for_signal = name.clone();
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
@@ -133,6 +134,7 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
         println!("Release {name:?} does not exist. Installing it now.");
     }
     let result = session.block_on(async {
+        cancel_on_signal(&name_for_signal);
         let render = render_options(
             &session,
             dry,
@@ -140,13 +142,6 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
             args.skip_schema_validation,
         )
         .await?;
-        if args.create_namespace
-            && install_instead.is_some()
-            && dry == capstan_lifecycle::DryRun::None
-            && !matches!(backend.locks, Locks::Off)
-        {
-            ensure_namespace(&session, &namespace).await?;
-        }
         let sink = |e| reporter.on_event(e);
         let env = Env {
             cluster: &backend.resources,
