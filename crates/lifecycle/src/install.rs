@@ -124,10 +124,12 @@ pub async fn install<C: Cluster, D: Driver>(
     validate_name(&opts.name)?;
     let hist = history(env, &opts.name).await?;
     let revision = install_revision(opts, &hist)?;
+    // Helm renders an install as revision 1 even with --replace: the record's version is
+    // bumped to last+1 only afterwards (replaceRelease), so `.Release.Revision` says 1.
     let target = RenderTarget {
         name: &opts.name,
         namespace: &opts.namespace,
-        revision,
+        revision: 1,
         is_upgrade: false,
     };
     let rendered = render_release(chart.clone(), values, &target, &opts.render)?;

@@ -981,3 +981,39 @@ async fn plans_serialize() {
     );
     assert_eq!(json["steps"][2]["hooks"][0]["name"], "a-job");
 }
+
+#[tokio::test]
+async fn replace_renders_revision_one_like_helm() {
+    let t = T::new();
+    let sink = t.sink();
+    let env = env!(t, sink);
+    let dir = chart(&[(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  rev: \"{{ .Release.Revision }}\"\n".to_string(),
+    )]);
+    install(&env, load(&dir), &values(), &iopts())
+        .await
+        .expect("install");
+    uninstall(
+        &env,
+        &UninstallOptions {
+            name: "r".into(),
+            keep_history: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("uninstall");
+    let mut o = iopts();
+    o.replace = true;
+    let rel = install(&env, load(&dir), &values(), &o)
+        .await
+        .expect("replace");
+    assert_eq!(rel.version, 2);
+    assert!(rel.manifest.contains("rev: \"1\""), "{}", rel.manifest);
+    let h = t.history().await;
+    assert_eq!(
+        h.iter().map(|x| x.1.as_str()).collect::<Vec<_>>(),
+        ["superseded", "deployed"]
+    );
+}
