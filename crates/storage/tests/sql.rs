@@ -152,6 +152,26 @@ async fn schema_matches_helm_and_labels_are_shared() {
         .map(|e| e["name"].as_str().unwrap_or("").to_owned())
         .collect();
     assert_eq!(names, ["lab"]);
+    // The same TLS connection string works for helm (lib/pq) and capstan.
+    {
+        let ca = common::test_ca();
+        let tls_url = format!(
+            "{}?sslmode=verify-full&sslrootcert={ca}",
+            by_us.split('?').next().expect("base")
+        );
+        let over_tls = SqlDriver::connect(&tls_url, "default")
+            .await
+            .expect("capstan over TLS");
+        assert_eq!(over_tls.list().await.expect("list").len(), 2);
+        let (kc2, u2) = (kc.clone(), tls_url.clone());
+        let listed = tokio::task::spawn_blocking(move || helm(&kc2, &u2, &["list", "-q"]))
+            .await
+            .expect("helm task");
+        assert_eq!(
+            listed.split_whitespace().collect::<Vec<_>>(),
+            ["lab", "other"]
+        );
+    }
     drop(ours);
     handle.shutdown().await;
 }
@@ -335,4 +355,88 @@ async fn survives_killed_connections() {
         h.iter().map(|r| r.version).collect::<Vec<_>>(),
         [36, 37, 38, 39, 40]
     );
+}
+
+/// lib/pq's `sslmode` meanings over a TLS-enabled server (self-signed certificate for
+/// localhost and 127.0.0.1, from scripts/start-services).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_modes() {
+    let ca = common::test_ca();
+    let url = common::fresh_database("tls").await;
+    let db = url
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.split('?').next())
+        .expect("db name")
+        .to_owned();
+    let base = url.split('?').next().expect("base").to_owned();
+    let admin = common::connect(&common::server_url()).await;
+    let encrypted = |want: bool| {
+        let (admin, db) = (&admin, db.clone());
+        async move {
+            let n: i64 = admin
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+                     WHERE a.datname = $1 AND s.ssl = $2",
+                    &[&db, &want],
+                )
+                .await
+                .expect("pg_stat_ssl")
+                .get(0);
+            n
+        }
+    };
+    for (query, tls) in [
+        ("sslmode=disable", false),
+        ("sslmode=require", true),
+        ("", true), // lib/pq's default is require
+        ("sslmode=prefer", true),
+        (&format!("sslmode=verify-ca&sslrootcert={ca}") as &str, true),
+        (
+            &format!("sslmode=verify-full&sslrootcert={ca}") as &str,
+            true,
+        ),
+    ] {
+        let conn = if query.is_empty() {
+            base.clone()
+        } else {
+            format!("{base}?{query}")
+        };
+        let d = SqlDriver::connect(&conn, "default")
+            .await
+            .unwrap_or_else(|e| panic!("{query}: {e}"));
+        assert_eq!(
+            encrypted(tls).await,
+            1,
+            "{query}: one connection, TLS={tls}"
+        );
+        drop(d);
+        // The dropped connection leaves pg_stat_activity asynchronously.
+        for _ in 0..100 {
+            if encrypted(tls).await == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    // The key=value form, with the host name checked against the certificate.
+    let kv = format!(
+        "host=localhost port={} user=postgres dbname={db} sslmode=verify-full sslrootcert={ca}",
+        url.split(':')
+            .nth(2)
+            .and_then(|s| s.split('/').next())
+            .expect("port")
+    );
+    SqlDriver::connect(&kv, "default")
+        .await
+        .expect("key=value verify-full");
+    // A self-signed server fails verification against the system roots.
+    let err = SqlDriver::connect(&format!("{base}?sslmode=verify-full"), "default")
+        .await
+        .expect_err("unknown issuer");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    let err = SqlDriver::connect(&format!("{base}?sslmode=bogus"), "default")
+        .await
+        .expect_err("bad sslmode");
+    assert!(err.to_string().contains("unsupported sslmode"), "{err}");
 }

@@ -5,7 +5,7 @@
 //! `namespace`, `version`, `status`, `owner` (`helm`), `createdAt` and `modifiedAt` (Unix
 //! seconds); custom labels are rows of `custom_labels_v1`. Connections come from a
 //! connection string as helm reads `HELM_DRIVER_SQL_CONNECTION_STRING` (URL or `key=value`
-//! form); see docs/storage.md for the TLS limits.
+//! form) with lib/pq's `sslmode` meanings (see [`tls`]).
 //!
 //! Every statement runs through a retry loop: a broken connection (PostgreSQL restarted, the
 //! network dropped) or a transient server answer (shutdown, serialization failure) drops the
@@ -15,6 +15,7 @@
 //! before removing it.
 
 mod schema;
+pub mod tls;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -26,7 +27,7 @@ use capstan_kube::retry::Retry;
 use capstan_release::{decode_release, encode_release, Release};
 use tokio::sync::Mutex;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{Client, Config};
 
 use crate::driver::{is_system_label, StorageError};
 use crate::Driver;
@@ -69,6 +70,8 @@ type Op<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + '
 /// Releases in a PostgreSQL database shared with helm.
 pub struct SqlDriver {
     config: Config,
+    /// TLS as the connection string's `sslmode` asks (not used with `disable`).
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
     /// Release namespace; empty lists every namespace (as `helm list -A`).
     namespace: String,
     /// One connection, held for a whole operation (transactions need it exclusively);
@@ -97,12 +100,24 @@ fn transient(e: &tokio_postgres::Error) -> bool {
             let s = c.code();
             s.starts_with("08") || matches!(s, "57P01" | "57P02" | "57P03" | "40001" | "40P01")
         }
-        // No SQLSTATE: an I/O error (connection refused or reset) or a protocol failure.
+        // No SQLSTATE: a broken or refused connection is transient; a TLS failure
+        // (certificate, handshake: `InvalidData`) or a protocol error is not.
         None => {
+            use std::io::ErrorKind as K;
             let mut src = std::error::Error::source(e);
             while let Some(s) = src {
-                if s.is::<std::io::Error>() {
-                    return true;
+                if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                    return matches!(
+                        io.kind(),
+                        K::ConnectionRefused
+                            | K::ConnectionReset
+                            | K::ConnectionAborted
+                            | K::NotConnected
+                            | K::BrokenPipe
+                            | K::UnexpectedEof
+                            | K::TimedOut
+                            | K::AddrNotAvailable
+                    );
                 }
                 src = s.source();
             }
@@ -198,11 +213,14 @@ impl SqlDriver {
         namespace: &str,
         retry: Arc<Retry>,
     ) -> Result<SqlDriver, StorageError> {
-        let config: Config = connection
+        let (rest, tls_opts) = tls::split(connection)?;
+        let mut config: Config = rest
             .parse()
             .map_err(|e| StorageError::Invalid(format!("{CONNECTION_STRING_ENV}: {e}")))?;
+        config.ssl_mode(tls_opts.mode);
         let driver = SqlDriver {
             config,
+            tls: tls::connector(&tls_opts)?,
             namespace: namespace.to_owned(),
             conn: Mutex::new(None),
             retry,
@@ -238,7 +256,7 @@ impl SqlDriver {
         loop {
             let result = match guard.as_mut() {
                 Some(c) if !c.is_closed() => op(c).await,
-                _ => match self.config.connect(NoTls).await {
+                _ => match self.config.connect(self.tls.clone()).await {
                     Ok((client, connection)) => {
                         // The connection task ends when the client is dropped or the server
                         // goes away; its error then shows up on the next statement.

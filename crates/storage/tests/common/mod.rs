@@ -17,6 +17,17 @@ pub fn server_url() -> String {
     }
 }
 
+/// The CA certificate of the test server's TLS (`CAPSTAN_TEST_POSTGRES_CA`); fails when unset.
+pub fn test_ca() -> String {
+    match std::env::var("CAPSTAN_TEST_POSTGRES_CA") {
+        Ok(c) if !c.is_empty() => c,
+        _ => panic!(
+            "CAPSTAN_TEST_POSTGRES_CA is not set: run `scripts/start-services` (it needs \
+             openssl, which the postgresql package brings) and export the lines it prints"
+        ),
+    }
+}
+
 /// `url` with its database replaced by `db` (URL form `postgres://...` or `key=value` form).
 pub fn with_database(url: &str, db: &str) -> String {
     if let Some(scheme_end) = url.find("://") {
