@@ -1,10 +1,11 @@
 //! Resources of any kind: REST mapping through cached discovery, server-side apply with
-//! Helm's field manager, get and delete.
+//! Helm's field manager, create, replace (conflicts re-read and resent), get and delete.
 
 use std::sync::Arc;
 
 use kube::api::{
-    DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PropagationPolicy,
+    DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
+    PropagationPolicy,
 };
 use kube::discovery::{ApiCapabilities, ApiResource, Discovery, Scope};
 use kube::{Api, Client};
@@ -57,6 +58,10 @@ pub struct Mapping {
     pub resource: ApiResource,
     /// Whether it lives in a namespace.
     pub namespaced: bool,
+}
+
+fn dynamic(obj: &serde_json::Value) -> Result<DynamicObject, ResourceError> {
+    serde_json::from_value(obj.clone()).map_err(|e| ResourceError::Kube(kube::Error::SerdeError(e)))
 }
 
 fn gvk_of(obj: &serde_json::Value) -> Result<GroupVersionKind, ResourceError> {
@@ -174,6 +179,73 @@ impl Resources {
         }
         let patch = Patch::Apply(obj);
         Ok(self.retry.run(|| api.patch(name, &pp, &patch)).await?)
+    }
+
+    /// Creates an object as `manager` (Helm's create: fails with 409 when it exists).
+    /// A create whose answer was lost and that meets its own object on the retry is not
+    /// told apart here; callers that need it compare the existing object.
+    pub async fn create(
+        &self,
+        obj: &serde_json::Value,
+        default_ns: &str,
+        manager: &str,
+    ) -> Result<DynamicObject, ResourceError> {
+        let api = self.api_for(obj, default_ns).await?;
+        let dynamic = dynamic(obj)?;
+        let pp = PostParams {
+            field_manager: Some(manager.to_owned()),
+            ..PostParams::default()
+        };
+        Ok(self.retry.run(|| api.create(&pp, &dynamic)).await?)
+    }
+
+    /// Replaces an object whole as `manager` (helm's `--force` update: its
+    /// `Replace(..., overwrite=true)`), sending the live resourceVersion. A 409 (someone
+    /// wrote in between) re-reads and resends, up to 5 times: the intent is to overwrite, so
+    /// resending over a newer version is what the caller asked for.
+    pub async fn replace(
+        &self,
+        obj: &serde_json::Value,
+        default_ns: &str,
+        manager: &str,
+    ) -> Result<DynamicObject, ResourceError> {
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(|v| v.as_str())
+            .ok_or(ResourceError::Incomplete("metadata.name"))?;
+        let api = self.api_for(obj, default_ns).await?;
+        let pp = PostParams {
+            field_manager: Some(manager.to_owned()),
+            ..PostParams::default()
+        };
+        let mut conflicts = 0;
+        loop {
+            let current = self.retry.run(|| api.get(name)).await?;
+            let mut next = dynamic(obj)?;
+            next.metadata.resource_version = current.metadata.resource_version;
+            let conflict = |e: &kube::Error| matches!(e, kube::Error::Api(s) if s.code == 409);
+            match self
+                .retry
+                .run_handling(conflict, || api.replace(name, &pp, &next))
+                .await
+            {
+                Err(e) if conflict(&e) && conflicts < 5 => {
+                    conflicts += 1;
+                    self.retry
+                        .stats
+                        .retried
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Err(e) if conflict(&e) => {
+                    self.retry
+                        .stats
+                        .failed
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Err(e.into());
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     /// Reads an object; `None` when it does not exist.

@@ -12,7 +12,7 @@
 //! other lists are replaced whole. Custom resources get helm 3's two-way JSON merge patch
 //! (original → modified), as strategic merge is not defined for them.
 
-use kube::api::{DynamicObject, Patch, PatchParams, PostParams};
+use kube::api::{DynamicObject, Patch, PatchParams};
 use serde_json::{Map, Value};
 
 use crate::resources::{ResourceError, Resources};
@@ -315,13 +315,7 @@ impl Resources {
             .ok_or(ResourceError::Incomplete("metadata.name"))?;
         let api = self.api_for(target, default_ns).await?;
         let Some(current) = self.retry().run(|| api.get_opt(name)).await? else {
-            let obj: DynamicObject = serde_json::from_value(target.clone())
-                .map_err(|e| ResourceError::Kube(kube::Error::SerdeError(e)))?;
-            let pp = PostParams {
-                field_manager: Some(manager.to_owned()),
-                ..PostParams::default()
-            };
-            let created = self.retry().run(|| api.create(&pp, &obj)).await?;
+            let created = self.create(target, default_ns, manager).await?;
             return Ok(Updated::Created(Box::new(created)));
         };
         let current = serde_json::to_value(&current)

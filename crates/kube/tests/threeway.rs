@@ -222,3 +222,53 @@ async fn update_three_way_matches_helm3_upgrade() {
     ));
     handle.shutdown().await;
 }
+
+/// `create` and `replace` (helm's `--force` update): a replace that meets 409s (injected) is
+/// re-read and resent until it lands; the object is then exactly the new manifest.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_and_replace_through_conflicts() {
+    let handle = serve(SandboxConfig::default()).await.expect("sandbox");
+    let dir = std::env::temp_dir().join(format!("capstan-kube-replace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kc = dir.join("kubeconfig");
+    handle.write_kubeconfig(&kc).expect("kubeconfig");
+    let client = connect(&ConnectOptions {
+        kubeconfig: Some(kc),
+        disable_client_retry: true,
+        ..ConnectOptions::default()
+    })
+    .await
+    .expect("connect")
+    .client;
+    let res = Resources::new(client);
+    let v1 = config_map(json!({"a": "1", "b": "2"}));
+    res.create(&v1, "default", "helm").await.expect("create");
+    match res.create(&v1, "default", "helm").await {
+        Err(capstan_kube::resources::ResourceError::Kube(kube::Error::Api(s))) => {
+            assert_eq!(s.code, 409)
+        }
+        other => panic!("a second create is a conflict, got {other:?}"),
+    }
+    let plan: capstan_sandbox::faults::FaultPlan = serde_json::from_value(json!({
+        "seed": 5,
+        "rules": [{"verb": "update", "resource": "configmaps", "errorRate": 0.5, "errorCode": 409}]
+    }))
+    .expect("plan");
+    let (_, _, failed_before) = res.retry().stats.snapshot();
+    assert_eq!(failed_before, 1, "the refused create counts as failed");
+    handle.set_faults(plan);
+    for i in 0..6 {
+        let next = config_map(json!({"c": i.to_string()}));
+        let got = res
+            .replace(&next, "default", "helm")
+            .await
+            .expect("replace through conflicts");
+        let got = serde_json::to_value(&got).expect("json");
+        assert_eq!(got["data"], json!({"c": i.to_string()}));
+    }
+    handle.set_faults(capstan_sandbox::faults::FaultPlan::default());
+    let (_, retried, failed) = res.retry().stats.snapshot();
+    assert!(retried > 0, "conflicts were met and resent");
+    assert_eq!(failed, failed_before, "no replace failed");
+    handle.shutdown().await;
+}
