@@ -509,3 +509,26 @@ fn sigint_cancels_like_helm() {
     );
     p.same_records("SIGINT during the pre-install hook");
 }
+
+#[test]
+fn failing_test_keep_policy_and_dry_runs_match_helm() {
+    let p = Pair::new();
+    p.same(&["install", "t", "CHART", "--set", "failTest=true,keep=true"]);
+    p.same(&["test", "t"]);
+    p.same(&["test", "t", "--logs"]);
+    p.same_records("failing test");
+    p.same(&["uninstall", "t"]);
+    p.same_records("uninstall with a kept ConfigMap");
+    for (h, c) in [(&p.helm, &p.capstan)] {
+        let kept = |e: &Env| e.kubectl(&["get", "configmap", "t-cm"]).status.success();
+        assert!(
+            kept(h) && kept(c),
+            "the kept ConfigMap stays in both clusters"
+        );
+    }
+    p.same(&["install", "d", "CHART", "--dry-run"]);
+    p.same(&["install", "d", "CHART", "--dry-run=server"]);
+    p.same(&["install", "d", "CHART", "--dry-run=bogus"]);
+    p.same(&["upgrade", "--install", "d", "CHART", "--dry-run=client"]);
+    p.same_records("dry runs (nothing stored)");
+}

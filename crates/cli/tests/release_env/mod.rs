@@ -170,7 +170,8 @@ impl Drop for Env {
 }
 
 /// A chart with a ConfigMap, NOTES, a pre-install/pre-upgrade Job hook and a test Pod; the
-/// `failPre` value makes the pre hook fail (sandbox annotation).
+/// `failPre` / `failTest` values make the pre hook / the test fail (sandbox annotation),
+/// `keep` gives the ConfigMap `helm.sh/resource-policy: keep`.
 pub fn demo_chart(env: &Env) -> String {
     env.write(
         "demo/Chart.yaml",
@@ -179,15 +180,15 @@ pub fn demo_chart(env: &Env) -> String {
     );
     env.write(
         "demo/values.yaml",
-        "message: hello\nfailPre: false\nnested:\n  a: 1\n  b: [x, y]\n  gone: 3\n",
+        "message: hello\nfailPre: false\nfailTest: false\nkeep: false\nnested:\n  a: 1\n  b: [x, y]\n  gone: 3\n",
     );
     env.write(
         "demo/templates/cm.yaml",
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  message: {{ .Values.message | quote }}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\n{{- if .Values.keep }}\n  annotations:\n    helm.sh/resource-policy: keep\n{{- end }}\ndata:\n  message: {{ .Values.message | quote }}\n",
     );
     env.write(
         "demo/templates/test.yaml",
-        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\n    sandbox.capstan.dev/logs: \"test ok\"\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n    command: [\"true\"]\n",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}-test\n  annotations:\n    helm.sh/hook: test\n    sandbox.capstan.dev/logs: \"test ok\"\n{{- if .Values.failTest }}\n    sandbox.capstan.dev/exit-code: \"2\"\n{{- end }}\nspec:\n  restartPolicy: Never\n  containers:\n  - name: t\n    image: busybox\n    command: [\"true\"]\n",
     );
     env.write(
         "demo/templates/pre.yaml",
