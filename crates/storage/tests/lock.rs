@@ -55,10 +55,9 @@ async fn lock_is_exclusive_and_expires() {
     other.release().await.expect("release");
 
     // A holder that died: a zero-length lease is expired as soon as the clock moves on.
-    let dead = ReleaseLock::acquire(client.clone(), "default", "d", "dead", Duration::ZERO)
+    let mut dead = ReleaseLock::acquire(client.clone(), "default", "d", "dead", Duration::ZERO)
         .await
         .expect("dead holder");
-    std::mem::drop(dead);
     let mut seen_expired = false;
     for _ in 0..50 {
         match lock_state(client.clone(), "default", "d")
@@ -87,10 +86,33 @@ async fn lock_is_exclusive_and_expires() {
         }
     }
     let taken = taken.expect("an expired lease is taken over");
+    assert_eq!(taken.taken_over_from.as_deref(), Some("dead"));
+    // The old holder cannot renew what was taken over.
+    assert!(matches!(dead.renew().await, Err(LockError::Held { .. })));
     match ReleaseLock::acquire(client.clone(), "default", "d", "third", long).await {
         Err(LockError::Held { holder, .. }) => assert_eq!(holder, "alive"),
         other => panic!("the new holder keeps it, got {other:?}"),
     }
     taken.release().await.expect("release");
+
+    // Renewal keeps a short lease alive past its duration.
+    let mut kept = ReleaseLock::acquire(
+        client.clone(),
+        "default",
+        "k",
+        "keeper",
+        Duration::from_secs(2),
+    )
+    .await
+    .expect("keeper");
+    for _ in 0..12 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        kept.renew().await.expect("renew");
+    }
+    match ReleaseLock::acquire(client.clone(), "default", "k", "other", long).await {
+        Err(LockError::Held { holder, .. }) => assert_eq!(holder, "keeper"),
+        other => panic!("a renewed lease is still held after 3 s, got {other:?}"),
+    }
+    kept.release().await.expect("release");
     handle.shutdown().await;
 }
