@@ -123,7 +123,8 @@ volumes:
 
 {{/*
 One hook Job. Arguments (a dict): those of task-api.hookPodSpec plus hook (events), weight,
-deletePolicy and optionally backoffLimit (defaults to hookJob.backoffLimit).
+deletePolicy, optionally backoffLimit (defaults to hookJob.backoffLimit) and simulate (pod
+annotations from task-api.simulated).
 */}}
 {{- define "task-api.hookJob" -}}
 {{- $root := .root -}}
@@ -146,6 +147,10 @@ spec:
       labels:
         {{- include "task-api.selectorLabels" $root | nindent 8 }}
         app.kubernetes.io/component: hook-{{ .name }}
+      {{- with .simulate }}
+      annotations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
     spec:
       {{- include "task-api.hookPodSpec" . | nindent 6 }}
 {{- end }}
@@ -153,4 +158,15 @@ spec:
 {{/* The psql command line every SQL hook uses; the password comes from PGPASSWORD. */}}
 {{- define "task-api.psql" -}}
 psql "host=$DB_HOST port=$DB_PORT dbname=$DB_NAME user=$DB_USER" -v ON_ERROR_STOP=1 -X -q
+{{- end }}
+
+{{/*
+The outcome capstan's sandbox gives a pod in its default simulate mode, where nothing runs
+(`capstan demo`): the exit code and log line the script itself would give. Arguments (a
+dict): exitCode, log. Only the sandbox reads these annotations; a real cluster and the
+sandbox's `--exec local` mode run the script and ignore them.
+*/}}
+{{- define "task-api.simulated" -}}
+sandbox.capstan.dev/exit-code: {{ .exitCode | quote }}
+sandbox.capstan.dev/logs: {{ .log | quote }}
 {{- end }}
