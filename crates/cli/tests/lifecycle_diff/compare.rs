@@ -59,6 +59,15 @@ pub const DOCUMENTED: &[Documented] = &[
     },
 ];
 
+/// Known capstan bugs the suite found and reported (/work/prompts/bugs-for-lifecycle.md):
+/// these scenarios must still differ (so a fix is noticed and the entry removed), and they
+/// are reported, never counted as equal.
+pub const OPEN_BUGS: &[(&str, &str)] = &[(
+    "events-keep-history-replace",
+    "install --replace: helm renders templates and NOTES with .Release.Revision = 1 and \
+     stores revision 2; capstan renders with 2",
+)];
+
 /// The differences between two captures of one step, one line per facet.
 pub fn diff_step(h: &StepCapture, c: &StepCapture) -> Vec<String> {
     let mut d = Vec::new();
@@ -202,6 +211,7 @@ pub fn run_all(threads: usize) {
     });
     let mut equal = 0;
     let mut documented = 0;
+    let mut open = 0;
     let mut report = Vec::new();
     let mut failures = Vec::new();
     for (sc, (h, c)) in all.iter().zip(&runs) {
@@ -219,6 +229,22 @@ pub fn run_all(threads: usize) {
             for e in (d.check)(c) {
                 diffs.push(format!("  documented difference not as documented: {e}"));
             }
+        }
+        if let Some((_, bug)) = OPEN_BUGS.iter().find(|(n, _)| *n == sc.name) {
+            open += 1;
+            if diffs.is_empty() {
+                failures.push(format!(
+                    "{}: now equal to helm; remove it from OPEN_BUGS ({bug})",
+                    sc.name
+                ));
+            } else {
+                report.push(format!(
+                    "{}: DIFFERENT, known open bug: {bug}\n{}",
+                    sc.name,
+                    diffs.join("\n")
+                ));
+            }
+            continue;
         }
         if diffs.is_empty() {
             if let Some(d) = doc {
@@ -246,12 +272,22 @@ pub fn run_all(threads: usize) {
         }
     }
     let summary = format!(
-        "lifecycle differential: {} scenarios, {} equal to helm 4.3.1, {} equal except a documented difference, {} different",
+        "lifecycle differential: {} scenarios, {} equal to helm 4.3.1, {} equal except a \
+         documented difference, {} known open bug(s), {} other differences",
         all.len(),
         equal,
         documented,
-        all.len() - equal - documented
+        open,
+        all.len() - equal - documented - open
     );
-    println!("{summary}\n{}", report.join("\n"));
+    let stderr_notes: Vec<String> = super::harness::STDERR_DIFFERENCES
+        .iter()
+        .map(|d| format!("normalised deliberate stderr difference: {d}"))
+        .collect();
+    println!(
+        "{summary}\n{}\n{}",
+        report.join("\n"),
+        stderr_notes.join("\n")
+    );
     assert!(failures.is_empty(), "{summary}\n{}", failures.join("\n\n"));
 }
