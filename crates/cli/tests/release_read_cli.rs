@@ -176,6 +176,10 @@ fn get_matches_helm() {
         &["get", "metadata", "r2", "-n", "other", "-o", "yaml"],
         &["get", "metadata", "r1", "--revision", "1"],
         &["get", "metadata", "bad"],
+        &["get", "all", "r1", "--template", "{{.Release.Name}} {{.Release.Version}} {{.Release.Info.Status}} {{.Release.Info.LastDeployed}} {{.Release.Chart.Metadata.Version}} {{.Release.Namespace}}"],
+        &["get", "all", "r1", "--revision", "2", "--template", "{{range .Release.Hooks}}{{.Name}}:{{.Kind}}:{{.LastRun.Phase}}:{{.Events}} {{end}}{{.Release.Config}} {{.Release.Labels}}"],
+        &["get", "all", "r2", "-n", "other", "--template", "{{.Release.Labels}} {{.Release.Info.Description}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Name"],
     ] {
         env.same_as_helm(args);
     }

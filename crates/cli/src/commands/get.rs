@@ -119,10 +119,22 @@ pub fn exec(global: &GlobalFlags, cmd: GetCommand) -> anyhow::Result<ExitCode> {
     let text = match cmd {
         GetCommand::All(a) => {
             let name = exact_one("get all", "RELEASE_NAME", &a.args)?;
-            if a.template.as_deref().is_some_and(|t| !t.is_empty()) {
-                anyhow::bail!("capstan does not support --template on get all yet");
-            }
             let session = Session::connect(global)?;
+            if let Some(t) = a.template.as_deref().filter(|t| !t.is_empty()) {
+                let (rel, labels) = session.block_on(async {
+                    session.reachable().await?;
+                    let rel = session.release_content(&name, a.revision).await?;
+                    // As `get metadata`: every label when found by name, custom ones by revision.
+                    let labels = if a.revision > 0 {
+                        rel.labels.clone()
+                    } else {
+                        session.stored_labels(&rel).await?
+                    };
+                    anyhow::Ok((rel, labels))
+                })?;
+                print!("{}", super::release_template::render(t, &rel, &labels)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             let rel = load(&session, &name, a.revision)?;
             status_table(
                 &rel,
