@@ -1,5 +1,6 @@
 //! Command-line definitions, with Helm's command and flag names.
 
+pub mod demo;
 pub mod get;
 pub mod history;
 pub mod install;
@@ -7,6 +8,7 @@ pub mod lifecycle_run;
 pub mod lint;
 pub mod list;
 pub mod output;
+pub mod plan;
 pub mod release_printer;
 pub mod release_resources;
 pub mod release_template;
@@ -72,6 +74,13 @@ pub enum Command {
     /// download extended information of a named release
     #[command(subcommand)]
     Get(get::GetCommand),
+    /// walk examples/task-api through install, upgrade, a failing upgrade, rollback, test
+    /// and uninstall on an in-process sandbox, showing each hook as it runs
+    Demo(Box<demo::DemoArgs>),
+    /// show what install, upgrade, rollback or uninstall would do: phases, hooks in order
+    /// with what their failure does, and the resources to create, change and delete
+    #[command(subcommand)]
+    Plan(plan::PlanCommand),
     /// install a chart
     Install(Box<install::InstallArgs>),
     /// upgrade a release
@@ -95,6 +104,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::History(args) => history::exec(&cli.global, *args),
         Command::List(args) => list::exec(&cli.global, *args),
         Command::Get(cmd) => get::exec(&cli.global, cmd),
+        Command::Demo(args) => demo::exec(*args),
+        Command::Plan(cmd) => plan::exec(&cli.global, cmd),
         Command::Install(args) => install::exec(&cli.global, *args),
         Command::Upgrade(args) => upgrade::exec(&cli.global, *args),
         Command::Rollback(args) => rollback::exec(&cli.global, *args),
