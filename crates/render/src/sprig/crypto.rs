@@ -1,5 +1,16 @@
-//! Password hashing: `bcrypt` and `htpasswd` (cost 10, `$2a$` prefix, as Go's
-//! golang.org/x/crypto/bcrypt writes). Salts come from the seedable generator.
+//! Sprig's crypto family: password hashing (`bcrypt`, `htpasswd`: cost 10, `$2a$` prefix, as
+//! Go's golang.org/x/crypto/bcrypt writes; salts from the seedable generator), AES
+//! (`encryptAES`/`decryptAES`), `derivePassword`, private keys (`genPrivateKey`) and
+//! certificates (`genCA`, `genSelfSignedCert`, `genSignedCert`, their `...WithKey` forms and
+//! `buildCustomCert`). The submodules hold the DER/PEM encoding, keys and X.509 layout.
+
+mod cert;
+mod der;
+mod keys;
+mod password;
+
+#[cfg(test)]
+mod cert_tests;
 
 use super::uuid_rand::random_bytes;
 use super::{arg_str, f, SprigFunc};
@@ -30,12 +41,168 @@ fn htpasswd(a: &[Value]) -> Result<Value, String> {
     Ok(Value::from(format!("{user}:{h}")))
 }
 
-/// The crypto functions implemented so far.
+/// The crypto functions.
 pub(crate) fn functions() -> Vec<SprigFunc> {
     vec![
         f("bcrypt", "func(string) string", bcrypt_fn),
         f("htpasswd", "func(string, string) string", htpasswd),
+        // Go's parameter is uint32; the adapter knows uint64, and the body wraps like a
+        // conversion would not (values above 2^32 are out of any chart's use).
+        f(
+            "derivePassword",
+            "func(uint64, string, string, string, string) string",
+            derive_password,
+        ),
+        f("genPrivateKey", "func(string) string", gen_private_key),
+        f(
+            "buildCustomCert",
+            "func(string, string) (sprig.certificate, error)",
+            build_custom_cert,
+        ),
+        f(
+            "genCA",
+            "func(string, int) (sprig.certificate, error)",
+            gen_ca,
+        ),
+        f(
+            "genCAWithKey",
+            "func(string, int, string) (sprig.certificate, error)",
+            gen_ca_with_key,
+        ),
+        f(
+            "genSelfSignedCert",
+            "func(string, []interface {}, []interface {}, int) (sprig.certificate, error)",
+            gen_self_signed,
+        ),
+        f(
+            "genSelfSignedCertWithKey",
+            "func(string, []interface {}, []interface {}, int, string) (sprig.certificate, error)",
+            gen_self_signed_with_key,
+        ),
+        // The CA parameter is Go's sprig.certificate; the body checks the type.
+        f(
+            "genSignedCert",
+            "func(string, []interface {}, []interface {}, int, interface {}) (sprig.certificate, error)",
+            gen_signed,
+        ),
+        f(
+            "genSignedCertWithKey",
+            "func(string, []interface {}, []interface {}, int, interface {}, string) (sprig.certificate, error)",
+            gen_signed_with_key,
+        ),
     ]
+}
+
+fn derive_password(a: &[Value]) -> Result<Value, String> {
+    let counter = match a.first() {
+        Some(Value::Uint64(n)) => *n as u32,
+        _ => super::arg_int(a, 0) as u32,
+    };
+    Ok(Value::from(password::derive(
+        counter,
+        arg_str(a, 1),
+        arg_str(a, 2),
+        arg_str(a, 3),
+        arg_str(a, 4),
+    )))
+}
+
+fn gen_private_key(a: &[Value]) -> Result<Value, String> {
+    Ok(Value::from(
+        keys::PrivateKey::generate(arg_str(a, 0)).map_or_else(|e| e, |k| k.to_pem()),
+    ))
+}
+
+fn build_custom_cert(a: &[Value]) -> Result<Value, String> {
+    let decode = |s: &str| super::encoding::go_b64_decode(s.as_bytes()).ok();
+    let cert = decode(arg_str(a, 0)).ok_or("unable to decode base64 certificate")?;
+    let key = decode(arg_str(a, 1)).ok_or("unable to decode base64 private key")?;
+    let cert = String::from_utf8_lossy(&cert).into_owned();
+    let key = String::from_utf8_lossy(&key).into_owned();
+    let block = der::pem_decode(&cert).ok_or("unable to decode certificate")?;
+    cert::parse_certificate(&block.der)
+        .map_err(|e| format!("error parsing certificate: decodedCert.Bytes: {e}"))?;
+    keys::parse_pem(&key).map_err(|e| format!("error parsing private key: {e}"))?;
+    Ok(cert::Certificate { cert, key }.into_value())
+}
+
+/// The certificate template from `cn`, optional IP and DNS lists, and days.
+fn template(
+    a: &[Value],
+    lists: bool,
+    days_at: usize,
+    is_ca: bool,
+) -> Result<cert::Template, String> {
+    let (ips, dns) = if lists {
+        (
+            cert::net_ips(&super::arg(a, 1))?,
+            cert::dns_names(&super::arg(a, 2))?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Ok(cert::Template {
+        cn: arg_str(a, 0).to_string(),
+        ips,
+        dns,
+        days: super::arg_int(a, days_at),
+        is_ca,
+    })
+}
+
+fn new_rsa_2048() -> Result<keys::PrivateKey, String> {
+    keys::PrivateKey::rsa(2048).map_err(|e| format!("error generating rsa key: {e}"))
+}
+
+fn parse_key_arg(a: &[Value], i: usize) -> Result<keys::PrivateKey, String> {
+    keys::parse_pem(arg_str(a, i)).map_err(|e| format!("parsing private key: {e}"))
+}
+
+fn self_signed(t: &cert::Template, key: &keys::PrivateKey) -> Result<Value, String> {
+    cert::cert_and_key(t, key, None, key).map(cert::Certificate::into_value)
+}
+
+fn gen_ca(a: &[Value]) -> Result<Value, String> {
+    self_signed(&template(a, false, 1, true)?, &new_rsa_2048()?)
+}
+
+fn gen_ca_with_key(a: &[Value]) -> Result<Value, String> {
+    let key = parse_key_arg(a, 2)?;
+    self_signed(&template(a, false, 1, true)?, &key)
+}
+
+fn gen_self_signed(a: &[Value]) -> Result<Value, String> {
+    let key = new_rsa_2048()?;
+    self_signed(&template(a, true, 3, false)?, &key)
+}
+
+fn gen_self_signed_with_key(a: &[Value]) -> Result<Value, String> {
+    let key = parse_key_arg(a, 4)?;
+    self_signed(&template(a, true, 3, false)?, &key)
+}
+
+/// Sprig's `generateSignedCertificateWithKeyInternal`.
+fn signed(a: &[Value], key: &keys::PrivateKey) -> Result<Value, String> {
+    let ca = cert::Certificate::from_value(&super::arg(a, 4))?;
+    let block = der::pem_decode(&ca.cert).ok_or("unable to decode certificate")?;
+    let parent = cert::parse_certificate(&block.der)
+        .map_err(|e| format!("error parsing certificate: decodedSignerCert.Bytes: {e}"))?;
+    let signer = keys::parse_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
+    let t = template(a, true, 3, false)?;
+    cert::cert_and_key(&t, key, Some(&parent), &signer).map(cert::Certificate::into_value)
+}
+
+fn gen_signed(a: &[Value]) -> Result<Value, String> {
+    // Go converts the CA argument before the body runs, so a bad one fails before any key
+    // is generated.
+    cert::Certificate::from_value(&super::arg(a, 4))?;
+    signed(a, &new_rsa_2048()?)
+}
+
+fn gen_signed_with_key(a: &[Value]) -> Result<Value, String> {
+    cert::Certificate::from_value(&super::arg(a, 4))?;
+    let key = parse_key_arg(a, 5)?;
+    signed(a, &key)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ pub fn set_clock(now: Option<Timestamp>) {
     CLOCK.with(|c| c.set(now));
 }
 
-fn now_ts() -> Timestamp {
+pub(crate) fn now_ts() -> Timestamp {
     CLOCK.with(|c| c.get()).unwrap_or_else(Timestamp::now)
 }
 

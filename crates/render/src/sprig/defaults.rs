@@ -2,7 +2,8 @@
 //! `ternary`, `deepCopy`, `typeOf`/`typeIs`/`typeIsLike`, `kindOf`/`kindIs`, `deepEqual`.
 
 use super::{arg, arg_str, f, SprigFunc};
-use capstan_gotmpl::{Kind, Value};
+use capstan_gotmpl::{Kind, List, Map, Value};
+use std::sync::Arc;
 
 /// Sprig's `empty`: nil, zero numbers, false, and empty strings, slices and maps. Structs and
 /// non-nil pointers (our objects) are never empty.
@@ -94,7 +95,29 @@ fn ternary(a: &[Value]) -> Result<Value, String> {
 fn deep_copy(a: &[Value]) -> Result<Value, String> {
     match arg(a, 0) {
         Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
-        v => Ok(v),
+        v => Ok(copied(&v)),
+    }
+}
+
+/// copystructure's deep copy: new maps and slices all the way down. Maps are shared and
+/// changed in place by `set`/`merge*`, so handing back the same map would let
+/// `mergeOverwrite (deepCopy .Values.x) ...` change `.Values.x` itself (argo-cd's
+/// deployment strategy leaked from one Deployment to the next that way).
+fn copied(v: &Value) -> Value {
+    match v {
+        Value::Map(m) => {
+            let entries = m
+                .entries()
+                .iter()
+                .map(|(k, v)| (k.clone(), copied(v)))
+                .collect();
+            Value::Map(Arc::new(Map::new(m.named, m.elem, entries)))
+        }
+        Value::List(l) => Value::List(Arc::new(List {
+            elem: l.elem,
+            items: l.items.iter().map(copied).collect(),
+        })),
+        other => other.clone(),
     }
 }
 
@@ -181,4 +204,24 @@ pub(crate) fn functions() -> Vec<SprigFunc> {
             deep_equal_fn,
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    /// argo-cd-default regression: `mergeOverwrite (deepCopy $global) $local` must leave
+    /// `$global` alone, or one Deployment's strategy shows up in every later one.
+    #[test]
+    fn deep_copy_is_independent_of_its_source() {
+        let text = r#"{{- $g := dict "nested" (dict "a" 1) "list" (list (dict "b" 2)) -}}
+{{- $_ := mergeOverwrite (deepCopy $g) (dict "type" "Recreate" "nested" (dict "a" 9)) -}}
+{{- $c := deepCopy $g -}}{{- $_ := set (index $c.list 0) "b" 3 -}}
+{{ toJson $g }}"#;
+        let mut set = capstan_gotmpl::Templates::new("t");
+        set.funcs(crate::functions::helm_functions(
+            crate::engine::EngineOptions::default(),
+        ));
+        set.parse("t", text).unwrap();
+        let out = set.execute("t", &capstan_gotmpl::Value::Nil).unwrap();
+        assert_eq!(out, r#"{"list":[{"b":2}],"nested":{"a":1}}"#);
+    }
 }

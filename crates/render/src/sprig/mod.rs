@@ -7,10 +7,6 @@
 //! adapter (`sprig_adapter`) converts the template's arguments to those parameter types the way
 //! Go's reflection-based call does, so each body receives already-converted arguments.
 //!
-//! Not implemented yet: most of the crypto family (`genPrivateKey`,
-//! `derivePassword`, `buildCustomCert`, `genCA`, `genCAWithKey`, `genSelfSignedCert`,
-//! `genSelfSignedCertWithKey`, `genSignedCert`, `genSignedCertWithKey`).
-//!
 //! Tests fix randomness and time per thread with [`set_rng_seed`] and [`set_clock`].
 //!
 //! Go map iteration order: Sprig's `keys` and `values` return map order, which is random in

@@ -6,11 +6,22 @@ use super::{arg_int, arg_str, f, SprigFunc};
 use capstan_gotmpl::Value;
 
 /// Translates a Go regexp to the `regex` crate's dialect.
+///
+/// Inside a character class Go (RE2, Perl mode) reads `-` as a range operator only between
+/// two single characters: after a class escape (`\w`), a POSIX class or a finished range it is
+/// a literal `-` (argo-cd's `^[\w-\.]+$`). The `regex` crate rejects those, so such a `-` is
+/// written escaped.
 fn translate(go: &str) -> String {
     let mut out = String::new();
     let mut chars = go.chars().peekable();
+    // Inside a class: whether the last item was a single character (a range may start
+    // there) and whether a range operator was just written (the next item ends the range).
     let mut in_class = false;
+    let mut prev_single = false;
+    let mut range_open = false;
     while let Some(c) = chars.next() {
+        // What the item just written was, inside a class: Some(true) for a single character.
+        let mut item_single: Option<bool> = None;
         match c {
             '\\' => {
                 let Some(n) = chars.next() else {
@@ -30,6 +41,7 @@ fn translate(go: &str) -> String {
                 };
                 if let Some((outside, inside)) = rep {
                     out.push_str(if in_class { inside } else { outside });
+                    item_single = Some(false);
                 } else if n == 'Q' {
                     let mut lit = String::new();
                     while let Some(q) = chars.next() {
@@ -43,10 +55,21 @@ fn translate(go: &str) -> String {
                 } else {
                     out.push('\\');
                     out.push(n);
+                    item_single = Some(!matches!(n, 'p' | 'P'));
+                    if matches!(n, 'p' | 'P' | 'x') && chars.peek() == Some(&'{') {
+                        for q in chars.by_ref() {
+                            out.push(q);
+                            if q == '}' {
+                                break;
+                            }
+                        }
+                    }
                 }
             }
             '[' if !in_class => {
                 in_class = true;
+                range_open = false;
+                prev_single = false;
                 out.push('[');
                 if chars.peek() == Some(&'^') {
                     out.push('^');
@@ -55,17 +78,52 @@ fn translate(go: &str) -> String {
                 if chars.peek() == Some(&']') {
                     out.push_str("\\]");
                     chars.next();
+                    prev_single = true;
                 }
+                continue;
             }
-            '[' if in_class && chars.peek() == Some(&':') => {
+            '[' if chars.peek() == Some(&':') => {
+                // A POSIX class: copied whole, so its `]` does not close the outer class.
                 out.push('[');
+                for q in chars.by_ref() {
+                    out.push(q);
+                    if q == ']' {
+                        break;
+                    }
+                }
+                item_single = Some(false);
             }
-            '[' => out.push_str("\\["),
+            '[' => {
+                out.push_str("\\[");
+                item_single = Some(true);
+            }
             ']' if in_class => {
                 in_class = false;
                 out.push(']');
+                continue;
             }
-            _ => out.push(c),
+            '-' if in_class => {
+                let next_closes = chars.peek().is_none_or(|n| *n == ']');
+                if prev_single && !range_open && !next_closes {
+                    out.push('-');
+                    range_open = true;
+                    prev_single = false;
+                    continue;
+                }
+                out.push_str("\\-");
+                item_single = Some(true);
+            }
+            _ => {
+                out.push(c);
+                item_single = Some(true);
+            }
+        }
+        if in_class {
+            if let Some(single) = item_single {
+                // The end of a range cannot start another one.
+                prev_single = single && !range_open;
+                range_open = false;
+            }
         }
     }
     out
@@ -298,4 +356,40 @@ pub(crate) fn functions() -> Vec<SprigFunc> {
         ),
         f("regexQuoteMeta", "func(string) string", quote_meta),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Character-class `-` handling, against helm 4.3.1's `regexMatch` (1 = match) for the
+    /// subjects "a-b.c" "a b" "-" "e" "d" "b" "9-" "x" "α" "_" ".".
+    #[test]
+    fn class_dashes_match_like_go() {
+        let subjects = ["a-b.c", "a b", "-", "e", "d", "b", "9-", "x", "α", "_", "."];
+        let cases = [
+            (r"^[\w-\.]+$", "10111111011"),
+            (r"^[a-c-e]+$", "00110100000"),
+            (r"^[[:alpha:]-z]+$", "00111101000"),
+            (r"^[\d-]+$", "00100010000"),
+            (r"^[-\s]+$", "00100000000"),
+            (r"^[a\-z]+$", "00100000000"),
+            (r"^[\p{Greek}-x]+$", "00100001100"),
+            (r"^[0-9-_]+$", "00100010010"),
+        ];
+        for (pattern, want) in cases {
+            let got: String = subjects
+                .iter()
+                .map(|s| {
+                    let m = regex_match(&[Value::from(pattern), Value::from(*s)]).unwrap();
+                    if matches!(m, Value::Bool(true)) {
+                        '1'
+                    } else {
+                        '0'
+                    }
+                })
+                .collect();
+            assert_eq!(got, want, "{pattern} (translated {})", translate(pattern));
+        }
+    }
 }
