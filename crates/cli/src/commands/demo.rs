@@ -237,6 +237,9 @@ fn chart_dir(given: Option<&Path>) -> anyhow::Result<PathBuf> {
 
 /// The flags' endpoints as chart values (flags win over `-f`/`--set`).
 fn endpoint_values(args: &DemoArgs, backups: &Path, values: &mut capstan_chart::Values) {
+    // The chart's default (`redis`) is a cluster Service name; hooks running on this
+    // machine find a local Redis on loopback.
+    let redis_in_values = values.get("redis").and_then(|r| r.get("host")).is_some();
     let mut set = |section: &str, key: &str, v: Value| {
         let entry = values
             .entry(section.to_owned())
@@ -263,8 +266,10 @@ fn endpoint_values(args: &DemoArgs, backups: &Path, values: &mut capstan_chart::
     if let Some(p) = &args.database_password {
         set("database", "password", json!(p));
     }
-    if let Some(h) = &args.redis_host {
-        set("redis", "host", json!(h));
+    match &args.redis_host {
+        Some(h) => set("redis", "host", json!(h)),
+        None if !redis_in_values => set("redis", "host", json!("127.0.0.1")),
+        None => {}
     }
     if let Some(p) = args.redis_port {
         set("redis", "port", json!(p));

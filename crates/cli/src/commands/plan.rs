@@ -139,6 +139,10 @@ pub struct RollbackPlanArgs {
     /// plan the deletion of created objects when the rollback fails
     #[arg(long = "cleanup-on-fail")]
     pub cleanup_on_fail: bool,
+    /// plan capstan's fix: a failed pre- or post-rollback hook marks the revision failed
+    /// (helm leaves it pending-rollback)
+    #[arg(long = "fail-on-hook-error")]
+    pub fail_on_hook_error: bool,
 }
 
 /// `capstan plan uninstall`.
@@ -299,9 +303,7 @@ pub fn exec(global: &GlobalFlags, cmd: PlanCommand) -> anyhow::Result<ExitCode> 
                 revision: a.revision.unwrap_or(0),
                 common: a.common.common(),
                 cleanup_on_fail: a.cleanup_on_fail,
-                // capstan's default (docs/differences.md): a failed rollback hook fails the
-                // revision instead of leaving it pending-rollback.
-                fail_on_hook_error: true,
+                fail_on_hook_error: a.fail_on_hook_error,
                 ..RollbackOptions::default()
             };
             let plan = capstan_lifecycle::plan_rollback(&opts, &hist, None)?;

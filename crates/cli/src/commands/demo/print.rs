@@ -134,7 +134,7 @@ pub fn event_lines(e: &Event) -> Vec<String> {
             vec![format!("     record: revision {revision} deleted")]
         }
         Event::Warning { message } => vec![format!("   warning: {message}")],
-        Event::Logs { source, lines } => {
+        Event::HookLogs { source, lines, .. } | Event::Logs { source, lines } => {
             let mut out = vec![format!("     logs of {source}:")];
             out.extend(lines.iter().map(|l| format!("         | {l}")));
             out
