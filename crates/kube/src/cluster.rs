@@ -89,12 +89,14 @@ pub trait Cluster: Send + Sync {
         async { Vec::new() }
     }
 
-    /// The full logs of a Pod's containers (init containers first), as
-    /// `(pod, container, lines)`; empty for other kinds or when nothing can be read.
+    /// The full logs of a hook's containers as `(pod, container, lines)`: a Pod's own, a
+    /// Job's pods' (label `job-name`); init containers first when `include_init`. Empty for
+    /// other kinds or when nothing can be read.
     fn container_logs(
         &self,
         _obj: &Value,
         _ns: &str,
+        _include_init: bool,
     ) -> impl Future<Output = Vec<(String, String, Vec<String>)>> + Send {
         async { Vec::new() }
     }
@@ -176,7 +178,12 @@ impl Cluster for Resources {
         Ok(crate::wait::wait_deleted(api, name, timeout).await?)
     }
 
-    async fn container_logs(&self, obj: &Value, ns: &str) -> Vec<(String, String, Vec<String>)> {
+    async fn container_logs(
+        &self,
+        obj: &Value,
+        ns: &str,
+        include_init: bool,
+    ) -> Vec<(String, String, Vec<String>)> {
         let name = obj
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -186,10 +193,8 @@ impl Cluster for Resources {
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
             .unwrap_or(ns);
-        if obj.get("kind").and_then(Value::as_str) != Some("Pod") {
-            return Vec::new();
-        }
-        crate::observe::container_logs(self.client().clone(), ns, name).await
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+        crate::observe::container_logs(self.client().clone(), ns, kind, name, include_init).await
     }
 
     async fn diagnostics(&self, obj: &Value, ns: &str) -> Vec<String> {

@@ -209,29 +209,43 @@ pub async fn hook_diagnostics(
     out
 }
 
-/// Every container's full log of a pod (init containers first), as
-/// `(pod, container, lines)`, for `test --logs`. Containers whose log cannot be read are left
-/// out.
+/// Every container's full log of a hook's pods, as `(pod, container, lines)`: a Pod
+/// itself, or a Job's pods (label `job-name`); init containers first when `include_init`
+/// (Helm 4.3's `test --logs`; hook output logs show regular containers only). Containers
+/// whose log cannot be read are left out.
 pub async fn container_logs(
     client: Client,
     namespace: &str,
-    pod: &str,
+    kind: &str,
+    name: &str,
+    include_init: bool,
 ) -> Vec<(String, String, Vec<String>)> {
     let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
-    let Ok(Some(p)) = api.get_opt(pod).await else {
-        return Vec::new();
+    let pods: Vec<Pod> = match kind {
+        "Pod" => api.get_opt(name).await.ok().flatten().into_iter().collect(),
+        "Job" => api
+            .list(&ListParams::default().labels(&format!("job-name={name}")))
+            .await
+            .map(|l| l.items)
+            .unwrap_or_default(),
+        _ => Vec::new(),
     };
-    let mut names = Vec::new();
-    if let Some(spec) = &p.spec {
-        if let Some(init) = &spec.init_containers {
-            names.extend(init.iter().map(|c| c.name.clone()));
-        }
-        names.extend(spec.containers.iter().map(|c| c.name.clone()));
-    }
     let mut out = Vec::new();
-    for c in names {
-        if let Ok(lines) = pod_logs(client.clone(), namespace, pod, Some(&c), None).await {
-            out.push((pod.to_owned(), c, lines));
+    for p in pods {
+        let pod = p.metadata.name.clone().unwrap_or_default();
+        let mut names = Vec::new();
+        if let Some(spec) = &p.spec {
+            if include_init {
+                if let Some(init) = &spec.init_containers {
+                    names.extend(init.iter().map(|c| c.name.clone()));
+                }
+            }
+            names.extend(spec.containers.iter().map(|c| c.name.clone()));
+        }
+        for c in names {
+            if let Ok(lines) = pod_logs(client.clone(), namespace, &pod, Some(&c), None).await {
+                out.push((pod.clone(), c, lines));
+            }
         }
     }
     out

@@ -128,6 +128,16 @@ pub enum Event {
         /// The message.
         message: String,
     },
+    /// A hook's container logs by its `helm.sh/hook-output-log-policy` (helm prints them on
+    /// stderr, raw), emitted before the matching delete policy runs.
+    HookLogs {
+        /// Hook name.
+        name: String,
+        /// `pod (container)`.
+        source: String,
+        /// The lines.
+        lines: Vec<String>,
+    },
     /// A test hook's logs (`test --logs`), fetched before delete policies run.
     Logs {
         /// Pod (and container) the lines come from.

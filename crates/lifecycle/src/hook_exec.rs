@@ -153,6 +153,7 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
             }
         }
         for h in hooks.iter().rev() {
+            self.output_logs(h, HookDeletePolicy::SUCCEEDED).await;
             self.delete_by_policy(h, HookDeletePolicy::SUCCEEDED)
                 .await?;
         }
@@ -287,6 +288,7 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
         // A failed deletion here is only reported: the hook's own error is what counts.
         for (h, f) in group.iter().zip(&failed) {
             if *f {
+                self.output_logs(h, HookDeletePolicy::FAILED).await;
                 if let Err(e) = self.delete_by_policy(h, HookDeletePolicy::FAILED).await {
                     self.emit(Event::Warning {
                         message: format!(
@@ -354,10 +356,33 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
         for (pod, container, lines) in self
             .env
             .cluster
-            .container_logs(&h.resource.object, &self.namespace)
+            .container_logs(&h.resource.object, &self.namespace, true)
             .await
         {
             self.emit(Event::Logs {
+                source: format!("{pod} ({container})"),
+                lines,
+            });
+        }
+    }
+
+    /// `helm.sh/hook-output-log-policy`: a Job's or Pod's regular containers' logs, when the
+    /// hook ended as the policy names (`hook-succeeded` / `hook-failed`); Helm copies them to
+    /// stderr before the matching deletion.
+    async fn output_logs(&self, h: &HookStep, policy: &str) {
+        if !h.output_log_policies.iter().any(|p| p == policy)
+            || !matches!(h.resource.r.kind.as_str(), "Job" | "Pod")
+        {
+            return;
+        }
+        for (pod, container, lines) in self
+            .env
+            .cluster
+            .container_logs(&h.resource.object, &self.namespace, false)
+            .await
+        {
+            self.emit(Event::HookLogs {
+                name: h.resource.r.name.clone(),
                 source: format!("{pod} ({container})"),
                 lines,
             });

@@ -40,6 +40,14 @@ fn chart(dir: &std::path::Path, version: &str, migrate_exit: &str, extra_cm: boo
             0,
             "before-hook-creation,hook-succeeded",
             migrate_exit,
+        )
+        .replace(
+            "    helm.sh/hook-delete-policy",
+            "    helm.sh/hook-output-log-policy: hook-failed\n    helm.sh/hook-delete-policy",
+        )
+        .replace(
+            "        sandbox.capstan.dev/duration: 100ms\n",
+            "        sandbox.capstan.dev/duration: 100ms\n        sandbox.capstan.dev/logs: \"migrating\\nboom\"\n",
         ),
         job(
             "notify",
@@ -180,6 +188,20 @@ async fn lifecycle_against_the_sandbox() {
         diag.iter()
             .any(|l| l.starts_with("reason: BackoffLimitExceeded")),
         "the Job's reason is shown: {diag:?}"
+    );
+    // hook-output-log-policy: hook-failed copies the failed Job's pod logs.
+    let hook_logs: Vec<Vec<String>> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::HookLogs { name, lines, .. } if name == "migrate" => Some(lines.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hook_logs,
+        [vec!["migrating".to_string(), "boom".to_string()]]
     );
 
     let ro = RollbackOptions {
