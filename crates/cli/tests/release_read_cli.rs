@@ -384,3 +384,57 @@ fn sql_driver_matches_helm() {
     );
     env.same_as_helm(&["list", "-n", &ns, "-q"]);
 }
+
+#[test]
+fn connection_flags_match_helm() {
+    let mut env = Env::start();
+    let chart = demo_chart(&env);
+    env.helm_ok(&["install", "k1", &chart]);
+    let url = env.handle().url();
+    // No kubeconfig at all: --kube-apiserver alone reaches the cluster.
+    env.vars.push((
+        "KUBECONFIG".into(),
+        env.dir.join("missing").display().to_string(),
+    ));
+    for args in [
+        &["list", "--kube-apiserver", &url][..],
+        &[
+            "status",
+            "k1",
+            "--kube-apiserver",
+            &url,
+            "--kube-token",
+            "t0ken",
+            "--kube-as-user",
+            "alice",
+            "--kube-as-group",
+            "devs",
+        ],
+        &[
+            "history",
+            "k1",
+            "--kube-apiserver",
+            &url,
+            "--kube-insecure-skip-tls-verify",
+            "--burst-limit",
+            "50",
+            "--qps",
+            "20",
+            "--color",
+            "never",
+        ],
+        &[
+            "get",
+            "values",
+            "k1",
+            "--kube-apiserver",
+            &url,
+            "--colour",
+            "never",
+        ],
+    ] {
+        env.same_as_helm_with(args, ages);
+    }
+    env.vars.push(("HELM_KUBEAPISERVER".into(), url.clone()));
+    env.same_as_helm(&["list", "-q"]);
+}

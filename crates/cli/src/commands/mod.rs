@@ -51,6 +51,49 @@ pub struct GlobalFlags {
     /// enable verbose output
     #[arg(long, global = true)]
     pub debug: bool,
+    /// the address and the port for the Kubernetes API server
+    #[arg(long = "kube-apiserver", global = true, env = "HELM_KUBEAPISERVER")]
+    pub kube_apiserver: Option<String>,
+    /// bearer token used for authentication
+    #[arg(long = "kube-token", global = true, env = "HELM_KUBETOKEN")]
+    pub kube_token: Option<String>,
+    /// username to impersonate for the operation
+    #[arg(long = "kube-as-user", global = true, env = "HELM_KUBEASUSER")]
+    pub kube_as_user: Option<String>,
+    /// group to impersonate for the operation, this flag can be repeated to specify multiple groups
+    #[arg(
+        long = "kube-as-group",
+        global = true,
+        env = "HELM_KUBEASGROUPS",
+        value_delimiter = ','
+    )]
+    pub kube_as_group: Vec<String>,
+    /// the certificate authority file for the Kubernetes API server connection
+    #[arg(long = "kube-ca-file", global = true, env = "HELM_KUBECAFILE")]
+    pub kube_ca_file: Option<String>,
+    /// if true, the Kubernetes API server's certificate will not be checked for validity
+    #[arg(
+        long = "kube-insecure-skip-tls-verify",
+        global = true,
+        env = "HELM_KUBEINSECURE_SKIP_TLS_VERIFY"
+    )]
+    pub kube_insecure_skip_tls_verify: bool,
+    /// server name to use for Kubernetes API server certificate validation
+    #[arg(
+        long = "kube-tls-server-name",
+        global = true,
+        env = "HELM_KUBETLS_SERVER_NAME"
+    )]
+    pub kube_tls_server_name: Option<String>,
+    /// client-side default throttling limit (accepted; capstan does not throttle)
+    #[arg(long = "burst-limit", global = true, env = "HELM_BURST_LIMIT")]
+    pub burst_limit: Option<i64>,
+    /// queries per second used when communicating with the Kubernetes API (accepted; not used)
+    #[arg(long, global = true, env = "HELM_QPS")]
+    pub qps: Option<f32>,
+    /// use colored output (never, auto, always); capstan never colours its output
+    #[arg(long, visible_alias = "colour", global = true)]
+    pub color: Option<String>,
 }
 
 /// The subcommands.

@@ -45,6 +45,58 @@ pub fn valid_release_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 53 && name.split('.').all(label_ok)
 }
 
+/// `capstan_kube::connect` plus helm's connection flags, which override the kubeconfig:
+/// `--kube-apiserver` (enough on its own, without any kubeconfig), `--kube-token`,
+/// `--kube-as-user`/`--kube-as-group`, `--kube-ca-file`, `--kube-insecure-skip-tls-verify`,
+/// `--kube-tls-server-name`.
+async fn connect_with_overrides(
+    opts: &capstan_kube::ConnectOptions,
+    g: &GlobalFlags,
+) -> anyhow::Result<capstan_kube::Cluster> {
+    let mut cfg = match (capstan_kube::config(opts).await, &g.kube_apiserver) {
+        (Ok(cfg), _) => cfg,
+        (Err(_), Some(server)) => {
+            let mut cfg = kube::Config::new(server.parse()?);
+            if let Some(ns) = &opts.namespace {
+                cfg.default_namespace = ns.clone();
+            }
+            cfg
+        }
+        (Err(e), None) => return Err(e.into()),
+    };
+    if let Some(server) = &g.kube_apiserver {
+        cfg.cluster_url = server
+            .parse()
+            .map_err(|e| anyhow::anyhow!("--kube-apiserver {server:?}: {e}"))?;
+    }
+    if let Some(token) = &g.kube_token {
+        // A bearer token replaces whatever credentials the kubeconfig gave.
+        cfg.auth_info = Default::default();
+        cfg.headers.push((
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_str(&format!("Bearer {token}"))?,
+        ));
+    }
+    if let Some(user) = &g.kube_as_user {
+        cfg.auth_info.impersonate = Some(user.clone());
+    }
+    if !g.kube_as_group.is_empty() {
+        cfg.auth_info.impersonate_groups = Some(g.kube_as_group.clone());
+    }
+    if let Some(ca) = &g.kube_ca_file {
+        cfg.root_cert_file = Some(ca.into());
+    }
+    if g.kube_insecure_skip_tls_verify {
+        cfg.accept_invalid_certs = true;
+    }
+    if let Some(name) = &g.kube_tls_server_name {
+        cfg.tls_server_name = Some(name.clone());
+    }
+    let namespace = cfg.default_namespace.clone();
+    let client = kube::Client::try_from(cfg)?;
+    Ok(capstan_kube::Cluster { client, namespace })
+}
+
 impl Session {
     /// Connects as the global flags say. Nothing is sent to the cluster yet.
     pub fn connect(global: &GlobalFlags) -> anyhow::Result<Session> {
@@ -67,7 +119,7 @@ impl Session {
             disable_client_retry: false,
         };
         let cluster = rt
-            .block_on(capstan_kube::connect(&opts))
+            .block_on(connect_with_overrides(&opts, global))
             .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))?;
         Ok(Session {
             rt,
