@@ -36,6 +36,23 @@ fn config_map(data: Value) -> Value {
     json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "conf"}, "data": data})
 }
 
+fn service(ports: Value, annotations: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Service",
+        "metadata": {"name": "web", "annotations": annotations},
+        "spec": {"selector": {"app": "web"}, "ports": ports}})
+}
+
+fn widget(spec: Value) -> Value {
+    json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": spec})
+}
+
+const CRD: &str = r#"{"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+ "metadata": {"name": "widgets.example.com"},
+ "spec": {"group": "example.com", "scope": "Namespaced",
+  "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+  "versions": [{"name": "v1", "served": true, "storage": true,
+   "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}"#;
+
 /// Chart revision 1 and 2 objects (templates are JSON, which is YAML too).
 fn objects(rev: u8) -> Vec<Value> {
     if rev == 1 {
@@ -46,6 +63,12 @@ fn objects(rev: u8) -> Vec<Value> {
                 json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]),
             ),
             config_map(json!({"a": "1", "b": "2"})),
+            service(
+                json!([{"name": "http", "port": 80, "targetPort": 8080},
+                       {"name": "metrics", "port": 9090, "targetPort": 9090}]),
+                json!({"keep": "1"}),
+            ),
+            widget(json!({"size": 1, "tags": ["a", "b"], "extra": {"x": 1}})),
         ]
     } else {
         vec![
@@ -55,6 +78,11 @@ fn objects(rev: u8) -> Vec<Value> {
                 json!([{"name": "A", "value": "10"}]),
             ),
             config_map(json!({"a": "1", "c": "3"})),
+            service(
+                json!([{"name": "http", "port": 80, "targetPort": 8081}]),
+                json!({"keep": "1", "new": "2"}),
+            ),
+            widget(json!({"size": 2, "tags": ["c"]})),
         ]
     }
 }
@@ -67,6 +95,8 @@ fn write_chart(dir: &Path, rev: u8) -> String {
         format!("apiVersion: v2\nname: tw\nversion: 0.{rev}.0\n"),
     )
     .expect("Chart.yaml");
+    std::fs::create_dir_all(c.join("crds")).expect("crds dir");
+    std::fs::write(c.join("crds/widgets.yaml"), CRD).expect("crd");
     for (i, o) in objects(rev).iter().enumerate() {
         std::fs::write(c.join(format!("templates/o{i}.yaml")), o.to_string()).expect("template");
     }
@@ -102,7 +132,10 @@ fn essence(o: &DynamicObject) -> Value {
         "annotations": v["metadata"]["annotations"].as_object().map(|m| {
             m.iter().filter(|(k, _)| !k.starts_with("meta.helm.sh/")).map(|(k, v)| (k.clone(), v.clone())).collect::<serde_json::Map<_, _>>()
         }),
-        "spec": v["spec"],
+        // Allocated by the server, differently in each namespace.
+        "spec": v["spec"].as_object().map(|m| {
+            m.iter().filter(|(k, _)| !k.starts_with("clusterIP")).map(|(k, v)| (k.clone(), v.clone())).collect::<serde_json::Map<_, _>>()
+        }),
         "data": v["data"],
     })
 }
@@ -137,20 +170,28 @@ async fn update_three_way_matches_helm3_upgrade() {
     let foreign_deploy = json!({"metadata": {"labels": {"team": "ops"}, "annotations": {"note": "x"}},
         "spec": {"template": {"spec": {"containers": [{"name": "sidecar", "image": "side:1"}]}}}});
     let foreign_cm = json!({"data": {"extra": "kept"}});
+    let foreign_svc = json!({"metadata": {"labels": {"team": "ops"}}});
+    let foreign_widget = json!({"spec": {"foreign": "kept"}});
     for ns in ["by-helm", "by-capstan"] {
         let pp = PatchParams {
             field_manager: Some("someone-else".into()),
             ..PatchParams::default()
         };
+        let old = objects(1);
         for (obj, patch) in [
-            (&objects(1)[0], &foreign_deploy),
-            (&objects(1)[1], &foreign_cm),
+            (&old[0], &foreign_deploy),
+            (&old[1], &foreign_cm),
+            (&old[2], &foreign_svc),
+            (&old[3], &foreign_widget),
         ] {
             let api = res.api_for(obj, ns).await.expect("api");
             let name = obj["metadata"]["name"].as_str().expect("name");
-            api.patch(name, &pp, &Patch::Strategic(patch))
-                .await
-                .expect("foreign edit");
+            let patch = if obj["kind"] == "Widget" {
+                Patch::Merge(patch)
+            } else {
+                Patch::Strategic(patch)
+            };
+            api.patch(name, &pp, &patch).await.expect("foreign edit");
         }
     }
 
@@ -204,6 +245,15 @@ async fn update_three_way_matches_helm3_upgrade() {
     assert_eq!(
         essence(&cm)["data"],
         json!({"a": "1", "c": "3", "extra": "kept"})
+    );
+    let w = res
+        .get(&new[3], "by-capstan")
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(
+        essence(&w)["spec"],
+        json!({"size": 2, "tags": ["c"], "foreign": "kept"})
     );
 
     // A second run has nothing to change; an object missing from the cluster is created.
