@@ -46,6 +46,8 @@ pub(crate) struct Exec<'e, 'a, C, D> {
     pub propagation: PropagationPolicy,
     /// Server-side apply with conflicts forced (`--force-replace`, `--take-ownership`).
     pub force: bool,
+    /// `--force-replace` on an update: Helm 4 refuses it for server-side-applied releases.
+    pub force_replace: bool,
     /// Objects created (not merely updated) by apply steps, for `--cleanup-on-fail`.
     pub created: Vec<Resource>,
     /// Objects kept by resource policy.
@@ -81,6 +83,7 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             wait_deletes: plan.wait_deletes,
             propagation: PropagationPolicy::Background,
             force: false,
+            force_replace: false,
             created: Vec::new(),
             kept: Vec::new(),
             collected: Vec::new(),
@@ -434,6 +437,13 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
 
     /// Applies resources kind by kind: one kind's objects concurrently, the next kind after.
     async fn apply(&mut self, resources: &[Resource]) -> Result<(), StepError> {
+        if self.force_replace {
+            // Helm 4's kube client, before touching anything: releases are applied
+            // server-side, and replace cannot be combined with it.
+            return Err(StepError(
+                "invalid operation: cannot use server-side apply and force replace together".into(),
+            ));
+        }
         let mut start = 0;
         while start < resources.len() {
             let kind = &resources[start].r.kind;

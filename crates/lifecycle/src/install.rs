@@ -164,7 +164,7 @@ pub async fn install<C: Cluster, D: Driver>(
     }
     let (guard, _) = lock_and_check(env, &opts.namespace, &opts.name, None, false).await?;
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
-    exec.force = opts.force_replace || opts.take_ownership;
+    exec.force = opts.take_ownership;
     exec.guard = Some(guard);
     let result = exec.run(&plan.steps).await;
     let guard = exec.guard.take();

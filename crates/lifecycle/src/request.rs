@@ -111,8 +111,7 @@ pub struct InstallOptions {
     pub labels: BTreeMap<String, String>,
     /// `--take-ownership`: adopt existing objects whatever their ownership metadata.
     pub take_ownership: bool,
-    /// `--force-replace`: replace objects instead of patching (accepted; applies with
-    /// conflicts forced, see docs/differences.md).
+    /// `--force-replace`: ignored on install (objects are created), as helm 4 creates them.
     pub force_replace: bool,
     /// Render inputs from the cluster.
     pub render: RenderOptions,
@@ -151,7 +150,9 @@ pub struct UpgradeOptions {
     pub labels: BTreeMap<String, String>,
     /// `--take-ownership`.
     pub take_ownership: bool,
-    /// `--force-replace`.
+    /// `--force-replace`: helm 4 refuses it for server-side-applied releases
+    /// (`invalid operation: cannot use server-side apply and force replace together`), and
+    /// so does capstan, whose releases are all server-side applied.
     pub force_replace: bool,
     /// `--skip-crds` (for `--install`).
     pub skip_crds: bool,
@@ -174,14 +175,16 @@ pub struct RollbackOptions {
     pub dry_run: bool,
     /// `--cleanup-on-fail`.
     pub cleanup_on_fail: bool,
-    /// `--force-replace`.
+    /// `--force-replace`: helm 4 refuses it for server-side-applied releases
+    /// (`invalid operation: cannot use server-side apply and force replace together`), and
+    /// so does capstan, whose releases are all server-side applied.
     pub force_replace: bool,
     /// `--history-max`; `None` = 10.
     pub history_max: Option<usize>,
     /// `--description` (≤ 256 characters).
     pub description: Option<String>,
-    /// capstan: a failed pre/post-rollback hook marks the new revision `failed` (default)
-    /// instead of leaving it `pending-rollback` as helm does. `false` = helm's behaviour.
+    /// capstan (opt-in): a failed pre/post-rollback hook marks the new revision `failed`
+    /// instead of leaving it `pending-rollback` as helm does. `false` (default) = helm.
     pub fail_on_hook_error: bool,
 }
 

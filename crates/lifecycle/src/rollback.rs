@@ -190,7 +190,7 @@ async fn run<C: Cluster, D: Driver>(
     }
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.history_max = opts.history_max.unwrap_or(DEFAULT_HISTORY_MAX);
-    exec.force = opts.force_replace;
+    exec.force_replace = opts.force_replace;
     let (i, e) = match exec.run(&plan.steps).await {
         Ok(()) => return Ok(exec.rel),
         Err(f) => f,

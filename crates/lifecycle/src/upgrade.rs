@@ -293,7 +293,8 @@ async fn run_upgrade<C: Cluster, D: Driver>(
     }
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.history_max = opts.history_max.unwrap_or(DEFAULT_HISTORY_MAX);
-    exec.force = opts.force_replace || opts.take_ownership;
+    exec.force = opts.take_ownership;
+    exec.force_replace = opts.force_replace;
     let _ = locked;
     let (i, e) = match exec.run(&plan.steps).await {
         Ok(()) => return Ok(exec.rel),

@@ -1017,3 +1017,27 @@ async fn replace_renders_revision_one_like_helm() {
         ["superseded", "deployed"]
     );
 }
+
+#[tokio::test]
+async fn force_replace_is_refused_for_server_side_releases_like_helm4() {
+    let t = T::new();
+    let sink = t.sink();
+    let env = env!(t, sink);
+    let dir = chart(&[("a.yaml", cm("a", ""))]);
+    install(&env, load(&dir), &values(), &iopts())
+        .await
+        .expect("install");
+    let mut o = uopts();
+    o.force_replace = true;
+    let err = upgrade(&env, load(&dir), &values(), &o).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid operation: cannot use server-side apply and force replace together"
+    );
+    let h = t.history().await;
+    assert_eq!(h[1].1, "failed");
+    assert_eq!(
+        h[1].2,
+        "Upgrade \"r\" failed: invalid operation: cannot use server-side apply and force replace together"
+    );
+}
