@@ -77,6 +77,9 @@ pub enum StorageError {
     /// Bad input to a driver (connection string, out-of-range numbers).
     #[error("{0}")]
     Invalid(String),
+    /// PostgreSQL did not answer in time (SQL driver), after every retry.
+    #[error("sql: no answer from PostgreSQL within {0:?}")]
+    SqlTimeout(std::time::Duration),
     /// PostgreSQL failed (SQL driver).
     #[error("sql: {}", sql_message(.0))]
     Sql(#[from] tokio_postgres::Error),

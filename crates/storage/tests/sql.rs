@@ -440,3 +440,39 @@ async fn tls_modes() {
         .expect_err("bad sslmode");
     assert!(err.to_string().contains("unsupported sslmode"), "{err}");
 }
+
+/// A server that accepts connections and never answers: every try hits its deadline, the
+/// driver gives up with a timeout error instead of hanging.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_server_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let held = tokio::spawn(async move {
+        let mut conns = Vec::new();
+        while let Ok((c, _)) = listener.accept().await {
+            conns.push(c); // never read, never answered
+        }
+    });
+    let retry = Arc::new(Retry {
+        attempts: 3,
+        base: Duration::from_millis(10),
+        ..Retry::default()
+    });
+    let err = SqlDriver::connect_with(
+        &format!("postgres://u@127.0.0.1:{port}/db?sslmode=disable"),
+        "default",
+        retry.clone(),
+        Duration::from_millis(300),
+    )
+    .await
+    .expect_err("no answer");
+    assert!(matches!(err, StorageError::SqlTimeout(_)), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "sql: no answer from PostgreSQL within 300ms"
+    );
+    assert_eq!(retry.stats.snapshot(), (1, 2, 1));
+    held.abort();
+}

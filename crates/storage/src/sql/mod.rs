@@ -65,6 +65,9 @@ impl Param {
     }
 }
 
+/// How long one try of an operation (connecting included) may take.
+const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 type Op<'a, T> = Pin<Box<dyn Future<Output = Result<T, StorageError>> + Send + 'a>>;
 
 /// Releases in a PostgreSQL database shared with helm.
@@ -78,6 +81,8 @@ pub struct SqlDriver {
     /// `None` after a failure, so the next try reconnects.
     conn: Mutex<Option<Client>>,
     retry: Arc<Retry>,
+    /// Deadline of one try.
+    attempt_timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for SqlDriver {
@@ -213,6 +218,17 @@ impl SqlDriver {
         namespace: &str,
         retry: Arc<Retry>,
     ) -> Result<SqlDriver, StorageError> {
+        Self::connect_with(connection, namespace, retry, ATTEMPT_TIMEOUT).await
+    }
+
+    /// As [`SqlDriver::connect_with_retry`], with the deadline of each try (connecting
+    /// included; 30 s by default) after which a silent server counts as a transient failure.
+    pub async fn connect_with(
+        connection: &str,
+        namespace: &str,
+        retry: Arc<Retry>,
+        attempt_timeout: std::time::Duration,
+    ) -> Result<SqlDriver, StorageError> {
         let (rest, tls_opts) = tls::split(connection)?;
         let mut config: Config = rest
             .parse()
@@ -224,6 +240,7 @@ impl SqlDriver {
             namespace: namespace.to_owned(),
             conn: Mutex::new(None),
             retry,
+            attempt_timeout,
         };
         driver
             .run(|c| Box::pin(async move { Ok(schema::ensure(c).await?) }))
@@ -254,31 +271,43 @@ impl SqlDriver {
         let mut tries = 1;
         let mut guard = self.conn.lock().await;
         loop {
-            let result = match guard.as_mut() {
-                Some(c) if !c.is_closed() => op(c).await,
-                _ => match self.config.connect(self.tls.clone()).await {
-                    Ok((client, connection)) => {
-                        // The connection task ends when the client is dropped or the server
-                        // goes away; its error then shows up on the next statement.
-                        tokio::spawn(async move {
-                            let _ = connection.await;
-                        });
-                        op(guard.insert(client)).await
-                    }
-                    Err(e) => Err(StorageError::Sql(e)),
-                },
+            // A server that stops answering (a network partition) must not hang the
+            // operation: each try, connecting included, has a deadline, after which the
+            // connection is dropped and the try counts as a transient failure.
+            let attempt = async {
+                match guard.as_mut() {
+                    Some(c) if !c.is_closed() => op(c).await,
+                    _ => match self.config.connect(self.tls.clone()).await {
+                        Ok((client, connection)) => {
+                            // The connection task ends when the client is dropped or the
+                            // server goes away; its error then shows up on the next statement.
+                            tokio::spawn(async move {
+                                let _ = connection.await;
+                            });
+                            op(guard.insert(client)).await
+                        }
+                        Err(e) => Err(StorageError::Sql(e)),
+                    },
+                }
+            };
+            let result = match tokio::time::timeout(self.attempt_timeout, attempt).await {
+                Ok(r) => r,
+                Err(_) => Err(StorageError::SqlTimeout(self.attempt_timeout)),
+            };
+            let retryable = match &result {
+                Err(StorageError::Sql(e)) => transient(e),
+                Err(StorageError::SqlTimeout(_)) => true,
+                _ => false,
             };
             match result {
-                Err(StorageError::Sql(e))
-                    if transient(&e) && tries < self.retry.attempts.max(1) =>
-                {
+                Err(_) if retryable && tries < self.retry.attempts.max(1) => {
                     *guard = None;
                     stats.retried.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(self.retry.max_delay);
                     tries += 1;
                 }
-                Err(e @ StorageError::Sql(_)) => {
+                Err(e @ (StorageError::Sql(_) | StorageError::SqlTimeout(_))) => {
                     *guard = None;
                     stats.failed.fetch_add(1, Ordering::Relaxed);
                     return Err(e);
