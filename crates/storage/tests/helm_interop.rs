@@ -558,3 +558,75 @@ async fn update_conflicts_are_retried_only_on_our_record() {
     );
     env.handle.shutdown().await;
 }
+
+/// helm and capstan take turns on one release: helm installs, capstan writes revision 2
+/// (superseding 1), helm upgrades on top of it, and both see the same history.
+async fn take_turns(driver: &'static str) {
+    let env = Env::start(&format!("turns-{driver}"), driver).await;
+    let chart = env.chart();
+    env.helm_ok("helm", &["install", "r1", &chart]).await;
+    let storage = Storage::new(env.driver().await);
+    let mut v1 = storage.get("r1", 1).await.expect("helm's revision 1");
+    let mut v2 = v1.clone();
+    v2.version = 2;
+    if let Some(info) = v2.info.as_mut() {
+        info.description = "Upgrade complete".into();
+    }
+    if let Some(info) = v1.info.as_mut() {
+        info.status = Status::Superseded.as_str().into();
+    }
+    storage
+        .update(&v1)
+        .await
+        .expect("supersede helm's revision");
+    storage.create(&v2).await.expect("capstan's revision 2");
+    env.helm_ok("helm", &["upgrade", "r1", &chart, "--set", "z=1"])
+        .await;
+    let hist: serde_json::Value =
+        serde_json::from_str(&env.helm_ok("helm", &["history", "r1", "-o", "json"]).await)
+            .expect("history JSON");
+    let states: Vec<_> = hist
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| {
+            (
+                e["revision"].as_i64().unwrap_or(0),
+                e["status"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (1, "superseded".to_owned()),
+            (2, "superseded".to_owned()),
+            (3, "deployed".to_owned())
+        ],
+        "{driver}"
+    );
+    let ours: Vec<_> = storage
+        .history("r1")
+        .await
+        .expect("history")
+        .iter()
+        .map(|r| (r.version, r.status_str().to_owned()))
+        .collect();
+    assert_eq!(ours, states, "{driver}: capstan sees helm's history");
+    let v3 = storage.get("r1", 3).await.expect("helm's revision 3");
+    assert_eq!(
+        v3.config.get("z").map(|v| to_go_json(v).expect("json")),
+        Some(b"1".to_vec())
+    );
+    env.handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_and_capstan_take_turns_on_secrets() {
+    take_turns("secret").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helm4_and_capstan_take_turns_on_sql() {
+    take_turns("sql").await;
+}
