@@ -530,3 +530,62 @@ fn failing_test_keep_policy_and_dry_runs_match_helm() {
     p.same(&["upgrade", "--install", "d", "CHART", "--dry-run=client"]);
     p.same_records("dry runs (nothing stored)");
 }
+
+/// The JSON lines of a capstan `-o json` run: (events, final document).
+fn json_lines(o: &std::process::Output) -> (Vec<Value>, Value) {
+    let mut lines: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is JSON"))
+        .collect();
+    let last = lines.pop().expect("a final line");
+    (lines, last)
+}
+
+#[test]
+fn json_output_on_rollback_test_and_uninstall() {
+    let env = Env::start();
+    let chart = demo_chart(&env);
+    for args in [
+        &["install", "j", &chart][..],
+        &["upgrade", "j", &chart, "--set", "message=two"],
+    ] {
+        let o = env.capstan(args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = env.capstan(&["rollback", "j", "1", "-o", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (events, rel) = json_lines(&o);
+    assert!(events.iter().any(|e| e["event"] == "phase-started"));
+    assert_eq!(
+        (rel["version"].as_i64(), &rel["info"]["status"]),
+        (Some(3), &Value::from("deployed"))
+    );
+    assert_eq!(rel["info"]["description"], "Rollback to 1");
+
+    let o = env.capstan(&["test", "j", "-o", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (events, rel) = json_lines(&o);
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "hook-succeeded" && e["name"] == "j-test"));
+    let test_hook = rel["hooks"]
+        .as_array()
+        .expect("hooks")
+        .iter()
+        .find(|h| h["name"] == "j-test")
+        .expect("the test hook");
+    assert_eq!(test_hook["last_run"]["phase"], "Succeeded");
+
+    let o = env.capstan(&["uninstall", "j", "-o", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (events, rel) = json_lines(&o);
+    assert!(events.iter().any(|e| e["event"] == "resource-deleted"));
+    assert_eq!(rel["info"]["status"], "uninstalled");
+    // Nothing left to uninstall with --ignore-not-found: the document is null.
+    let o = env.capstan(&["uninstall", "j", "--ignore-not-found", "-o", "json"]);
+    assert!(o.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().last(),
+        Some("null")
+    );
+}

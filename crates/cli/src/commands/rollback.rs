@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use capstan_lifecycle::{DryRun, Env, RollbackOptions};
 
 use super::lifecycle_run::{dry_run, Backend, Reporter, WaitFlags};
-use super::output::Format;
+use super::output::{json_line, yaml_doc, Format};
 use super::session::Session;
 use super::GlobalFlags;
 
@@ -43,6 +43,10 @@ pub struct RollbackArgs {
     /// it pending-rollback, which blocks later upgrades)
     #[arg(long = "fail-on-hook-error")]
     pub fail_on_hook_error: bool,
+    /// capstan: `json` streams the lifecycle events as JSON lines, then the release (helm
+    /// has no output flag here; the default prints what helm prints)
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    pub output: String,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -50,6 +54,7 @@ pub struct RollbackArgs {
 
 /// Runs `capstan rollback`.
 pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.output)?;
     if args.force {
         eprintln!("Flag --force has been deprecated, use --force-replace instead");
     }
@@ -76,7 +81,7 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
     let common = args.wait.common(args.no_hooks)?;
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
-    let reporter = Reporter::new(Format::Table);
+    let reporter = Reporter::new(format);
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let opts = RollbackOptions {
         name,
@@ -101,7 +106,11 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
         capstan_lifecycle::rollback(&env, &opts).await
     });
     reporter.finish();
-    result?;
-    println!("Rollback was a success! Happy Helming!");
+    let rel = result?;
+    match format {
+        Format::Json => print!("{}", json_line(&rel)?),
+        Format::Yaml => print!("{}", yaml_doc(&rel)?),
+        Format::Table => println!("Rollback was a success! Happy Helming!"),
+    }
     Ok(ExitCode::SUCCESS)
 }

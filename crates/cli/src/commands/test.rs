@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use capstan_lifecycle::{Env, TestOptions};
 
 use super::lifecycle_run::{parse_duration, Backend, Reporter};
-use super::output::{go_quote, Format};
+use super::output::{go_quote, json_line, yaml_doc, Format};
 use super::release_printer::{status_table, View};
 use super::session::Session;
 use super::GlobalFlags;
@@ -29,6 +29,10 @@ pub struct TestArgs {
     /// capstan: run tests of equal weight concurrently
     #[arg(long = "parallel-hooks")]
     pub parallel_hooks: bool,
+    /// capstan: `json` streams the lifecycle events as JSON lines, then the release (helm
+    /// has no output flag here; the default prints what helm prints)
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    pub output: String,
 }
 
 /// helm 4.3's `POD LOGS: <pod> (<container>)` blocks from a `Logs` event. The lifecycle
@@ -67,6 +71,7 @@ fn pod_log_blocks(source: &str, lines: &[String]) -> Vec<(String, Vec<String>)> 
 
 /// Runs `capstan test`.
 pub fn exec(global: &GlobalFlags, args: TestArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.output)?;
     let [name] = args.args.as_slice() else {
         anyhow::bail!("\"helm test\" requires 1 argument\n\nUsage:  helm test [RELEASE] [flags]");
     };
@@ -87,7 +92,7 @@ pub fn exec(global: &GlobalFlags, args: TestArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
-    let reporter = Reporter::new(Format::Table);
+    let reporter = Reporter::new(format);
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let opts = TestOptions {
         name: name.clone(),
@@ -112,6 +117,16 @@ pub fn exec(global: &GlobalFlags, args: TestArgs) -> anyhow::Result<ExitCode> {
     });
     reporter.finish();
     let report = result?;
+    if format != Format::Table {
+        match format {
+            Format::Json => print!("{}", json_line(&report.release)?),
+            _ => print!("{}", yaml_doc(&report.release)?),
+        }
+        return match report.failure {
+            Some(f) => Err(anyhow::anyhow!("{f}")),
+            None => Ok(ExitCode::SUCCESS),
+        };
+    }
     let mut out = status_table(
         &report.release,
         View {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use capstan_lifecycle::{Cascade, Env, UninstallOptions};
 
 use super::lifecycle_run::{Backend, Reporter, WaitFlags};
-use super::output::Format;
+use super::output::{json_line, yaml_doc, Format};
 use super::session::Session;
 use super::GlobalFlags;
 
@@ -33,6 +33,10 @@ pub struct UninstallArgs {
     /// prevent hooks from running during uninstallation
     #[arg(long = "no-hooks")]
     pub no_hooks: bool,
+    /// capstan: `json` streams the lifecycle events as JSON lines, then the release (helm
+    /// has no output flag here; the default prints what helm prints)
+    #[arg(short = 'o', long = "output", default_value = "table")]
+    pub output: String,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -40,6 +44,7 @@ pub struct UninstallArgs {
 
 /// Runs `capstan uninstall`.
 pub fn exec(global: &GlobalFlags, args: UninstallArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.output)?;
     if args.args.is_empty() {
         anyhow::bail!(
             "\"helm uninstall\" requires at least 1 argument\n\nUsage:  helm uninstall RELEASE_NAME [...] [flags]"
@@ -56,7 +61,7 @@ pub fn exec(global: &GlobalFlags, args: UninstallArgs) -> anyhow::Result<ExitCod
     let common = args.wait.common(args.no_hooks)?;
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
-    let reporter = Reporter::new(Format::Table);
+    let reporter = Reporter::new(format);
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     for name in &args.args {
         let opts = UninstallOptions {
@@ -81,6 +86,15 @@ pub fn exec(global: &GlobalFlags, args: UninstallArgs) -> anyhow::Result<ExitCod
         });
         reporter.finish();
         let report = result?;
+        if format != Format::Table {
+            // The final record (uninstalled, also when purged), or null when nothing was
+            // found and --ignore-not-found was given.
+            match format {
+                Format::Json => print!("{}", json_line(&report.release)?),
+                _ => print!("{}", yaml_doc(&report.release)?),
+            }
+            continue;
+        }
         if !report.kept.is_empty() {
             let mut info = String::from("These resources were kept due to the resource policy:\n");
             for k in &report.kept {
