@@ -51,18 +51,39 @@ pub fn merge_key(field: &str, sample: Option<&Value>) -> Option<&'static str> {
     })
 }
 
-/// Whether a kind is built into Kubernetes (strategic merge applies), judged by its
-/// `apiVersion` group: the core group and the `*.k8s.io`/well-known groups; custom
-/// resources take JSON merge patches.
+/// API groups whose types client-go (and so helm 3) has compiled in, plus
+/// `apiextensions.k8s.io` which helm registers: objects of these get strategic merge
+/// patches. Everything else is a custom resource (even in a `*.k8s.io` group, such as the
+/// Gateway API or volume snapshots) and gets a JSON merge patch.
+const BUILTIN_GROUPS: [&str; 21] = [
+    "",
+    "apps",
+    "batch",
+    "autoscaling",
+    "policy",
+    "extensions",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "internal.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "rbac.authorization.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+];
+
+/// The patch type helm 3 uses for an `apiVersion`: strategic for the built-in groups,
+/// JSON merge for custom resources.
 pub fn patch_kind(api_version: &str) -> PatchKind {
     let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
-    let builtin = group.is_empty()
-        || matches!(
-            group,
-            "apps" | "batch" | "autoscaling" | "policy" | "extensions"
-        )
-        || (group.ends_with(".k8s.io") && !group.ends_with(".x-k8s.io"));
-    if builtin {
+    if BUILTIN_GROUPS.contains(&group) || group == "resource.k8s.io" {
         PatchKind::Strategic
     } else {
         PatchKind::Merge
@@ -328,11 +349,28 @@ impl Resources {
             field_manager: Some(manager.to_owned()),
             ..PatchParams::default()
         };
-        let patch = match kind {
-            PatchKind::Strategic => Patch::Strategic(patch),
-            PatchKind::Merge => Patch::Merge(patch),
+        let unsupported = |e: &kube::Error| matches!(e, kube::Error::Api(s) if s.code == 415);
+        let sent = match kind {
+            PatchKind::Strategic => {
+                let p = Patch::Strategic(patch);
+                self.retry()
+                    .run_handling(unsupported, || api.patch(name, &pp, &p))
+                    .await
+            }
+            PatchKind::Merge => {
+                let p = Patch::Merge(patch);
+                self.retry().run(|| api.patch(name, &pp, &p)).await
+            }
         };
-        let patched = self.retry().run(|| api.patch(name, &pp, &patch)).await?;
+        let patched = match sent {
+            // A kind we took for built-in that the server serves without strategic merge
+            // (an aggregated or custom API): fall back to the JSON merge patch, as kubectl.
+            Err(e) if unsupported(&e) => {
+                let p = Patch::Merge(json_merge_two_way(original, target, &current));
+                self.retry().run(|| api.patch(name, &pp, &p)).await?
+            }
+            other => other?,
+        };
         Ok(Updated::Patched(Box::new(patched)))
     }
 }
@@ -397,5 +435,14 @@ mod tests {
         assert_eq!(patch_kind("v1"), PatchKind::Strategic);
         assert_eq!(patch_kind("networking.k8s.io/v1"), PatchKind::Strategic);
         assert_eq!(patch_kind("cluster.x-k8s.io/v1beta1"), PatchKind::Merge);
+        assert_eq!(
+            patch_kind("gateway.networking.k8s.io/v1"),
+            PatchKind::Merge,
+            "Gateway API kinds are custom resources"
+        );
+        assert_eq!(
+            patch_kind("rbac.authorization.k8s.io/v1"),
+            PatchKind::Strategic
+        );
     }
 }
