@@ -14,6 +14,14 @@ use super::session::Session;
 use super::status::exact_one;
 use super::GlobalFlags;
 
+/// `capstan get [SUBCOMMAND]`.
+#[derive(Debug, clap::Args)]
+pub struct GetGroup {
+    /// what to get (without one, the help is printed)
+    #[command(subcommand)]
+    pub command: Option<GetCommand>,
+}
+
 /// `capstan get` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum GetCommand {

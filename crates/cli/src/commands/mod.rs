@@ -55,7 +55,12 @@ pub struct GlobalFlags {
     #[arg(long = "kube-apiserver", global = true, env = "HELM_KUBEAPISERVER")]
     pub kube_apiserver: Option<String>,
     /// bearer token used for authentication
-    #[arg(long = "kube-token", global = true, env = "HELM_KUBETOKEN")]
+    #[arg(
+        long = "kube-token",
+        global = true,
+        env = "HELM_KUBETOKEN",
+        hide_env_values = true
+    )]
     pub kube_token: Option<String>,
     /// username to impersonate for the operation
     #[arg(long = "kube-as-user", global = true, env = "HELM_KUBEASUSER")]
@@ -115,8 +120,7 @@ pub enum Command {
     #[command(alias = "ls")]
     List(Box<list::ListArgs>),
     /// download extended information of a named release
-    #[command(subcommand)]
-    Get(get::GetCommand),
+    Get(get::GetGroup),
     /// walk examples/task-api through install, upgrade, a failing upgrade, rollback, test
     /// and uninstall on an in-process sandbox, showing each hook as it runs
     Demo(Box<demo::DemoArgs>),
@@ -146,7 +150,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(args) => status::exec(&cli.global, *args),
         Command::History(args) => history::exec(&cli.global, *args),
         Command::List(args) => list::exec(&cli.global, *args),
-        Command::Get(cmd) => get::exec(&cli.global, cmd),
+        Command::Get(args) => match args.command {
+            Some(cmd) => get::exec(&cli.global, cmd),
+            // helm prints the command's help when no subcommand is given, and succeeds.
+            None => {
+                use clap::CommandFactory;
+                let mut cmd = Cli::command();
+                if let Some(get) = cmd.find_subcommand_mut("get") {
+                    get.print_help()?;
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        },
         Command::Demo(args) => demo::exec(*args),
         Command::Plan(cmd) => plan::exec(&cli.global, cmd),
         Command::Install(args) => install::exec(&cli.global, *args),
