@@ -117,6 +117,23 @@ fn diff_maps(from: &Map<String, Value>, to: &Map<String, Value>, mode: Mode) -> 
                     out.insert(k.clone(), Value::Object(d));
                 }
             }
+            (Some(Value::Array(fl)), Value::Array(tl)) if is_merged_scalar_list(k) => {
+                // A list of scalars merged as a set (finalizers): additions are listed,
+                // removals go to `$deleteFromPrimitiveList/FIELD`.
+                let (other, field) = if mode == Mode::Changes {
+                    (fl, k.clone())
+                } else {
+                    (fl, format!("$deleteFromPrimitiveList/{k}"))
+                };
+                let items: Vec<Value> = if mode == Mode::Changes {
+                    tl.iter().filter(|x| !other.contains(x)).cloned().collect()
+                } else {
+                    fl.iter().filter(|x| !tl.contains(x)).cloned().collect()
+                };
+                if !items.is_empty() {
+                    out.insert(field, Value::Array(items));
+                }
+            }
             (Some(Value::Array(fl)), Value::Array(tl)) => {
                 if let Some(key) = merge_key(k, tl.first().or(fl.first()))
                     .filter(|_| fl.iter().chain(tl).all(Value::is_object))
@@ -137,6 +154,11 @@ fn diff_maps(from: &Map<String, Value>, to: &Map<String, Value>, mode: Mode) -> 
         }
     }
     out
+}
+
+/// Scalar lists with the `merge` patch strategy in the built-in types.
+fn is_merged_scalar_list(field: &str) -> bool {
+    field == "finalizers"
 }
 
 fn diff_keyed(from: &[Value], to: &[Value], key: &str, mode: Mode) -> Vec<Value> {
@@ -201,9 +223,22 @@ fn merge_patches(a: &mut Map<String, Value>, b: Map<String, Value>) {
 /// modified object's keys in order, as Kubernetes' patch generator does.
 fn add_element_order(patch: &mut Map<String, Value>, modified: &Map<String, Value>) {
     let fields: Vec<String> = patch.keys().cloned().collect();
+    for k in &fields {
+        if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
+            if let Some(Value::Array(ml)) = modified.get(field) {
+                patch.insert(
+                    format!("$setElementOrder/{field}"),
+                    Value::Array(ml.clone()),
+                );
+            }
+        }
+    }
     for k in fields {
         match (patch.get_mut(&k), modified.get(&k)) {
             (Some(Value::Object(pm)), Some(Value::Object(mm))) => add_element_order(pm, mm),
+            (Some(Value::Array(_)), Some(Value::Array(ml))) if is_merged_scalar_list(&k) => {
+                patch.insert(format!("$setElementOrder/{k}"), Value::Array(ml.clone()));
+            }
             (Some(Value::Array(pl)), Some(Value::Array(ml))) => {
                 let Some(key) = merge_key(&k, ml.first()) else {
                     continue;
@@ -421,6 +456,23 @@ mod tests {
         // Nothing to do when the live object already matches.
         let (p, _) = three_way_patch(Some(&modified), &modified, &modified);
         assert_eq!(p, json!({}));
+    }
+
+    #[test]
+    fn finalizers_merge_as_a_set() {
+        let cm = |f: Value| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "finalizers": f}});
+        let (p, _) = three_way_patch(
+            Some(&cm(json!(["x/a", "x/b"]))),
+            &cm(json!(["x/a", "x/c"])),
+            &cm(json!(["x/a", "x/b", "x/f"])),
+        );
+        assert_eq!(
+            p,
+            json!({"metadata": {
+                "$deleteFromPrimitiveList/finalizers": ["x/b"],
+                "$setElementOrder/finalizers": ["x/a", "x/c"],
+                "finalizers": ["x/c"]}})
+        );
     }
 
     #[test]

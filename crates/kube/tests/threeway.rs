@@ -36,6 +36,11 @@ fn config_map(data: Value) -> Value {
     json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "conf"}, "data": data})
 }
 
+fn with_finalizers(mut obj: Value, f: Value) -> Value {
+    obj["metadata"]["finalizers"] = f;
+    obj
+}
+
 fn service(ports: Value, annotations: Value) -> Value {
     json!({"apiVersion": "v1", "kind": "Service",
         "metadata": {"name": "web", "annotations": annotations},
@@ -62,7 +67,10 @@ fn objects(rev: u8) -> Vec<Value> {
                 json!({"app": "web", "old": "yes"}),
                 json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]),
             ),
-            config_map(json!({"a": "1", "b": "2"})),
+            with_finalizers(
+                config_map(json!({"a": "1", "b": "2"})),
+                json!(["example.com/a", "example.com/b"]),
+            ),
             service(
                 json!([{"name": "http", "port": 80, "targetPort": 8080},
                        {"name": "metrics", "port": 9090, "targetPort": 9090}]),
@@ -77,7 +85,10 @@ fn objects(rev: u8) -> Vec<Value> {
                 json!({"app": "web"}),
                 json!([{"name": "A", "value": "10"}]),
             ),
-            config_map(json!({"a": "1", "c": "3"})),
+            with_finalizers(
+                config_map(json!({"a": "1", "c": "3"})),
+                json!(["example.com/a", "example.com/c"]),
+            ),
             service(
                 json!([{"name": "http", "port": 80, "targetPort": 8081}]),
                 json!({"keep": "1", "new": "2"}),
@@ -137,6 +148,7 @@ fn essence(o: &DynamicObject) -> Value {
             m.iter().filter(|(k, _)| !k.starts_with("clusterIP")).map(|(k, v)| (k.clone(), v.clone())).collect::<serde_json::Map<_, _>>()
         }),
         "data": v["data"],
+        "finalizers": v["metadata"]["finalizers"],
     })
 }
 
@@ -169,7 +181,8 @@ async fn update_three_way_matches_helm3_upgrade() {
     // Another actor: a label, an annotation, a sidecar and a data key, on both copies.
     let foreign_deploy = json!({"metadata": {"labels": {"team": "ops"}, "annotations": {"note": "x"}},
         "spec": {"template": {"spec": {"containers": [{"name": "sidecar", "image": "side:1"}]}}}});
-    let foreign_cm = json!({"data": {"extra": "kept"}});
+    let foreign_cm =
+        json!({"data": {"extra": "kept"}, "metadata": {"finalizers": ["example.com/f"]}});
     let foreign_svc = json!({"metadata": {"labels": {"team": "ops"}}});
     let foreign_widget = json!({"spec": {"foreign": "kept"}});
     for ns in ["by-helm", "by-capstan"] {
@@ -246,6 +259,14 @@ async fn update_three_way_matches_helm3_upgrade() {
         essence(&cm)["data"],
         json!({"a": "1", "c": "3", "extra": "kept"})
     );
+    let mut fins: Vec<_> = essence(&cm)["finalizers"]
+        .as_array()
+        .expect("finalizers")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_owned())
+        .collect();
+    fins.sort();
+    assert_eq!(fins, ["example.com/a", "example.com/c", "example.com/f"]);
     let w = res
         .get(&new[3], "by-capstan")
         .await
