@@ -438,3 +438,49 @@ fn connection_flags_match_helm() {
     env.vars.push(("HELM_KUBEAPISERVER".into(), url.clone()));
     env.same_as_helm(&["list", "-q"]);
 }
+
+#[test]
+fn helm3_records_read_like_helm4_reads_them() {
+    let env = Env::start();
+    let chart = demo_chart(&env);
+    let helm3 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/helm-3");
+    assert!(
+        helm3.exists(),
+        "{} is missing: install the reference tools with `scripts/get-reference-tools .tools`",
+        helm3.display()
+    );
+    let run3 = |args: &[&str]| {
+        let o = std::process::Command::new(&helm3)
+            .args(args)
+            .env("HOME", env.dir.join("home"))
+            .env("KUBECONFIG", &env.kubeconfig)
+            .env("HELM_CACHE_HOME", env.dir.join("home/.cache/helm"))
+            .env("HELM_CONFIG_HOME", env.dir.join("home/.config/helm"))
+            .env("HELM_DATA_HOME", env.dir.join("home/.local/share/helm"))
+            .env_remove("HELM_DRIVER")
+            .output()
+            .expect("run helm 3");
+        assert!(
+            o.status.success(),
+            "helm 3 {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    // Helm 3 writes zero times out (`deleted`), no apply_method, and its own chart fields.
+    run3(&["install", "h3", &chart]);
+    run3(&["upgrade", "h3", &chart, "--set", "message=three"]);
+    run3(&["uninstall", "h3", "--keep-history"]);
+    for args in [
+        &["status", "h3"][..],
+        &["status", "h3", "-o", "json"],
+        &["history", "h3"],
+        &["history", "h3", "-o", "yaml"],
+        &["list", "-a"],
+        &["list", "--uninstalled", "-o", "json"],
+        &["get", "all", "h3", "--revision", "1"],
+        &["get", "metadata", "h3"],
+        &["get", "values", "h3", "--all"],
+    ] {
+        env.same_as_helm_with(args, ages);
+    }
+}

@@ -354,8 +354,16 @@ pub fn release_output(rel: &Release, format: Format, hide_notes: bool) -> anyhow
                 ..View::default()
             },
         ),
-        Format::Json => json_line(rel),
-        Format::Yaml => yaml_doc(rel),
+        Format::Json | Format::Yaml => {
+            // An upgrade of a release helm 3 wrote carries its old zero times in the hooks.
+            let mut rel = rel.clone();
+            super::output::helm4_times(&mut rel);
+            if format == Format::Json {
+                json_line(&rel)
+            } else {
+                yaml_doc(&rel)
+            }
+        }
     }
 }
 

@@ -151,6 +151,26 @@ pub const GO_STRING: &str = "2006-01-02 15:04:05.999999999 -0700 MST";
 /// `time.RFC3339`, used by `helm get metadata`.
 pub const RFC3339: &str = "2006-01-02T15:04:05Z07:00";
 
+/// The record as helm 4 writes it back after reading it: times that are empty or Go's zero
+/// time (as helm 3 stored them: `""` or `0001-01-01T00:00:00Z`) are left out, as helm 4's
+/// `omitzero` does.
+pub fn helm4_times(rel: &mut capstan_release::Release) {
+    let clear = |t: &mut Option<Timestamp>| {
+        if !is_set(t.as_ref()) {
+            *t = None;
+        }
+    };
+    if let Some(info) = rel.info.as_mut() {
+        clear(&mut info.first_deployed);
+        clear(&mut info.last_deployed);
+        clear(&mut info.deleted);
+    }
+    for h in &mut rel.hooks {
+        clear(&mut h.last_run.started_at);
+        clear(&mut h.last_run.completed_at);
+    }
+}
+
 /// Whether a stored timestamp is set (Go's `!t.IsZero()`).
 pub fn is_set(ts: Option<&Timestamp>) -> bool {
     ts.is_some_and(|t| parse_time(t).is_some())

@@ -63,6 +63,7 @@ pub fn exec(global: &GlobalFlags, args: StatusArgs) -> anyhow::Result<ExitCode> 
                 )?
             }
             Format::Json | Format::Yaml => {
+                super::output::helm4_times(&mut rel);
                 if let Some(info) = rel.info.as_mut() {
                     info.resources = release_resources::to_gomap(&groups)?;
                 }
