@@ -118,6 +118,11 @@ pub(crate) async fn lock_and_check<C, D>(
     check_pending: bool,
 ) -> Result<(Guard, Option<Step>), LifecycleError> {
     let acquired = env.locks.acquire(namespace, name).await?;
+    if let Some(message) = &acquired.warning {
+        env.emit(Event::Warning {
+            message: message.clone(),
+        });
+    }
     let pending = last.filter(|r| r.status().is_some_and(Status::is_pending));
     let Some(p) = pending else {
         return Ok((acquired.guard, None));
@@ -141,4 +146,19 @@ pub(crate) async fn lock_and_check<C, D>(
         return Err(LifecycleError::Pending);
     }
     Ok((acquired.guard, None))
+}
+
+/// The history as it will be once a `RecoverStale` step has marked the stale revision
+/// `failed`, so that planning sees the state the executor creates (e.g. upgrading a release
+/// whose only other revision was already superseded when the operation died).
+pub(crate) fn as_recovered(hist: &[Release], recover: Option<&Step>) -> Vec<Release> {
+    let mut out = hist.to_vec();
+    if let Some(Step::RecoverStale { revision, .. }) = recover {
+        if let Some(r) = out.iter_mut().find(|r| r.version == *revision) {
+            if let Some(info) = r.info.as_mut() {
+                info.status = Status::Failed.as_str().to_owned();
+            }
+        }
+    }
+    out
 }

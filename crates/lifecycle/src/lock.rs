@@ -106,6 +106,8 @@ pub struct Acquired {
     pub guard: Guard,
     /// The holder of an expired lock that was taken over: its operation died.
     pub taken_over_from: Option<String>,
+    /// Something the user should know (e.g. running unlocked).
+    pub warning: Option<String>,
 }
 
 /// This machine's name (`HOSTNAME`, else the kernel's).
@@ -174,6 +176,7 @@ impl Locks {
             Locks::Off => Ok(Acquired {
                 guard: Guard::None,
                 taken_over_from: None,
+                warning: None,
             }),
             Locks::Lease {
                 client,
@@ -194,9 +197,19 @@ impl Locks {
                     Ok(Acquired {
                         guard: Guard::Lease(LeaseGuard::start(l, *duration)),
                         taken_over_from,
+                        warning: None,
                     })
                 }
                 Err(LockError::Held { .. }) => Err(LifecycleError::Pending),
+                // Without permission on Leases, go on unlocked (as helm always does).
+                Err(LockError::Kube(kube::Error::Api(s))) if s.code == 403 => Ok(Acquired {
+                    guard: Guard::None,
+                    taken_over_from: None,
+                    warning: Some(format!(
+                        "running without the release lock (no access to Leases: {})",
+                        s.message
+                    )),
+                }),
                 Err(LockError::Kube(e)) => Err(LifecycleError::Failed(format!(
                     "unable to take the release lock: {e}"
                 ))),
@@ -219,6 +232,7 @@ impl Locks {
                 Ok(Acquired {
                     guard: Guard::Memory(k),
                     taken_over_from,
+                    warning: None,
                 })
             }
         }

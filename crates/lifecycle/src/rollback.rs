@@ -163,6 +163,7 @@ pub async fn rollback<C: Cluster, D: Driver>(
         .map(|r| r.namespace.clone())
         .unwrap_or_else(|| opts.namespace.clone());
     let (guard, recover) = lock_and_check(env, &ns, &opts.name, hist.last(), false).await?;
+    let hist = crate::common::as_recovered(&hist, recover.as_ref());
     let out = run(env, opts, &hist, recover).await;
     env.locks.release(guard).await;
     out

@@ -133,6 +133,9 @@ pub async fn uninstall<C: Cluster, D: Driver>(
     opts: &UninstallOptions,
 ) -> Result<UninstallReport, LifecycleError> {
     let acquired = env.locks.acquire(&opts.namespace, &opts.name).await?;
+    if let Some(message) = acquired.warning.clone() {
+        env.emit(crate::Event::Warning { message });
+    }
     let out = uninstall_locked(env, opts).await;
     env.locks.release(acquired.guard).await;
     out

@@ -234,6 +234,7 @@ pub async fn upgrade<C: Cluster, D: Driver>(
         let (g, r) = lock_and_check(env, &ns, &opts.name, hist.last(), true).await?;
         (Some(g), r)
     };
+    let hist = crate::common::as_recovered(&hist, recover.as_ref());
     let out = run_upgrade(
         env,
         &mut chart,

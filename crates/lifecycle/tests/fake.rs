@@ -1041,3 +1041,34 @@ async fn force_replace_is_refused_for_server_side_releases_like_helm4() {
         "Upgrade \"r\" failed: invalid operation: cannot use server-side apply and force replace together"
     );
 }
+
+/// Killed between superseding revision 1 and writing revision 2 `deployed`: no revision is
+/// deployed, the newest is pending. The next upgrade recovers it (crash test kill point).
+#[tokio::test]
+async fn crash_after_supersede_before_deployed_recovers() {
+    let mut t = T::new();
+    let locks = MemoryLocks::default();
+    t.locks = Locks::Memory(locks);
+    let sink = t.sink();
+    let env = env!(t, sink);
+    let dir = chart(&[("a.yaml", cm("a", ""))]);
+    install(&env, load(&dir), &values(), &iopts())
+        .await
+        .expect("install");
+    let mut r1 = t.storage.get("r", 1).await.expect("rev 1");
+    r1.info.as_mut().expect("info").status = "superseded".into();
+    t.storage.update(&r1).await.expect("superseded");
+    let mut r2 = r1.clone();
+    r2.version = 2;
+    r2.info.as_mut().expect("info").status = "pending-upgrade".into();
+    t.storage.create(&r2).await.expect("pending");
+    if let Locks::Memory(m) = &t.locks {
+        m.put("default/r", "dead", Instant::now() - Duration::from_secs(1));
+    }
+    let rel = upgrade(&env, load(&dir), &values(), &uopts())
+        .await
+        .expect("recovers");
+    assert_eq!((rel.version, rel.status_str()), (3, "deployed"));
+    let st: Vec<String> = t.history().await.into_iter().map(|h| h.1).collect();
+    assert_eq!(st, ["superseded", "superseded", "deployed"]);
+}
