@@ -467,6 +467,12 @@ fn more_flags_match_helm() {
     p.same(&["install", "o", "CHART", "-o", "yaml", "--hide-notes"]);
     p.same(&["upgrade", "o", "CHART", "-o", "json", "--labels", "a=b"]);
     p.same(&["install", "w", "CHART", "--timeout", "ten"]);
+    p.same(&["install", "ss", "CHART", "--server-side"]);
+    p.same(&["upgrade", "ss", "CHART", "--server-side", "true"]);
+    p.same(&["upgrade", "ss", "CHART", "--server-side", "bogus"]);
+    p.same(&["rollback", "ss", "1", "--server-side", "auto"]);
+    p.same(&["install", "sx", "CHART", "--server-side=maybe"]);
+    p.same_records("--server-side");
 }
 
 /// A chart whose pre-install Job runs for a minute.

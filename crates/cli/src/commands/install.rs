@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use capstan_lifecycle::{Env, InstallOptions};
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options, Backend,
-    Reporter, WaitFlags,
+    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options,
+    server_side, Backend, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -73,6 +73,9 @@ pub struct InstallArgs {
     /// if set, disables JSON schema validation
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
+    /// object updates run in the server instead of the client (capstan: always)
+    #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub server_side: Option<String>,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -163,6 +166,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
         );
     }
     let common = args.wait.common(args.no_hooks)?;
+    server_side(args.server_side.as_deref(), true)?;
     let dry = dry_run(args.dry_run.as_deref())?;
     let labels = parse_labels(&args.labels)?;
     let (name, chart_path) = name_and_chart(

@@ -139,6 +139,35 @@ pub fn dry_run(v: Option<&str>) -> anyhow::Result<DryRun> {
     }
 }
 
+/// `--server-side`: helm's values are accepted (`true`, `false`, `auto`; install's boolean
+/// forms). capstan always applies server-side, so asking for client-side apply warns.
+pub fn server_side(value: Option<&str>, boolean: bool) -> anyhow::Result<()> {
+    let client_side = match value {
+        None | Some("auto") if !boolean => false,
+        None => false,
+        Some(v) if boolean => match v {
+            "true" | "1" | "t" | "T" | "TRUE" | "True" => false,
+            "false" | "0" | "f" | "F" | "FALSE" | "False" => true,
+            other => anyhow::bail!(
+                "invalid argument {} for \"--server-side\" flag: strconv.ParseBool: parsing {}: invalid syntax",
+                go_quote(other),
+                go_quote(other)
+            ),
+        },
+        Some("true") => false,
+        Some("false") => true,
+        Some(other) => {
+            anyhow::bail!("invalid/unknown release server-side apply method: {other}")
+        }
+    };
+    if client_side {
+        eprintln!(
+            "WARNING: capstan applies changes server-side only; --server-side=false is ignored"
+        );
+    }
+    Ok(())
+}
+
 /// `-l/--labels k=v,k2=v2` (pflag's stringToString; the flag may repeat).
 pub fn parse_labels(values: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use capstan_lifecycle::{DryRun, Env, RollbackOptions};
 
-use super::lifecycle_run::{dry_run, Backend, Reporter, WaitFlags};
+use super::lifecycle_run::{dry_run, server_side, Backend, Reporter, WaitFlags};
 use super::output::{json_line, yaml_doc, Format};
 use super::session::Session;
 use super::GlobalFlags;
@@ -47,6 +47,9 @@ pub struct RollbackArgs {
     /// has no output flag here; the default prints what helm prints)
     #[arg(short = 'o', long = "output", default_value = "table")]
     pub output: String,
+    /// must be "true", "false" or "auto" (capstan always applies server-side)
+    #[arg(long = "server-side")]
+    pub server_side: Option<String>,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -79,6 +82,7 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
     }
     let dry = dry_run(args.dry_run.as_deref())?;
     let common = args.wait.common(args.no_hooks)?;
+    server_side(args.server_side.as_deref(), false)?;
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);

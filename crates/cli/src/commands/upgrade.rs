@@ -9,8 +9,8 @@ use capstan_release::Status;
 use capstan_storage::StorageError;
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options, Backend,
-    Reporter, WaitFlags,
+    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options,
+    server_side, Backend, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -85,6 +85,9 @@ pub struct UpgradeArgs {
     /// if set, disables JSON schema validation
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
+    /// must be "true", "false" or "auto" (capstan always applies server-side)
+    #[arg(long = "server-side")]
+    pub server_side: Option<String>,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -105,6 +108,8 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
         );
     };
     let common = args.wait.common(args.no_hooks)?;
+    server_side(args.server_side.as_deref(), false)
+        .map_err(|e| anyhow::anyhow!("UPGRADE FAILED: {e}"))?;
     let dry = dry_run(args.dry_run.as_deref())?;
     let labels = parse_labels(&args.labels)?;
     let name_for_signal = name.clone();
