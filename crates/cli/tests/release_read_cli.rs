@@ -484,3 +484,26 @@ fn helm3_records_read_like_helm4_reads_them() {
         env.same_as_helm_with(args, ages);
     }
 }
+
+#[test]
+fn unreachable_cluster_matches_helm() {
+    let mut env = Env::start();
+    let chart = demo_chart(&env);
+    if let Some(h) = env.handle.take() {
+        env.rt.block_on(h.shutdown());
+    }
+    for args in [
+        &["status", "r1"][..],
+        &["list", "-A"],
+        &["history", "r1"],
+        &["get", "all", "r1"],
+        &["install", "r1", &chart],
+        &["upgrade", "r1", &chart],
+        &["upgrade", "--install", "r1", &chart],
+        &["rollback", "r1"],
+        &["uninstall", "r1"],
+        &["test", "r1"],
+    ] {
+        env.same_as_helm(args);
+    }
+}

@@ -184,6 +184,13 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let result = session.block_on(async {
         cancel_on_signal(&name_for_signal);
+        if dry != capstan_lifecycle::DryRun::Client {
+            if let Err(e) = session.reachable().await {
+                let msg = format!("cluster reachability check failed: {e}");
+                eprintln!("level=ERROR msg={msg:?}");
+                anyhow::bail!("INSTALLATION FAILED: {msg}");
+            }
+        }
         let render = render_options(
             &session,
             dry,

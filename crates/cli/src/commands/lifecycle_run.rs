@@ -352,7 +352,7 @@ pub async fn render_options(
         let res = Resources::new(session.cluster.client.clone());
         let caps = capstan_kube::observe::capabilities(&res)
             .await
-            .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("kubernetes cluster unreachable: {e}"))?;
         opts.kube_version = Some(caps.kube_version);
         opts.api_versions = caps.api_versions;
     }

@@ -86,6 +86,7 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
+    session.block_on(session.reachable())?;
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let opts = RollbackOptions {
         name,

@@ -21,6 +21,30 @@ pub struct Session {
     pub cluster: capstan_kube::Cluster,
     /// The storage backend (`HELM_DRIVER`).
     pub driver_kind: DriverKind,
+    /// The API server's URL (for helm's unreachable message).
+    server: String,
+}
+
+/// The innermost cause of a failed request, as Go's net package words the common ones.
+fn go_cause(e: &kube::Error, server: &str) -> String {
+    let mut inner: &dyn std::error::Error = e;
+    while let Some(next) = inner.source() {
+        inner = next;
+    }
+    let host = server
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(server)
+        .split('/')
+        .next()
+        .unwrap_or("");
+    if let Some(io) = (inner as &(dyn std::error::Error + 'static)).downcast_ref::<std::io::Error>()
+    {
+        if io.kind() == std::io::ErrorKind::ConnectionRefused {
+            return format!("dial tcp {host}: connect: connection refused");
+        }
+    }
+    inner.to_string()
 }
 
 /// A stored revision with every label of its storage object (helm 4.3.1 reports the system
@@ -52,7 +76,7 @@ pub fn valid_release_name(name: &str) -> bool {
 async fn connect_with_overrides(
     opts: &capstan_kube::ConnectOptions,
     g: &GlobalFlags,
-) -> anyhow::Result<capstan_kube::Cluster> {
+) -> anyhow::Result<(capstan_kube::Cluster, String)> {
     let mut cfg = match (capstan_kube::config(opts).await, &g.kube_apiserver) {
         (Ok(cfg), _) => cfg,
         (Err(_), Some(server)) => {
@@ -93,8 +117,9 @@ async fn connect_with_overrides(
         cfg.tls_server_name = Some(name.clone());
     }
     let namespace = cfg.default_namespace.clone();
+    let server = cfg.cluster_url.to_string();
     let client = kube::Client::try_from(cfg)?;
-    Ok(capstan_kube::Cluster { client, namespace })
+    Ok((capstan_kube::Cluster { client, namespace }, server))
 }
 
 impl Session {
@@ -118,13 +143,14 @@ impl Session {
             namespace: global.namespace.clone().filter(|n| !n.is_empty()),
             disable_client_retry: false,
         };
-        let cluster = rt
+        let (cluster, server) = rt
             .block_on(connect_with_overrides(&opts, global))
-            .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("kubernetes cluster unreachable: {e}"))?;
         Ok(Session {
             rt,
             cluster,
             driver_kind,
+            server: server.trim_end_matches('/').to_owned(),
         })
     }
 
@@ -138,14 +164,18 @@ impl Session {
         &self.cluster.namespace
     }
 
-    /// helm's `IsReachable`: the server answers `/version`.
+    /// helm's `IsReachable`: the server answers `/version`; otherwise helm's
+    /// `kubernetes cluster unreachable: Get "URL/version": CAUSE` (the cause in Go's words
+    /// for a refused connection).
     pub async fn reachable(&self) -> anyhow::Result<()> {
-        self.cluster
-            .client
-            .apiserver_version()
-            .await
-            .map(|_| ())
-            .map_err(|e| anyhow::anyhow!("Kubernetes cluster unreachable: {e}"))
+        match self.cluster.client.apiserver_version().await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(anyhow::anyhow!(
+                "kubernetes cluster unreachable: Get \"{}/version\": {}",
+                self.server,
+                go_cause(&e, &self.server)
+            )),
+        }
     }
 
     /// The storage of the session's namespace, for the drivers that need no connection

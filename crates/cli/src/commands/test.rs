@@ -93,6 +93,7 @@ pub fn exec(global: &GlobalFlags, args: TestArgs) -> anyhow::Result<ExitCode> {
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
+    session.block_on(session.reachable())?;
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let opts = TestOptions {
         name: name.clone(),

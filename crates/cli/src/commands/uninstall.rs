@@ -62,6 +62,7 @@ pub fn exec(global: &GlobalFlags, args: UninstallArgs) -> anyhow::Result<ExitCod
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
+    session.block_on(session.reachable())?;
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     for name in &args.args {
         let opts = UninstallOptions {

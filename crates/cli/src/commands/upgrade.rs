@@ -116,6 +116,14 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
+    // helm's `--install` history check meets the dead cluster first (no prefix).
+    session.block_on(session.reachable()).map_err(|e| {
+        if args.install {
+            e
+        } else {
+            anyhow::anyhow!("UPGRADE FAILED: {e}")
+        }
+    })?;
     let backend = session.block_on(Backend::new(&session, &namespace))?;
     let rollback_on_failure = args.rollback_on_failure || args.atomic;
     // `--install` with no release (or an uninstalled one) is an install, as helm decides it
