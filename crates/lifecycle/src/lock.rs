@@ -161,6 +161,24 @@ pub fn holder_gone(holder: &str) -> bool {
     }
 }
 
+/// What the lock of a release says about whoever holds it (for `status`: a `pending-*`
+/// revision whose holder is gone is an operation that died).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LockState {
+    /// Nobody holds it (or locking is off).
+    Free,
+    /// A live operation holds it.
+    Held {
+        /// Holder identity.
+        holder: String,
+    },
+    /// It is held by an operation that is gone (expired, or a dead local process).
+    Stale {
+        /// Holder identity.
+        holder: String,
+    },
+}
+
 fn key(namespace: &str, release: &str) -> String {
     format!("{namespace}/{release}")
 }
@@ -233,6 +251,49 @@ impl Locks {
                     guard: Guard::Memory(k),
                     taken_over_from,
                     warning: None,
+                })
+            }
+        }
+    }
+
+    /// Reads the lock of `release` without taking it.
+    pub async fn inspect(
+        &self,
+        namespace: &str,
+        release: &str,
+    ) -> Result<LockState, LifecycleError> {
+        match self {
+            Locks::Off => Ok(LockState::Free),
+            Locks::Memory(m) => Ok(match m.lock().get(&key(namespace, release)) {
+                None => LockState::Free,
+                Some((h, exp)) if *exp > Instant::now() => LockState::Held { holder: h.clone() },
+                Some((h, _)) => LockState::Stale { holder: h.clone() },
+            }),
+            Locks::Lease { client, .. } => {
+                use capstan_kube::k8s_openapi::api::coordination::v1::Lease;
+                use capstan_kube::k8s_openapi::jiff::{SignedDuration, Timestamp};
+                let api: kube::Api<Lease> = kube::Api::namespaced(client.clone(), namespace);
+                let lease = api
+                    .get_opt(&capstan_storage::lock_name(release))
+                    .await
+                    .map_err(|e| {
+                        LifecycleError::Failed(format!("unable to read the release lock: {e}"))
+                    })?;
+                let Some(spec) = lease.and_then(|l| l.spec) else {
+                    return Ok(LockState::Free);
+                };
+                let holder = spec.holder_identity.clone().unwrap_or_default();
+                let secs = i64::from(spec.lease_duration_seconds.unwrap_or(0));
+                let expired = spec
+                    .renew_time
+                    .as_ref()
+                    .or(spec.acquire_time.as_ref())
+                    .and_then(|t| t.0.checked_add(SignedDuration::from_secs(secs)).ok())
+                    .is_none_or(|end| end < Timestamp::now());
+                Ok(if expired || holder_gone(&holder) {
+                    LockState::Stale { holder }
+                } else {
+                    LockState::Held { holder }
                 })
             }
         }

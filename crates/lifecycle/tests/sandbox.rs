@@ -414,6 +414,13 @@ async fn killed_holder_is_recognised_at_once() {
         .create(&PostParams::default(), &lease)
         .await
         .expect("dead holder's lease");
+    assert_eq!(
+        locks.inspect("default", "k").await.expect("inspect"),
+        capstan_lifecycle::lock::LockState::Stale {
+            holder: format!("capstan/{host}/0/1")
+        },
+        "status can tell the pending revision's operation is gone"
+    );
     let uo = UpgradeOptions {
         name: "k".into(),
         namespace: "default".into(),
@@ -432,6 +439,10 @@ async fn killed_holder_is_recognised_at_once() {
         .map(|r| r.status_str().to_owned())
         .collect();
     assert_eq!(st, ["superseded", "failed", "deployed"]);
+    assert_eq!(
+        locks.inspect("default", "k").await.expect("inspect"),
+        capstan_lifecycle::lock::LockState::Free
+    );
     handle.shutdown().await;
 }
 
