@@ -261,6 +261,31 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
         }),
     );
     f.insert(
+        "toToml".into(),
+        Function::typed(sig(vec![Param::Any]), |_, args| {
+            match crate::toml_codec::to_toml(&arg(args, 0)) {
+                Ok(text) => Ok(Value::from(text)),
+                // Go's reflect panic for nil is not an encoder error: it fails the call.
+                Err(e) if arg(args, 0).is_nil() => Err(FuncError::new(e.to_string())),
+                Err(e) => Ok(Value::from(e.to_string())),
+            }
+        }),
+    );
+    f.insert(
+        "mustToToml".into(),
+        Function::typed(sig(vec![Param::Any]), |_, args| {
+            crate::toml_codec::to_toml(&arg(args, 0))
+                .map(Value::from)
+                .map_err(|e| FuncError::new(e.to_string()))
+        }),
+    );
+    f.insert(
+        "fromToml".into(),
+        Function::typed(sig(vec![Param::String]), |_, args| {
+            Ok(crate::toml_codec::from_toml(arg_str(args, 0)))
+        }),
+    );
+    f.insert(
         "fromJson".into(),
         Function::typed(sig(vec![Param::String]), |_, args| {
             Ok(from_json_map(arg_str(args, 0)))

@@ -12,3 +12,4 @@ pub mod sprig;
 pub mod sprig_adapter;
 pub mod template;
 pub mod to_yaml;
+pub mod toml_codec;
