@@ -555,6 +555,45 @@ fn failing_test_keep_policy_and_dry_runs_match_helm() {
     p.same(&["install", "d", "CHART", "--dry-run=server"]);
     p.same(&["install", "d", "CHART", "--dry-run=bogus"]);
     p.same(&["upgrade", "--install", "d", "CHART", "--dry-run=client"]);
+    p.same(&[
+        "install",
+        "h",
+        "CHART",
+        "--set",
+        "secret=true",
+        "--dry-run=client",
+        "--hide-secret",
+    ]);
+    p.same(&[
+        "install",
+        "h",
+        "CHART",
+        "--set",
+        "secret=true",
+        "--dry-run=client",
+    ]);
+    p.same(&["install", "h", "CHART", "--hide-secret"]);
+    p.same(&["install", "h", "CHART", "--post-renderer", "kustomize"]);
+    p.same(&[
+        "install",
+        "h",
+        "CHART",
+        "--version",
+        "9.9.9",
+        "--devel",
+        "--enable-dns",
+        "--disable-openapi-validation",
+        "--dependency-update",
+    ]);
+    p.same(&[
+        "upgrade",
+        "h",
+        "CHART",
+        "--version",
+        "1.0.0",
+        "--hide-secret",
+        "--dry-run=server",
+    ]);
     p.same_records("dry runs (nothing stored)");
 }
 

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use capstan_lifecycle::{Env, InstallOptions};
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options,
-    server_side, Backend, Reporter, WaitFlags,
+    cancel_on_signal, dry_run, hide_secrets, load_chart, parse_labels, release_output,
+    render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -76,6 +76,9 @@ pub struct InstallArgs {
     /// object updates run in the server instead of the client (capstan: always)
     #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub server_side: Option<String>,
+    /// chart source and rendering flags helm accepts
+    #[command(flatten)]
+    pub chart: ChartFlags,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -157,6 +160,7 @@ pub fn install_error(e: &capstan_lifecycle::LifecycleError) -> String {
 /// Runs `capstan install`.
 pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode> {
     let format = Format::parse(&args.output)?;
+    args.chart.check()?;
     if args.atomic {
         eprintln!("Flag --atomic has been deprecated, use --rollback-on-failure instead");
     }
@@ -168,6 +172,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
     let common = args.wait.common(args.no_hooks)?;
     server_side(args.server_side.as_deref(), true)?;
     let dry = dry_run(args.dry_run.as_deref())?;
+    args.chart.check_hide_secret(dry, "INSTALLATION FAILED: ")?;
     let labels = parse_labels(&args.labels)?;
     let (name, chart_path) = name_and_chart(
         &args.args,
@@ -225,7 +230,10 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
             .map_err(|e| anyhow::anyhow!("INSTALLATION FAILED: {}", install_error(&e)))
     });
     reporter.finish();
-    let rel = result?;
+    let mut rel = result?;
+    if args.chart.hide_secret {
+        rel.manifest = hide_secrets(&rel.manifest);
+    }
     print!("{}", release_output(&rel, format, args.hide_notes)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -69,6 +69,93 @@ impl WaitFlags {
     }
 }
 
+/// Chart-source and rendering flags of install and upgrade that helm accepts for local charts
+/// and capstan takes as they are (no effect on a local chart, or as noted).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ChartFlags {
+    /// specify a version constraint for the chart version to use (ignored for local charts, as helm)
+    #[arg(long)]
+    pub version: Option<String>,
+    /// use development versions, too (ignored for local charts)
+    #[arg(long)]
+    pub devel: bool,
+    /// if set, the process will not validate rendered templates against the Kubernetes OpenAPI Schema
+    #[arg(long = "disable-openapi-validation")]
+    pub disable_openapi_validation: bool,
+    /// enable DNS lookups when rendering templates
+    #[arg(long = "enable-dns")]
+    pub enable_dns: bool,
+    /// update dependencies if they are missing before installing the chart (capstan has no repositories: no effect)
+    #[arg(long = "dependency-update")]
+    pub dependency_update: bool,
+    /// hide Kubernetes Secrets when also using the --dry-run flag
+    #[arg(long = "hide-secret")]
+    pub hide_secret: bool,
+    /// the name of a postrenderer type plugin to be used for post rendering
+    #[arg(long = "post-renderer")]
+    pub post_renderer: Option<String>,
+    /// an argument to the post-renderer (can specify multiple)
+    #[arg(long = "post-renderer-args")]
+    pub post_renderer_args: Vec<String>,
+}
+
+impl ChartFlags {
+    /// helm's checks of these flags: post-renderers are plugins (capstan has none, so every
+    /// name is not found, as for helm without plugins).
+    pub fn check(&self) -> anyhow::Result<()> {
+        if let Some(p) = &self.post_renderer {
+            anyhow::bail!(
+                "invalid argument {} for \"--post-renderer\" flag: plugin: {{Name:{p} Type:postrenderer/v1}} not found",
+                go_quote(p)
+            );
+        }
+        Ok(())
+    }
+
+    /// `--hide-secret` needs a dry run (helm's error, with its ERROR log line).
+    pub fn check_hide_secret(&self, dry: DryRun, prefix: &str) -> anyhow::Result<()> {
+        if self.hide_secret && !dry.is_dry_run() {
+            let msg = "hiding Kubernetes secrets requires a dry-run mode";
+            eprintln!("level=ERROR msg={msg:?}");
+            anyhow::bail!("{prefix}{msg}");
+        }
+        Ok(())
+    }
+}
+
+/// The manifest with its `Secret` documents replaced by helm's `# HIDDEN: …` line
+/// (`--hide-secret` on a dry run).
+pub fn hide_secrets(manifest: &str) -> String {
+    let mut out = String::new();
+    let docs: Vec<&str> = manifest.split("---\n").collect();
+    for (i, doc) in docs.iter().enumerate() {
+        if i == 0 {
+            out.push_str(doc);
+            continue;
+        }
+        let is_secret = capstan_chart::yaml::from_str(doc)
+            .ok()
+            .and_then(|v| {
+                v.get("kind")
+                    .and_then(|k| k.as_str())
+                    .map(|k| k == "Secret")
+            })
+            .unwrap_or(false);
+        out.push_str("---\n");
+        if is_secret {
+            // helm keeps the source line and replaces the document.
+            if let Some(source) = doc.lines().next().filter(|l| l.starts_with("# Source: ")) {
+                out.push_str(source);
+                out.push('\n');
+            }
+            out.push_str("# HIDDEN: The Secret output has been suppressed\n");
+        } else {
+            out.push_str(doc);
+        }
+    }
+    out
+}
+
 /// Go's `time.ParseDuration` (`300ms`, `1m30s`, `2h`, `1.5s`; a bare `0`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let bad = || format!("time: invalid duration {}", go_quote(s));

@@ -9,8 +9,8 @@ use capstan_release::Status;
 use capstan_storage::StorageError;
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, load_chart, parse_labels, release_output, render_options,
-    server_side, Backend, Reporter, WaitFlags,
+    cancel_on_signal, dry_run, hide_secrets, load_chart, parse_labels, release_output,
+    render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -88,6 +88,9 @@ pub struct UpgradeArgs {
     /// must be "true", "false" or "auto" (capstan always applies server-side)
     #[arg(long = "server-side")]
     pub server_side: Option<String>,
+    /// chart source and rendering flags helm accepts
+    #[command(flatten)]
+    pub chart: ChartFlags,
     /// hooks, waiting and timing
     #[command(flatten)]
     pub wait: WaitFlags,
@@ -99,6 +102,7 @@ pub struct UpgradeArgs {
 /// Runs `capstan upgrade`.
 pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode> {
     let format = Format::parse(&args.output)?;
+    args.chart.check()?;
     if args.atomic {
         eprintln!("Flag --atomic has been deprecated, use --rollback-on-failure instead");
     }
@@ -111,6 +115,7 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
     server_side(args.server_side.as_deref(), false)
         .map_err(|e| anyhow::anyhow!("UPGRADE FAILED: {e}"))?;
     let dry = dry_run(args.dry_run.as_deref())?;
+    args.chart.check_hide_secret(dry, "UPGRADE FAILED: ")?;
     let labels = parse_labels(&args.labels)?;
     let name_for_signal = name.clone();
     let session = Session::connect(global)?;
@@ -208,7 +213,10 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
             .map_err(|e| anyhow::anyhow!("UPGRADE FAILED: {e}"))
     });
     reporter.finish();
-    let rel = result?;
+    let mut rel = result?;
+    if args.chart.hide_secret {
+        rel.manifest = hide_secrets(&rel.manifest);
+    }
     let mut text = String::new();
     if install_instead.is_none() && format == Format::Table {
         text.push_str(&format!(

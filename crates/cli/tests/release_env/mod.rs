@@ -171,7 +171,7 @@ impl Drop for Env {
 
 /// A chart with a ConfigMap, NOTES, a pre-install/pre-upgrade Job hook and a test Pod; the
 /// `failPre` / `failTest` values make the pre hook / the test fail (sandbox annotation),
-/// `keep` gives the ConfigMap `helm.sh/resource-policy: keep`.
+/// `keep` gives the ConfigMap `helm.sh/resource-policy: keep`, `secret` adds a Secret.
 pub fn demo_chart(env: &Env) -> String {
     env.write(
         "demo/Chart.yaml",
@@ -180,7 +180,7 @@ pub fn demo_chart(env: &Env) -> String {
     );
     env.write(
         "demo/values.yaml",
-        "message: hello\nfailPre: false\nfailTest: false\nkeep: false\nnested:\n  a: 1\n  b: [x, y]\n  gone: 3\n",
+        "message: hello\nfailPre: false\nfailTest: false\nkeep: false\nsecret: false\nnested:\n  a: 1\n  b: [x, y]\n  gone: 3\n",
     );
     env.write(
         "demo/templates/cm.yaml",
@@ -193,6 +193,10 @@ pub fn demo_chart(env: &Env) -> String {
     env.write(
         "demo/templates/pre.yaml",
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-pre\n  annotations:\n    helm.sh/hook: pre-install,pre-upgrade\n    helm.sh/hook-weight: \"-1\"\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n        sandbox.capstan.dev/exit-code: \"{{ if .Values.failPre }}1{{ else }}0{{ end }}\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: j\n        image: busybox\n        command: [\"true\"]\n",
+    );
+    env.write(
+        "demo/templates/secret.yaml",
+        "{{- if .Values.secret }}\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-secret\nstringData:\n  password: hunter2\n{{- end }}\n",
     );
     env.write(
         "demo/templates/NOTES.txt",
