@@ -166,6 +166,34 @@ fn deployed_secs(s: &Stored) -> i64 {
         .unwrap_or(-62_135_596_800)
 }
 
+/// Go's `regexp` wording for the common syntax errors (Rust's regex crate words them
+/// differently); other errors keep the crate's text.
+fn go_regexp_error(pattern: &str, e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("unclosed character class") {
+        let from = pattern.rfind('[').unwrap_or(0);
+        return format!("missing closing ]: `{}`", &pattern[from..]);
+    }
+    if text.contains("unclosed group") {
+        return format!("missing closing ): `{pattern}`");
+    }
+    if text.contains("unopened group") {
+        return format!("unexpected ): `{pattern}`");
+    }
+    if text.contains("repetition operator missing expression") {
+        let op = pattern
+            .chars()
+            .find(|c| matches!(c, '*' | '+' | '?'))
+            .unwrap_or('*');
+        return format!("missing argument to repetition operator: `{op}`");
+    }
+    text.lines()
+        .last()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_owned()
+}
+
 /// Runs `capstan list`.
 pub fn exec(global: &GlobalFlags, args: ListArgs) -> anyhow::Result<ExitCode> {
     let format = Format::parse(&args.output)?;
@@ -174,9 +202,10 @@ pub fn exec(global: &GlobalFlags, args: ListArgs) -> anyhow::Result<ExitCode> {
     }
     let session = Session::connect(global)?;
     let filter = match &args.filter {
-        Some(f) if !f.is_empty() => {
-            Some(regex::Regex::new(f).map_err(|e| anyhow::anyhow!("error parsing regexp: {e}"))?)
-        }
+        Some(f) if !f.is_empty() => Some(
+            regex::Regex::new(f)
+                .map_err(|e| anyhow::anyhow!("error parsing regexp: {}", go_regexp_error(f, &e)))?,
+        ),
         _ => None,
     };
     let stored = session.block_on(async {
