@@ -139,6 +139,9 @@ fn frame_flow(f: &Frame) -> bool {
 struct Source<'a> {
     text: &'a str,
     lines: Option<Vec<&'a str>>,
+    /// Every line, split once on first use: looking lines up by counting from the start
+    /// each time made parsing quadratic (200 KB CRDs took most of `capstan template`).
+    all_lines: std::cell::OnceCell<Vec<&'a str>>,
     has_slash_escape: bool,
 }
 
@@ -148,6 +151,7 @@ impl<'a> Source<'a> {
         Source {
             text,
             lines: needs_lines.then(|| text.lines().collect()),
+            all_lines: std::cell::OnceCell::new(),
             has_slash_escape: text.contains("\\/"),
         }
     }
@@ -155,7 +159,12 @@ impl<'a> Source<'a> {
     fn line(&self, line: usize) -> &'a str {
         match &self.lines {
             Some(l) => l.get(line.saturating_sub(1)).copied().unwrap_or(""),
-            None => self.text.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+            None => self
+                .all_lines
+                .get_or_init(|| self.text.lines().collect())
+                .get(line.saturating_sub(1))
+                .copied()
+                .unwrap_or(""),
         }
     }
 
