@@ -101,6 +101,12 @@ pub trait Cluster: Send + Sync {
         async { Vec::new() }
     }
 
+    /// The pods of a hook as JSON: a Job's (label `job-name`), or the Pod itself; empty for
+    /// other kinds or when they cannot be listed. For live progress lines.
+    fn hook_pods(&self, _obj: &Value, _ns: &str) -> impl Future<Output = Vec<Value>> + Send {
+        async { Vec::new() }
+    }
+
     /// The readiness of the live object (absent objects are in progress).
     fn readiness(
         &self,
@@ -195,6 +201,32 @@ impl Cluster for Resources {
             .unwrap_or(ns);
         let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
         crate::observe::container_logs(self.client().clone(), ns, kind, name, include_init).await
+    }
+
+    async fn hook_pods(&self, obj: &Value, ns: &str) -> Vec<Value> {
+        use k8s_openapi::api::core::v1::Pod;
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(ns);
+        let api: kube::Api<Pod> = kube::Api::namespaced(self.client().clone(), ns);
+        let pods: Vec<Pod> = match obj.get("kind").and_then(Value::as_str) {
+            Some("Job") => api
+                .list(&kube::api::ListParams::default().labels(&format!("job-name={name}")))
+                .await
+                .map(|l| l.items)
+                .unwrap_or_default(),
+            Some("Pod") => api.get_opt(name).await.ok().flatten().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        pods.into_iter()
+            .filter_map(|p| serde_json::to_value(p).ok())
+            .collect()
     }
 
     async fn diagnostics(&self, obj: &Value, ns: &str) -> Vec<String> {

@@ -326,10 +326,27 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
             tokio::select! {
                 out = &mut wait => return out,
                 _ = tick.tick() => {
-                    let state = match self.env.cluster.get(&h.resource.object, &self.namespace).await {
+                    let mut state = match self.env.cluster.get(&h.resource.object, &self.namespace).await {
                         Ok(Some(live)) => state_of(&live),
                         _ => String::new(),
                     };
+                    if h.resource.r.kind == "Job" {
+                        // The newest pod's phase and restarts, as the user would ask kubectl.
+                        let pods = self.env.cluster.hook_pods(&h.resource.object, &self.namespace).await;
+                        let newest = pods.iter().max_by_key(|p| {
+                            p.pointer("/metadata/creationTimestamp")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned()
+                        });
+                        if let Some(p) = newest {
+                            state.push_str(&format!(
+                                " pod {} {}",
+                                p.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(""),
+                                state_of(p)
+                            ));
+                        }
+                    }
                     self.emit(Event::HookRunning {
                         name: h.resource.r.name.clone(),
                         elapsed_secs: started.elapsed().as_secs(),

@@ -57,6 +57,8 @@ fn chart(dir: &std::path::Path, version: &str, migrate_exit: &str, extra_cm: boo
             "0",
         ),
         job("smoke", "test", 0, "before-hook-creation", "0"),
+        job("slow", "post-install", 5, "before-hook-creation", "0")
+            .replace("sandbox.capstan.dev/duration: 100ms", "sandbox.capstan.dev/duration: 2500ms"),
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: probe\n  annotations:\n    helm.sh/hook: test\n    helm.sh/hook-weight: \"1\"\n    helm.sh/hook-delete-policy: hook-succeeded\n    sandbox.capstan.dev/exit-code: \"0\"\n    sandbox.capstan.dev/logs: |\n      probe ok\n      all good\nspec:\n  restartPolicy: Never\n  containers:\n  - name: c\n    image: busybox\n".to_string(),
     ]
     .join("---\n");
@@ -117,6 +119,22 @@ async fn lifecycle_against_the_sandbox() {
         .await
         .expect("install");
     assert_eq!(rel.status_str(), "deployed");
+    // A hook running for a while is reported live with its Job and pod state.
+    let running: Vec<String> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::HookRunning { name, state, .. } if name == "slow" => Some(state.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        running
+            .iter()
+            .any(|s| s.contains(" pod slow-") && s.contains("restarts=0")),
+        "{running:?}"
+    );
     let probe =
         |name: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}});
     let app = cluster
