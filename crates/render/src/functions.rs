@@ -97,10 +97,16 @@ fn from_json_map(text: &str) -> Value {
         }
         Err(e) => {
             let mut m = BTreeMap::new();
-            m.insert("Error".to_string(), Value::str(e.to_string()));
+            m.insert("Error".to_string(), Value::str(json_error(text, &e)));
             Value::map(m)
         }
     }
+}
+
+/// encoding/json's text for a failed parse: its syntax-error wording when the input is not
+/// JSON, serde's message otherwise (say, numbers out of range).
+fn json_error(text: &str, e: &serde_json::Error) -> String {
+    crate::sprig::json_syntax::syntax_error(text).unwrap_or_else(|| e.to_string())
 }
 
 /// encoding/json into `interface {}`: every number is a float64.
@@ -122,7 +128,7 @@ fn from_json_array(text: &str) -> Value {
             "json: cannot unmarshal {} into Go value of type []interface {{}}",
             json_kind(&other)
         ))]),
-        Err(e) => Value::list(vec![Value::str(e.to_string())]),
+        Err(e) => Value::list(vec![Value::str(json_error(text, &e))]),
     }
 }
 

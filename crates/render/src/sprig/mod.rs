@@ -19,6 +19,7 @@ mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
+pub(crate) mod json_syntax;
 pub mod golayout;
 mod lists;
 mod math;

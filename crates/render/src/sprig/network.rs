@@ -214,16 +214,10 @@ fn from_serde(v: serde_json::Value) -> Value {
 }
 
 fn must_from_json(a: &[Value]) -> Result<Value, String> {
-    serde_json::from_str::<serde_json::Value>(arg_str(a, 0))
+    let text = arg_str(a, 0);
+    serde_json::from_str::<serde_json::Value>(text)
         .map(from_serde)
-        .map_err(|e| {
-            // encoding/json's wording for truncated input; other syntax errors keep serde's.
-            if e.is_eof() {
-                "unexpected end of JSON input".to_string()
-            } else {
-                e.to_string()
-            }
-        })
+        .map_err(|e| super::json_syntax::syntax_error(text).unwrap_or_else(|| e.to_string()))
 }
 
 /// The URL and JSON-decoding family.
