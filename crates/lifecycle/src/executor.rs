@@ -78,7 +78,13 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             env,
             rel,
             namespace: plan.namespace.clone(),
-            timeout,
+            // Helm 4's status watcher replaces a zero timeout by 30 s
+            // (DefaultStatusWatcherTimeout).
+            timeout: if timeout.is_zero() {
+                Duration::from_secs(30)
+            } else {
+                timeout
+            },
             history_max: 0,
             wait_deletes: plan.wait_deletes,
             propagation: PropagationPolicy::Background,
