@@ -289,7 +289,6 @@ fn helm_killed_during_upgrade_is_left_pending() {
 }
 
 #[test]
-#[ignore = "fails at 2466992: 27 of 28 kill points recover; killed between superseding v1 and storing v2 deployed, the next upgrade says 'has no deployed releases' (bugs-for-lifecycle.md)"]
 fn sigkill_during_upgrade_then_upgrade_recovers() {
     crash_test(Recovery::Upgrade);
 }
