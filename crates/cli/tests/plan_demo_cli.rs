@@ -462,3 +462,28 @@ fn demo_json_reports_every_step_as_expected() {
     assert_eq!(failed_hooks, ["demo-task-api-debug-failure"]);
     assert_eq!(lines.last().expect("last")["ok"], true);
 }
+
+#[test]
+fn demo_refuses_local_exec_without_a_database() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = std::process::Command::new(task_api::capstan_bin())
+        .args(["demo", "--exec", "local"])
+        .env("HOME", dir.path())
+        .env_remove("CAPSTAN_DEMO_DATABASE_HOST")
+        .output()
+        .expect("run demo");
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("Error: --exec local runs the hooks' psql and redis-cli on this machine"),
+        "{}",
+        show(&out)
+    );
+    let out = std::process::Command::new(task_api::capstan_bin())
+        .args(["demo", "-o", "yaml"])
+        .env("HOME", dir.path())
+        .output()
+        .expect("run demo");
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid format type \"yaml\""));
+}

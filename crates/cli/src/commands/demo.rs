@@ -164,6 +164,11 @@ pub fn exec(args: DemoArgs) -> anyhow::Result<ExitCode> {
         None if args.database_host.is_some() || db_in_values => ExecMode::Local,
         None => ExecMode::Simulate,
     };
+    if exec == ExecMode::Local && args.database_host.is_none() && !db_in_values {
+        anyhow::bail!(
+            "--exec local runs the hooks' psql and redis-cli on this machine: give the database with --database-host (and --database-port, --database-name, --database-user) or CAPSTAN_DEMO_DATABASE_HOST"
+        );
+    }
     let (state_dir, temporary) = match &args.state_dir {
         Some(d) => (d.clone(), false),
         None => (
