@@ -146,6 +146,9 @@ fn corpus_lint_matches_helm_lint() {
             .arg("lint")
             .arg(&name)
             .current_dir(&corpus)
+            // Go's os.Getwd answers $PWD when it names the working directory, as a shell
+            // sets it; without it helm would print the symlink-resolved path of the corpus.
+            .env("PWD", &corpus)
             .output()
             .expect("run helm");
         let opts = LintOptions {
