@@ -162,3 +162,28 @@ pub(crate) fn as_recovered(hist: &[Release], recover: Option<&Step>) -> Vec<Rele
     }
     out
 }
+
+/// The error text of the failed step `i`, and whether the release record already existed
+/// then. Failures of the operation's own hook events get helm's prefix (`failed pre-install: `,
+/// `pre-upgrade hooks failed: `, ...); a cancellation stays `context canceled`.
+pub(crate) fn failed_step(
+    steps: &[Step],
+    i: usize,
+    err: String,
+    prefixes: [(capstan_release::HookEvent, &str); 2],
+) -> (String, bool) {
+    let recorded = steps[..i]
+        .iter()
+        .any(|s| matches!(s, Step::CreateRecord { .. }));
+    let text = match &steps[i] {
+        _ if err == crate::cancel::CANCELED => err,
+        Step::RunHooks { hook_event, .. } => {
+            match prefixes.iter().find(|(event, _)| event == hook_event) {
+                Some((_, prefix)) => format!("{prefix}{err}"),
+                None => err,
+            }
+        }
+        _ => err,
+    };
+    (text, recorded)
+}

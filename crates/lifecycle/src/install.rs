@@ -5,7 +5,9 @@
 use capstan_chart::{Chart, Values};
 use capstan_release::{HookEvent, Release, Status};
 
-use crate::common::{check_labels, crds_of, history, lock_and_check, new_release, resources_of};
+use crate::common::{
+    check_labels, crds_of, failed_step, history, lock_and_check, new_release, resources_of,
+};
 use crate::error::validate_name;
 use crate::executor::{set_status, Exec};
 use crate::plan::{hooks_step, Action, FailurePolicy, Plan, Step};
@@ -171,21 +173,15 @@ pub async fn install<C: Cluster, D: Driver>(
     let out = match result {
         Ok(()) => Ok(exec.rel),
         Err((i, e)) => {
-            let recorded = plan.steps[..i]
-                .iter()
-                .any(|s| matches!(s, Step::CreateRecord { .. }));
-            let err = match &plan.steps[i] {
-                _ if e.0 == crate::cancel::CANCELED => e.0,
-                Step::RunHooks {
-                    hook_event: HookEvent::PreInstall,
-                    ..
-                } => format!("failed pre-install: {}", e.0),
-                Step::RunHooks {
-                    hook_event: HookEvent::PostInstall,
-                    ..
-                } => format!("failed post-install: {}", e.0),
-                _ => e.0,
-            };
+            let (err, recorded) = failed_step(
+                &plan.steps,
+                i,
+                e.0,
+                [
+                    (HookEvent::PreInstall, "failed pre-install: "),
+                    (HookEvent::PostInstall, "failed post-install: "),
+                ],
+            );
             if !recorded {
                 Err(LifecycleError::Failed(err))
             } else {

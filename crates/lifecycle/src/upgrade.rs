@@ -9,7 +9,9 @@ use capstan_chart::values::coalesce_tables;
 use capstan_chart::{Chart, Values};
 use capstan_release::{HookEvent, Release, Status};
 
-use crate::common::{check_labels, history, lock_and_check, new_release, resources_of, values_of};
+use crate::common::{
+    check_labels, failed_step, history, lock_and_check, new_release, resources_of, values_of,
+};
 use crate::error::validate_name;
 use crate::executor::{minimal, set_status, Exec};
 use crate::objects::resources_from_manifest;
@@ -301,21 +303,15 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         Ok(()) => return Ok(exec.rel),
         Err(f) => f,
     };
-    let recorded = plan.steps[..i]
-        .iter()
-        .any(|s| matches!(s, Step::CreateRecord { .. }));
-    let err = match &plan.steps[i] {
-        _ if e.0 == crate::cancel::CANCELED => e.0,
-        Step::RunHooks {
-            hook_event: HookEvent::PreUpgrade,
-            ..
-        } => format!("pre-upgrade hooks failed: {}", e.0),
-        Step::RunHooks {
-            hook_event: HookEvent::PostUpgrade,
-            ..
-        } => format!("post-upgrade hooks failed: {}", e.0),
-        _ => e.0,
-    };
+    let (err, recorded) = failed_step(
+        &plan.steps,
+        i,
+        e.0,
+        [
+            (HookEvent::PreUpgrade, "pre-upgrade hooks failed: "),
+            (HookEvent::PostUpgrade, "post-upgrade hooks failed: "),
+        ],
+    );
     if !recorded {
         return Err(LifecycleError::Failed(err));
     }
