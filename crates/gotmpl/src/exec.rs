@@ -83,6 +83,8 @@ pub(crate) fn zero_of(elem: ElemType) -> Rv {
         ElemType::Int64 => Rv::plain(Value::Int64(0)),
         ElemType::Float64 => Rv::plain(Value::Float64(0.0)),
         ElemType::Bool => Rv::plain(Value::Bool(false)),
+        // A nil `[]interface {}`.
+        ElemType::InterfaceSlice => Rv::plain(Value::list(Vec::new())),
     }
 }
 

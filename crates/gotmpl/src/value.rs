@@ -58,6 +58,8 @@ pub enum ElemType {
     Float64,
     /// `bool`
     Bool,
+    /// `[]interface {}`: the element type of Sprig's `chunk` result (`[][]interface {}`).
+    InterfaceSlice,
 }
 
 impl ElemType {
@@ -70,6 +72,7 @@ impl ElemType {
             ElemType::Int64 => "int64",
             ElemType::Float64 => "float64",
             ElemType::Bool => "bool",
+            ElemType::InterfaceSlice => "[]interface {}",
         }
     }
 }

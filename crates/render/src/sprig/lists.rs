@@ -4,7 +4,7 @@
 use super::conv::{strslice, to_i64};
 use super::defaults::{deep_equal, kind_name};
 use super::{arg, arg_int, f, SprigFunc};
-use capstan_gotmpl::{List, Value};
+use capstan_gotmpl::{ElemType, List, Value};
 use std::sync::Arc;
 
 /// The items of a slice value (byte slices give their bytes as numbers).
@@ -145,11 +145,14 @@ fn chunk(a: &[Value]) -> Result<Value, String> {
     if size <= 0 {
         return Err("runtime error: integer divide by zero".into());
     }
-    Ok(Value::list(
-        v.chunks(size as usize)
+    // Sprig returns `[][]interface {}`: `typeOf` and `%T` name the nested slice type.
+    Ok(Value::List(Arc::new(List {
+        elem: ElemType::InterfaceSlice,
+        items: v
+            .chunks(size as usize)
             .map(|c| Value::list(c.to_vec()))
             .collect(),
-    ))
+    })))
 }
 
 fn sort_alpha(a: &[Value]) -> Result<Value, String> {
