@@ -241,6 +241,14 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
         }),
     );
     f.insert(
+        "toYamlPretty".into(),
+        Function::typed(sig(vec![Param::Any]), |_, args| {
+            Ok(Value::from(crate::to_yaml::pretty::to_yaml_pretty(&arg(
+                args, 0,
+            ))))
+        }),
+    );
+    f.insert(
         "toJson".into(),
         Function::typed(sig(vec![Param::Any]), |_, args| {
             Ok(Value::from(tmp_json(&arg(args, 0)).unwrap_or_default()))

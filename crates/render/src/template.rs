@@ -79,7 +79,10 @@ fn fail(message: impl Into<String>, warnings: &[String]) -> TemplateError {
 /// Reads the head of a manifest (apiVersion, kind, metadata.name, annotations) as Helm's
 /// `SimpleHead` unmarshalling does.
 pub fn parse_head(doc: &str) -> Result<SimpleHead, String> {
-    let v = capstan_chart::yaml::from_str(doc).map_err(|e| e.to_string())?;
+    // sigs.k8s.io/yaml wraps every failure of its YAML-to-JSON step (syntax, decoding, NaN
+    // and infinities) with this prefix.
+    let v = capstan_chart::yaml::from_str(doc)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     let obj = match v {
         serde_json::Value::Object(o) => o,
         serde_json::Value::Null => return Ok(SimpleHead::default()),

@@ -15,6 +15,7 @@
 
 mod emit;
 mod pdqsort;
+pub mod pretty;
 mod resolve;
 mod sort;
 mod unicode;
