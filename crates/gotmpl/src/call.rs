@@ -330,6 +330,7 @@ fn assignable(v: &Value, t: &Param) -> bool {
         (Param::Slice(e), Value::List(l)) => l.elem == *e,
         // An unnamed map type accepts a named one with the same underlying type.
         (Param::Map(e), Value::Map(m)) => m.elem == *e,
+        (Param::Struct(n), Value::Object(o)) => o.type_name() == *n,
         (Param::NamedMap(n), Value::Map(m)) => {
             m.elem == ElemType::Interface && (m.named.is_none() || m.named == Some(n))
         }

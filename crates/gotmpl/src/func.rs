@@ -115,6 +115,10 @@ pub enum Param {
     Map(ElemType),
     /// A named map type with `interface {}` values, such as `chartutil.Values`.
     NamedMap(&'static str),
+    /// A named struct type such as `time.Time`: only objects of that Go type fit, and a
+    /// constant argument is refused before the call (`can't handle "x" for arg of type
+    /// time.Time`), as Go's `evalArg` does.
+    Struct(&'static str),
     /// `reflect.Value`: what Go's builtins take (internal).
     #[doc(hidden)]
     Reflect,
@@ -133,7 +137,7 @@ impl Param {
             Param::Float64 => "float64".into(),
             Param::Slice(e) => format!("[]{}", e.go_name()),
             Param::Map(e) => format!("map[string]{}", e.go_name()),
-            Param::NamedMap(n) => (*n).into(),
+            Param::NamedMap(n) | Param::Struct(n) => (*n).into(),
             Param::Reflect => "reflect.Value".into(),
         }
     }

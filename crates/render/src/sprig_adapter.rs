@@ -47,6 +47,7 @@ fn parse_type(text: &str) -> Option<Param> {
         "int64" => Param::Int64,
         "uint64" => Param::Uint64,
         "float64" => Param::Float64,
+        "time.Time" => Param::Struct("time.Time"),
         t => {
             if let Some(e) = t.strip_prefix("[]") {
                 Param::Slice(elem(e)?)

@@ -138,3 +138,25 @@ fn manifest_parse_errors_match_helm() {
         ],
     );
 }
+
+#[test]
+fn date_arguments_match_helm() {
+    check(
+        "dates",
+        &[
+            r#"a: {{ unixEpoch "x" }}"#,
+            r#"a: {{ unixEpoch 5 }}"#,
+            r#"a: {{ unixEpoch nil }}"#,
+            r#"{{ $x := "x" }}a: {{ unixEpoch $x }}"#,
+            r#"a: {{ "x" | unixEpoch }}"#,
+            r#"a: {{ unixEpoch (toDate "2006-01-02" "2024-02-29") }}"#,
+            r#"a: {{ dateModify "1h" "x" }}"#,
+            r#"a: {{ dateModify "bogus" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
+            r#"a: {{ mustDateModify "bogus" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
+            r#"a: {{ mustDateModify "" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
+            r#"a: {{ dateModify "-1.5h" (toDate "2006-01-02" "2024-01-01") | date "2006-01-02T15:04" }}"#,
+            r#"a: {{ dateModify "99999999h" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
+            r#"a: {{ date_modify "2h" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
+        ],
+    );
+}

@@ -391,9 +391,9 @@ fn duration_round(a: &[Value]) -> Result<Value, String> {
     Ok(Value::from(format!("{sign}{text}")))
 }
 
-/// The date family. Sprig declares `unixEpoch` and `dateModify` with `time.Time`
-/// parameters, which the adapter's signature parser has no type for; they are declared with
-/// `interface {}` and check the argument themselves.
+/// The date family, with Sprig's signatures: `unixEpoch` and `dateModify` take a `time.Time`,
+/// so the engine refuses other arguments before the call as Go does (the bodies still check,
+/// for direct callers).
 pub(crate) fn functions() -> Vec<SprigFunc> {
     vec![
         f("now", "func() time.Time", now),
@@ -420,25 +420,25 @@ pub(crate) fn functions() -> Vec<SprigFunc> {
             "func(string, string) (time.Time, error)",
             must_to_date,
         ),
-        f("unixEpoch", "func(interface {}) string", unix_epoch),
+        f("unixEpoch", "func(time.Time) string", unix_epoch),
         f(
             "date_modify",
-            "func(string, interface {}) time.Time",
+            "func(string, time.Time) time.Time",
             date_modify,
         ),
         f(
             "dateModify",
-            "func(string, interface {}) time.Time",
+            "func(string, time.Time) time.Time",
             date_modify,
         ),
         f(
             "must_date_modify",
-            "func(string, interface {}) (time.Time, error)",
+            "func(string, time.Time) (time.Time, error)",
             date_modify_impl,
         ),
         f(
             "mustDateModify",
-            "func(string, interface {}) (time.Time, error)",
+            "func(string, time.Time) (time.Time, error)",
             date_modify_impl,
         ),
         f("ago", "func(interface {}) string", ago),
