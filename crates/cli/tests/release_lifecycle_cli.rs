@@ -141,8 +141,8 @@ impl Pair {
     }
 
     /// Runs `args` with helm on one sandbox and capstan on the other; compares exit status,
-    /// stdout (times replaced) and the error line.
-    fn same(&self, args: &[&str]) {
+    /// stdout (times replaced) and the error line. Returns helm's exit code.
+    fn same(&self, args: &[&str]) -> Option<i32> {
         let args: Vec<&str> = args
             .iter()
             .map(|a| {
@@ -177,6 +177,7 @@ impl Pair {
             "stdout of {args:?}\ncapstan stderr: {c_err}"
         );
         assert_eq!(error_line(&c), error_line(&h), "error of {args:?}");
+        h.status.code()
     }
 
     fn same_records(&self, when: &str) {
@@ -656,6 +657,18 @@ fn json_output_on_rollback_test_and_uninstall() {
     );
 }
 
+/// The live ConfigMap `name` without server-set metadata (uid, versions, managed fields).
+fn live_cm(env: &Env, name: &str) -> Value {
+    let o = env.kubectl(&["get", "configmap", name, "-o", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cm: Value = serde_json::from_slice(&o.stdout).expect("configmap");
+    serde_json::json!({
+        "data": cm["data"],
+        "labels": cm["metadata"]["labels"],
+        "annotations": cm["metadata"]["annotations"],
+    })
+}
+
 #[test]
 fn upgrade_of_a_helm3_release_matches_helm4() {
     let p = Pair::new();
@@ -674,29 +687,180 @@ fn upgrade_of_a_helm3_release_matches_helm4() {
             .output()
             .expect("run helm 3");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        // An outside edit of a field the chart sets, and a key the chart does not set.
+        let o = env.kubectl(&[
+            "patch",
+            "configmap",
+            "old-cm",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"data":{"message":"edited","outside":"kept"}}"#,
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
+    // helm 4's `--server-side=auto` follows the previous revision's apply method: a helm 3
+    // release (none recorded) is updated client-side with a three-way merge and recorded
+    // "csa"; the chart's value wins over the edit, the foreign key stays.
     p.same(&["upgrade", "old", "CHART", "--set", "message=four"]);
+    p.same_records("client-side upgrade of a helm 3 release");
+    let (c, h) = (live_cm(&p.capstan, "old-cm"), live_cm(&p.helm, "old-cm"));
+    assert_eq!(c, h, "live ConfigMap after the upgrade (capstan / helm)");
+    assert_eq!(c["data"]["outside"], "kept");
+    assert_eq!(c["data"]["message"], "four");
     p.same(&["rollback", "old", "1"]);
-    // Known difference (requests-from-cli.md item 5): helm 4's `--server-side=auto` follows
-    // the previous revision's apply method, so upgrading a helm 3 release (no apply_method:
-    // client-side) applies client-side and records "csa"; capstan always applies server-side.
-    let key = "sh.helm.release.v1.old.v2";
-    let (mut c, mut h) = (records(&p.capstan), records(&p.helm));
-    let method = |m: &mut BTreeMap<String, Value>| {
-        m.get_mut(key)
-            .and_then(|r| r["record"].as_object_mut())
-            .and_then(|o| o.remove("apply_method"))
-    };
+    p.same_records("client-side rollback");
+    assert_eq!(live_cm(&p.capstan, "old-cm"), live_cm(&p.helm, "old-cm"));
+    // Switching to server-side apply explicitly records "ssa"; auto then keeps it.
+    p.same(&[
+        "upgrade",
+        "old",
+        "CHART",
+        "--server-side=true",
+        "--set",
+        "message=five",
+    ]);
+    p.same(&["upgrade", "old", "CHART", "--set", "message=six"]);
+    p.same(&["upgrade", "old", "CHART", "--server-side=bogus"]);
+    p.same_records("server-side upgrades after client-side ones");
+    assert_eq!(live_cm(&p.capstan, "old-cm"), live_cm(&p.helm, "old-cm"));
+}
+
+#[test]
+fn server_dry_run_reads_the_cluster_like_helm() {
+    let p = Pair::new();
+    // Objects the chart would create, made by someone else beforehand.
+    for env in [&p.helm, &p.capstan] {
+        for args in [
+            &["create", "configmap", "s-cm", "--from-literal=a=b"][..],
+            &[
+                "create",
+                "secret",
+                "generic",
+                "u-secret",
+                "--from-literal=a=b",
+            ],
+        ] {
+            let o = env.kubectl(args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+    // A client dry run does not look; a server dry run refuses the foreign ConfigMap.
     assert_eq!(
-        (method(&mut c), method(&mut h)),
-        (Some(Value::from("ssa")), Some(Value::from("csa")))
+        p.same(&["install", "s", "CHART", "--dry-run=client"]),
+        Some(0)
     );
-    let mut diffs = Vec::new();
-    diff_paths(
-        "",
-        &serde_json::to_value(&c).unwrap_or_default(),
-        &serde_json::to_value(&h).unwrap_or_default(),
-        &mut diffs,
+    assert_eq!(
+        p.same(&["install", "s", "CHART", "--dry-run=server"]),
+        Some(1)
     );
-    assert!(diffs.is_empty(), "records differ:\n{}", diffs.join("\n"));
+    assert_eq!(
+        p.same(&[
+            "install",
+            "s",
+            "CHART",
+            "--dry-run=server",
+            "--take-ownership"
+        ]),
+        Some(0)
+    );
+    assert_eq!(
+        p.same(&["upgrade", "--install", "s", "CHART", "--dry-run=server"]),
+        Some(1)
+    );
+    p.same(&["install", "u", "CHART"]);
+    // The upgrade would add the foreign Secret: refused in both dry-run modes, as helm does.
+    assert_eq!(
+        p.same(&[
+            "upgrade",
+            "u",
+            "CHART",
+            "--set",
+            "secret=true",
+            "--dry-run=client"
+        ]),
+        Some(1)
+    );
+    assert_eq!(
+        p.same(&[
+            "upgrade",
+            "u",
+            "CHART",
+            "--set",
+            "secret=true",
+            "--dry-run=server"
+        ]),
+        Some(1)
+    );
+    p.same(&[
+        "upgrade",
+        "u",
+        "CHART",
+        "--set",
+        "secret=true",
+        "--dry-run=server",
+        "--take-ownership",
+        "--description",
+        "trying",
+    ]);
+    p.same(&[
+        "upgrade",
+        "u",
+        "CHART",
+        "--set",
+        "message=x",
+        "--dry-run=server",
+    ]);
+    p.same_records("server dry runs (only the real install stored)");
+    // Nothing was created or taken over by the dry runs.
+    for env in [&p.helm, &p.capstan] {
+        let o = env.kubectl(&["get", "configmap", "s-cm", "-o", "json"]);
+        let cm: Value = serde_json::from_slice(&o.stdout).expect("configmap");
+        assert_eq!(cm["metadata"]["labels"], Value::Null, "s-cm untouched");
+        assert!(!env.kubectl(&["get", "job", "s-pre"]).status.success());
+        let o = env.kubectl(&["get", "configmap", "u-cm", "-o", "json"]);
+        let cm: Value = serde_json::from_slice(&o.stdout).expect("configmap");
+        assert_eq!(cm["data"]["message"], "hello", "u-cm not upgraded");
+    }
+    // A chart with CRDs: helm warns that they are not created by a server dry run.
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names:\n    kind: Widget\n    plural: widgets\n    singular: widget\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n";
+    p.helm.write("demo/crds/widgets.yaml", crd);
+    let warning = "level=WARN msg=\"This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.\"";
+    for (args, warns) in [
+        (
+            &["install", "c", p.chart.as_str(), "--dry-run=server"][..],
+            true,
+        ),
+        (
+            &["install", "c", p.chart.as_str(), "--dry-run=client"],
+            false,
+        ),
+        (
+            &[
+                "install",
+                "c",
+                p.chart.as_str(),
+                "--dry-run=server",
+                "--skip-crds",
+            ],
+            false,
+        ),
+    ] {
+        let h = p.helm.helm(args);
+        let c = p.capstan.capstan(args);
+        let warned =
+            |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).contains(warning);
+        assert_eq!(warned(&h), warns, "helm's CRD warning of {args:?}");
+        assert_eq!(warned(&c), warned(&h), "CRD warning of {args:?}");
+        assert_eq!(c.status.code(), h.status.code(), "exit status of {args:?}");
+    }
+    for env in [&p.helm, &p.capstan] {
+        assert!(
+            !env.kubectl(&["get", "crd", "widgets.example.com"])
+                .status
+                .success(),
+            "a dry run creates no CRD"
+        );
+    }
+    let _ = std::fs::remove_file(p.helm.dir.join("demo/crds/widgets.yaml"));
 }

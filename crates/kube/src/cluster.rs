@@ -37,6 +37,20 @@ pub trait Cluster: Send + Sync {
         force: bool,
     ) -> impl Future<Output = Result<Value, ClusterError>> + Send;
 
+    /// Client-side update, as helm does for a release applied client-side (`apply_method`
+    /// absent or `csa`): create `target` when absent, else send the three-way patch of
+    /// `original` (the object in the previous release manifest), `target` and the live
+    /// object; with `replace` (`--force-replace`), replace the live object whole instead.
+    /// Returns whether the object was created.
+    fn update_client_side(
+        &self,
+        original: Option<&Value>,
+        target: &Value,
+        ns: &str,
+        manager: &str,
+        replace: bool,
+    ) -> impl Future<Output = Result<bool, ClusterError>> + Send;
+
     /// The live object, `None` when absent.
     fn get(
         &self,
@@ -137,6 +151,26 @@ impl Cluster for Resources {
         force: bool,
     ) -> Result<Value, ClusterError> {
         to_value(Resources::apply(self, obj, ns, manager, force).await?)
+    }
+
+    async fn update_client_side(
+        &self,
+        original: Option<&Value>,
+        target: &Value,
+        ns: &str,
+        manager: &str,
+        replace: bool,
+    ) -> Result<bool, ClusterError> {
+        if replace {
+            if Resources::get(self, target, ns).await?.is_none() {
+                Resources::create(self, target, ns, manager).await?;
+                return Ok(true);
+            }
+            Resources::replace(self, target, ns, manager).await?;
+            return Ok(false);
+        }
+        let done = self.update_three_way(original, target, ns, manager).await?;
+        Ok(matches!(done, crate::threeway::Updated::Created(_)))
     }
 
     async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {
@@ -264,6 +298,8 @@ fn key(obj: &Value, ns: &str) -> Result<Key, ClusterError> {
 pub enum FakeCall {
     /// `apply` of `kind/name`.
     Apply(String),
+    /// `update_client_side` of `kind/name` (a client-side create, patch or replace).
+    Update(String),
     /// `delete` of `kind/name`.
     Delete(String),
     /// `wait_hook` of `kind/name`.
@@ -324,6 +360,29 @@ impl FakeCluster {
     }
 }
 
+/// RFC 7386 merge of `patch` into `target`; strategic-merge directives (`$patch`,
+/// `$setElementOrder/…`) are dropped, as the fake has no schema to apply them with.
+fn json_merge(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    let Value::Object(t) = target else { return };
+    for (k, v) in p {
+        if k.starts_with('$') {
+            continue;
+        }
+        if v.is_null() {
+            t.remove(k);
+        } else {
+            json_merge(t.entry(k.clone()).or_insert(Value::Null), v);
+        }
+    }
+}
+
 fn label(k: &Key) -> String {
     format!("{}/{}", k.1, k.3)
 }
@@ -348,6 +407,40 @@ impl Cluster for FakeCluster {
         }
         lock(&self.objects).insert(k, obj.clone());
         Ok(obj.clone())
+    }
+
+    async fn update_client_side(
+        &self,
+        original: Option<&Value>,
+        target: &Value,
+        ns: &str,
+        _manager: &str,
+        replace: bool,
+    ) -> Result<bool, ClusterError> {
+        let k = key(target, ns)?;
+        self.record(FakeCall::Update(label(&k)));
+        if let Some(msg) = lock(&self.apply_errors).get(&k.3) {
+            return Err(ResourceError::Kube(kube::Error::Api(
+                kube::core::Status::failure(msg, "Invalid")
+                    .with_code(422)
+                    .boxed(),
+            ))
+            .into());
+        }
+        let mut objects = lock(&self.objects);
+        let next = match objects.get(&k) {
+            // The patch a real server would receive, applied with a JSON merge (enough for
+            // the engine's tests: maps merge, `null` deletes, lists are replaced).
+            Some(live) if !replace => {
+                let (patch, _) = crate::threeway::three_way_patch(original, target, live);
+                let mut merged = live.clone();
+                json_merge(&mut merged, &patch);
+                merged
+            }
+            _ => target.clone(),
+        };
+        let created = objects.insert(k, next).is_none();
+        Ok(created)
     }
 
     async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {

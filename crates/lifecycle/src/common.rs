@@ -187,3 +187,25 @@ pub(crate) fn failed_step(
     };
     (text, recorded)
 }
+
+/// The read-only checks a dry run still makes against the cluster: the plan's
+/// `CheckOwnership` steps (helm's install with `--dry-run=server`, and helm's upgrade in
+/// both dry-run modes, refuse objects that exist without this release's ownership). Nothing
+/// is written: the executor only reads the live objects.
+pub(crate) async fn dry_run_checks<C: crate::Cluster, D: Driver>(
+    env: &Env<'_, C, D>,
+    rel: &Release,
+    plan: &crate::plan::Plan,
+    timeout: std::time::Duration,
+) -> Result<(), LifecycleError> {
+    let checks: Vec<Step> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s, Step::CheckOwnership { .. }))
+        .cloned()
+        .collect();
+    let mut exec = crate::executor::Exec::new(env, rel.clone(), plan, timeout);
+    exec.run(&checks)
+        .await
+        .map_err(|(_, e)| LifecycleError::Failed(e.0))
+}

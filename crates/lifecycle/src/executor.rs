@@ -48,6 +48,13 @@ pub(crate) struct Exec<'e, 'a, C, D> {
     pub force: bool,
     /// `--force-replace` on an update: Helm 4 refuses it for server-side-applied releases.
     pub force_replace: bool,
+    /// `--force-conflicts`: server-side apply forced; refused with client-side apply.
+    pub force_conflicts: bool,
+    /// Client-side apply (`apply_method: csa`): resources are created or three-way patched
+    /// against `originals` instead of server-side applied.
+    pub client_side: bool,
+    /// The previous revision's objects: the "original" of client-side three-way patches.
+    pub originals: Vec<Resource>,
     /// Objects created (not merely updated) by apply steps, for `--cleanup-on-fail`.
     pub created: Vec<Resource>,
     /// Objects kept by resource policy.
@@ -90,6 +97,9 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             propagation: PropagationPolicy::Background,
             force: false,
             force_replace: false,
+            force_conflicts: false,
+            client_side: false,
+            originals: Vec::new(),
             created: Vec::new(),
             kept: Vec::new(),
             collected: Vec::new(),
@@ -443,11 +453,17 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
 
     /// Applies resources kind by kind: one kind's objects concurrently, the next kind after.
     async fn apply(&mut self, resources: &[Resource]) -> Result<(), StepError> {
-        if self.force_replace {
-            // Helm 4's kube client, before touching anything: releases are applied
-            // server-side, and replace cannot be combined with it.
+        if self.force_replace && !self.client_side {
+            // Helm 4's kube client, before touching anything: replace cannot be combined
+            // with server-side apply.
             return Err(StepError(
                 "invalid operation: cannot use server-side apply and force replace together".into(),
+            ));
+        }
+        if self.force_conflicts && self.client_side {
+            // Helm 4's kube client refuses the option pair before touching anything.
+            return Err(StepError(
+                "forceConflicts enabled when serverSideApply disabled".into(),
             ));
         }
         let mut start = 0;
@@ -490,6 +506,30 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
     async fn apply_one(&self, r: &Resource) -> Result<bool, StepError> {
         let mut obj = r.object.clone();
         stamp_ownership(&mut obj, &self.rel.name, &self.rel.namespace);
+        if self.client_side {
+            let original = self
+                .originals
+                .iter()
+                .find(|o| o.r.same_object(&r.r))
+                .map(|o| &o.object);
+            return self
+                .env
+                .cluster
+                .update_client_side(
+                    original,
+                    &obj,
+                    &self.namespace,
+                    capstan_kube::resources::HELM_FIELD_MANAGER,
+                    self.force_replace,
+                )
+                .await
+                .map_err(|e| {
+                    StepError(format!(
+                        "failed to update resource: {} {:?}: {e}",
+                        r.r.kind, r.r.name
+                    ))
+                });
+        }
         let existed = self.env.cluster.get(&obj, &self.namespace).await?.is_some();
         self.env
             .cluster
@@ -497,7 +537,7 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
                 &obj,
                 &self.namespace,
                 capstan_kube::resources::HELM_FIELD_MANAGER,
-                self.force,
+                self.force || self.force_conflicts,
             )
             .await
             .map_err(|e| {

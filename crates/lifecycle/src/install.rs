@@ -6,7 +6,8 @@ use capstan_chart::{Chart, Values};
 use capstan_release::{HookEvent, Release, Status};
 
 use crate::common::{
-    check_labels, crds_of, failed_step, history, lock_and_check, new_release, resources_of,
+    check_labels, crds_of, dry_run_checks, failed_step, history, lock_and_check, new_release,
+    resources_of,
 };
 use crate::error::validate_name;
 use crate::executor::{set_status, Exec};
@@ -149,7 +150,12 @@ pub async fn install<C: Cluster, D: Driver>(
         None,
     );
     rel.labels = opts.labels.clone();
+    rel.apply_method = crate::request::apply_method(!opts.client_side).to_owned();
     if opts.dry_run.is_dry_run() {
+        if opts.dry_run == crate::DryRun::Server {
+            // Helm 4's server dry run still refuses objects another owner holds.
+            dry_run_checks(env, &rel, &plan, opts.common.timeout).await?;
+        }
         set_status(&mut rel, Status::PendingInstall, "Dry run complete");
         return Ok(rel);
     }
@@ -167,6 +173,7 @@ pub async fn install<C: Cluster, D: Driver>(
     let (guard, _) = lock_and_check(env, &opts.namespace, &opts.name, None, false).await?;
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.force = opts.take_ownership;
+    exec.client_side = opts.client_side;
     exec.guard = Some(guard);
     let result = exec.run(&plan.steps).await;
     let guard = exec.guard.take();

@@ -113,6 +113,9 @@ pub struct InstallOptions {
     pub take_ownership: bool,
     /// `--force-replace`: ignored on install (objects are created), as helm 4 creates them.
     pub force_replace: bool,
+    /// `--server-side=false`: create the objects client-side and record `apply_method: csa`
+    /// (helm 4's default, `false` here, is server-side apply, recorded `ssa`).
+    pub client_side: bool,
     /// Render inputs from the cluster.
     pub render: RenderOptions,
 }
@@ -150,10 +153,18 @@ pub struct UpgradeOptions {
     pub labels: BTreeMap<String, String>,
     /// `--take-ownership`.
     pub take_ownership: bool,
-    /// `--force-replace`: helm 4 refuses it for server-side-applied releases
-    /// (`invalid operation: cannot use server-side apply and force replace together`), and
-    /// so does capstan, whose releases are all server-side applied.
+    /// `--force-replace`: replace changed objects whole. Only for a client-side update:
+    /// helm 4 refuses it with server-side apply (`invalid operation: cannot use
+    /// server-side apply and force replace together`), and so does capstan.
     pub force_replace: bool,
+    /// `--server-side`: `Some(true)`/`Some(false)` force server-/client-side apply; `None`
+    /// (helm's `auto`) follows the newest revision's `apply_method` (`ssa` → server-side,
+    /// absent or `csa`, as helm 3 wrote them → client-side three-way merge).
+    pub server_side: Option<bool>,
+    /// `--force-conflicts`: server-side apply takes over fields other managers own;
+    /// refused for a client-side update (helm: `forceConflicts enabled when serverSideApply
+    /// disabled`).
+    pub force_conflicts: bool,
     /// `--skip-crds` (for `--install`).
     pub skip_crds: bool,
     /// Render inputs from the cluster.
@@ -175,10 +186,14 @@ pub struct RollbackOptions {
     pub dry_run: bool,
     /// `--cleanup-on-fail`.
     pub cleanup_on_fail: bool,
-    /// `--force-replace`: helm 4 refuses it for server-side-applied releases
-    /// (`invalid operation: cannot use server-side apply and force replace together`), and
-    /// so does capstan, whose releases are all server-side applied.
+    /// `--force-replace`: replace changed objects whole; refused with server-side apply,
+    /// as helm 4 refuses it.
     pub force_replace: bool,
+    /// `--server-side` (`None` = `auto`: the target revision's `apply_method` decides, as
+    /// for upgrade).
+    pub server_side: Option<bool>,
+    /// `--force-conflicts` (as for upgrade).
+    pub force_conflicts: bool,
     /// `--history-max`; `None` = 10.
     pub history_max: Option<usize>,
     /// `--description` (≤ 256 characters).
@@ -235,6 +250,21 @@ pub enum ValuesMode {
     ResetThenReuse,
     /// No flag: reuse the old config if no new values were given, else only the new ones.
     Default,
+}
+
+/// Helm 4's choice between server-side and client-side apply for an update: the flag when
+/// given, else (`auto`) server-side only when the previous revision says `ssa`.
+pub fn server_side_apply(flag: Option<bool>, previous_apply_method: &str) -> bool {
+    flag.unwrap_or(previous_apply_method == "ssa")
+}
+
+/// The `apply_method` a revision applied that way records.
+pub fn apply_method(server_side: bool) -> &'static str {
+    if server_side {
+        "ssa"
+    } else {
+        "csa"
+    }
 }
 
 impl UpgradeOptions {

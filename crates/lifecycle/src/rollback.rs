@@ -66,11 +66,12 @@ pub fn rollback_release(
         version: current.version + 1,
         namespace: current.namespace.clone(),
         labels: prev.labels.clone(),
-        apply_method: if prev.apply_method.is_empty() {
-            "csa".into()
-        } else {
-            prev.apply_method.clone()
-        },
+        // Helm 4: `--server-side`, or (`auto`) the target revision's own method.
+        apply_method: crate::request::apply_method(crate::request::server_side_apply(
+            opts.server_side,
+            &prev.apply_method,
+        ))
+        .into(),
     };
     Ok((target, rel))
 }
@@ -192,6 +193,11 @@ async fn run<C: Cluster, D: Driver>(
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.history_max = opts.history_max.unwrap_or(DEFAULT_HISTORY_MAX);
     exec.force_replace = opts.force_replace;
+    exec.client_side = exec.rel.apply_method != "ssa";
+    exec.force_conflicts = opts.force_conflicts;
+    if let Some(current) = hist.last() {
+        exec.originals = resources_from_manifest(&current.manifest, &plan.namespace)?;
+    }
     let (i, e) = match exec.run(&plan.steps).await {
         Ok(()) => return Ok(exec.rel),
         Err(f) => f,

@@ -10,7 +10,8 @@ use capstan_chart::{Chart, Values};
 use capstan_release::{HookEvent, Release, Status};
 
 use crate::common::{
-    check_labels, failed_step, history, lock_and_check, new_release, resources_of, values_of,
+    check_labels, dry_run_checks, failed_step, history, lock_and_check, new_release, resources_of,
+    values_of,
 };
 use crate::error::validate_name;
 use crate::executor::{minimal, set_status, Exec};
@@ -220,6 +221,8 @@ pub async fn upgrade<C: Cluster, D: Driver>(
             labels: opts.labels.clone(),
             take_ownership: opts.take_ownership,
             force_replace: opts.force_replace,
+            // helm: `--server-side` other than "false" installs server-side.
+            client_side: opts.server_side == Some(false),
             render: opts.render.clone(),
         };
         return crate::install(env, chart, values, &io).await;
@@ -290,14 +293,25 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         current.info.as_ref().and_then(|i| i.first_deployed.clone()),
     );
     rel.labels = merge_labels(&current.labels, &opts.labels);
+    // Helm 4 (`auto`): the newest revision's apply method carries on, so a release helm 3
+    // made keeps being updated client-side.
+    let server_side = crate::request::server_side_apply(opts.server_side, &last.apply_method);
+    rel.apply_method = crate::request::apply_method(server_side).to_owned();
     if opts.dry_run.is_dry_run() {
-        set_status(&mut rel, Status::PendingUpgrade, "Dry run complete");
+        // Helm's upgrade checks the ownership of new objects in both dry-run modes (only
+        // `lookup` tells client from server there).
+        dry_run_checks(env, &rel, &plan, opts.common.timeout).await?;
+        let desc = opts.description.as_deref().unwrap_or("Dry run complete");
+        set_status(&mut rel, Status::PendingUpgrade, desc);
         return Ok(rel);
     }
     let mut exec = Exec::new(env, rel, &plan, opts.common.timeout);
     exec.history_max = opts.history_max.unwrap_or(DEFAULT_HISTORY_MAX);
     exec.force = opts.take_ownership;
     exec.force_replace = opts.force_replace;
+    exec.client_side = !server_side;
+    exec.force_conflicts = opts.force_conflicts;
+    exec.originals = resources_from_manifest(&current.manifest, &plan.namespace)?;
     let _ = locked;
     let (i, e) = match exec.run(&plan.steps).await {
         Ok(()) => return Ok(exec.rel),
@@ -359,6 +373,8 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         // (so its Create does not prune).
         cleanup_on_fail: false,
         force_replace: opts.force_replace,
+        server_side: opts.server_side,
+        force_conflicts: opts.force_conflicts,
         history_max: Some(0),
         ..RollbackOptions::default()
     };

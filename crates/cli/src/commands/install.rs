@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use capstan_lifecycle::{Env, InstallOptions};
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, hide_secrets, load_chart, parse_labels, release_output,
-    render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
+    cancel_on_signal, crd_dry_run_warning, dry_run, hide_secrets, load_chart, parse_labels,
+    release_output, render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -73,7 +73,7 @@ pub struct InstallArgs {
     /// if set, disables JSON schema validation
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
-    /// object updates run in the server instead of the client (capstan: always)
+    /// object updates run in the server instead of the client
     #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub server_side: Option<String>,
     /// chart source and rendering flags helm accepts
@@ -170,7 +170,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
         );
     }
     let common = args.wait.common(args.no_hooks)?;
-    server_side(args.server_side.as_deref(), true)?;
+    let server_side = server_side(args.server_side.as_deref(), true)?;
     let dry = dry_run(args.dry_run.as_deref())?;
     args.chart.check_hide_secret(dry, "INSTALLATION FAILED: ")?;
     let labels = parse_labels(&args.labels)?;
@@ -196,6 +196,7 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
                 anyhow::bail!("INSTALLATION FAILED: {msg}");
             }
         }
+        crd_dry_run_warning(&chart, dry, args.skip_crds);
         let render = render_options(
             &session,
             dry,
@@ -215,7 +216,8 @@ pub fn exec(global: &GlobalFlags, args: InstallArgs) -> anyhow::Result<ExitCode>
             description: args.description.clone(),
             labels,
             take_ownership: args.take_ownership,
-            force_replace: args.force_replace || args.force_conflicts,
+            force_replace: args.force_replace,
+            client_side: server_side == Some(false),
             render,
         };
         let sink = |e| reporter.on_event(e);

@@ -226,33 +226,29 @@ pub fn dry_run(v: Option<&str>) -> anyhow::Result<DryRun> {
     }
 }
 
-/// `--server-side`: helm's values are accepted (`true`, `false`, `auto`; install's boolean
-/// forms). capstan always applies server-side, so asking for client-side apply warns.
-pub fn server_side(value: Option<&str>, boolean: bool) -> anyhow::Result<()> {
-    let client_side = match value {
-        None | Some("auto") if !boolean => false,
-        None => false,
+/// `--server-side`: install's boolean (`boolean`, default true), or upgrade's and
+/// rollback's `true`/`false`/`auto` (default). `Some(flag)` when set either way, `None` for
+/// `auto` (the previous revision's apply method decides).
+pub fn server_side(value: Option<&str>, boolean: bool) -> anyhow::Result<Option<bool>> {
+    match value {
+        None if boolean => Ok(Some(true)),
+        None | Some("auto") if !boolean => Ok(None),
+        None => Ok(None),
         Some(v) if boolean => match v {
-            "true" | "1" | "t" | "T" | "TRUE" | "True" => false,
-            "false" | "0" | "f" | "F" | "FALSE" | "False" => true,
+            "true" | "1" | "t" | "T" | "TRUE" | "True" => Ok(Some(true)),
+            "false" | "0" | "f" | "F" | "FALSE" | "False" => Ok(Some(false)),
             other => anyhow::bail!(
                 "invalid argument {} for \"--server-side\" flag: strconv.ParseBool: parsing {}: invalid syntax",
                 go_quote(other),
                 go_quote(other)
             ),
         },
-        Some("true") => false,
-        Some("false") => true,
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
         Some(other) => {
             anyhow::bail!("invalid/unknown release server-side apply method: {other}")
         }
-    };
-    if client_side {
-        eprintln!(
-            "WARNING: capstan applies changes server-side only; --server-side=false is ignored"
-        );
     }
-    Ok(())
 }
 
 /// `-l/--labels k=v,k2=v2` (pflag's stringToString; the flag may repeat).
@@ -421,6 +417,14 @@ pub fn cancel_on_signal(name: &str) {
         println!("Release {name} has been cancelled.");
         capstan_lifecycle::cancel::cancel();
     });
+}
+
+/// helm's warning for a server dry run of a chart with CRDs: they are not created, so
+/// templates that look them up or use their kinds may render differently.
+pub fn crd_dry_run_warning(chart: &capstan_chart::Chart, dry: DryRun, skip_crds: bool) {
+    if dry == DryRun::Server && !skip_crds && !chart.crd_objects().is_empty() {
+        eprintln!("level=WARN msg=\"This chart or one of its subcharts contains CRDs. Rendering may fail or contain inaccuracies.\"");
+    }
 }
 
 /// `.Capabilities` from the server (not asked for a client-side dry run, as helm 4).

@@ -47,7 +47,7 @@ pub struct RollbackArgs {
     /// has no output flag here; the default prints what helm prints)
     #[arg(short = 'o', long = "output", default_value = "table")]
     pub output: String,
-    /// must be "true", "false" or "auto" (capstan always applies server-side)
+    /// must be "true", "false" or "auto": object updates run in the server instead of the client ("auto" follows the target revision)
     #[arg(long = "server-side")]
     pub server_side: Option<String>,
     /// hooks, waiting and timing
@@ -82,7 +82,7 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
     }
     let dry = dry_run(args.dry_run.as_deref())?;
     let common = args.wait.common(args.no_hooks)?;
-    server_side(args.server_side.as_deref(), false)?;
+    let server_side = server_side(args.server_side.as_deref(), false)?;
     let session = Session::connect(global)?;
     let namespace = session.namespace().to_owned();
     let reporter = Reporter::new(format);
@@ -95,7 +95,9 @@ pub fn exec(global: &GlobalFlags, args: RollbackArgs) -> anyhow::Result<ExitCode
         common,
         dry_run: dry != DryRun::None,
         cleanup_on_fail: args.cleanup_on_fail,
-        force_replace: args.force_replace || args.force || args.force_conflicts,
+        force_replace: args.force_replace || args.force,
+        server_side,
+        force_conflicts: args.force_conflicts,
         history_max: Some(args.history_max),
         description: args.description.clone(),
         fail_on_hook_error: args.fail_on_hook_error,

@@ -9,8 +9,8 @@ use capstan_release::Status;
 use capstan_storage::StorageError;
 
 use super::lifecycle_run::{
-    cancel_on_signal, dry_run, hide_secrets, load_chart, parse_labels, release_output,
-    render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
+    cancel_on_signal, crd_dry_run_warning, dry_run, hide_secrets, load_chart, parse_labels,
+    release_output, render_options, server_side, Backend, ChartFlags, Reporter, WaitFlags,
 };
 use super::output::Format;
 use super::session::Session;
@@ -85,7 +85,7 @@ pub struct UpgradeArgs {
     /// if set, disables JSON schema validation
     #[arg(long = "skip-schema-validation")]
     pub skip_schema_validation: bool,
-    /// must be "true", "false" or "auto" (capstan always applies server-side)
+    /// must be "true", "false" or "auto": object updates run in the server instead of the client ("auto" follows the previous revision)
     #[arg(long = "server-side")]
     pub server_side: Option<String>,
     /// chart source and rendering flags helm accepts
@@ -112,7 +112,7 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
         );
     };
     let common = args.wait.common(args.no_hooks)?;
-    server_side(args.server_side.as_deref(), false)
+    let server_side = server_side(args.server_side.as_deref(), false)
         .map_err(|e| anyhow::anyhow!("UPGRADE FAILED: {e}"))?;
     let dry = dry_run(args.dry_run.as_deref())?;
     args.chart.check_hide_secret(dry, "UPGRADE FAILED: ")?;
@@ -153,9 +153,18 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
     }
     let result = session.block_on(async {
         cancel_on_signal(&name_for_signal);
+        if install_instead.is_some() {
+            crd_dry_run_warning(&chart, dry, args.skip_crds);
+        }
+        // Helm's upgrade reads the server's capabilities in every dry-run mode; only an
+        // install (`--install` of a missing release) renders offline for `--dry-run=client`.
+        let caps_mode = match install_instead {
+            Some(_) => dry,
+            None => capstan_lifecycle::DryRun::None,
+        };
         let render = render_options(
             &session,
-            dry,
+            caps_mode,
             args.render_subchart_notes,
             args.skip_schema_validation,
         )
@@ -180,7 +189,9 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
                 description: args.description.clone(),
                 labels,
                 take_ownership: args.take_ownership,
-                force_replace: args.force_replace || args.force_conflicts,
+                force_replace: args.force_replace,
+                // helm: an install unless `--server-side=false`.
+                client_side: server_side == Some(false),
                 render,
             };
             // helm returns the install's error without the UPGRADE FAILED prefix here.
@@ -204,7 +215,9 @@ pub fn exec(global: &GlobalFlags, args: UpgradeArgs) -> anyhow::Result<ExitCode>
             description: args.description.clone(),
             labels,
             take_ownership: args.take_ownership,
-            force_replace: args.force_replace || args.force_conflicts,
+            force_replace: args.force_replace,
+            server_side,
+            force_conflicts: args.force_conflicts,
             skip_crds: args.skip_crds,
             render,
         };
