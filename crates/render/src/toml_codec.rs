@@ -257,6 +257,10 @@ impl Encoder {
     }
 
     fn element(&mut self, v: &Value) -> Result<(), TomlError> {
+        if let Some(text) = crate::sprig::local_time::toml_time_text(v) {
+            self.write(&text);
+            return Ok(());
+        }
         let v = data(v);
         if let Some(map) = entries(&v) {
             return self.inline_map(&map);
@@ -309,15 +313,7 @@ fn from_toml_value(v: toml::Value) -> Value {
         toml::Value::Integer(n) => Value::Int64(n),
         toml::Value::Float(f) => Value::Float64(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        // Go decodes these to time.Time; we keep the RFC 3339 text (local dates at midnight
-        // UTC, as encoding/json then prints them).
-        toml::Value::Datetime(d) => {
-            let text = d.to_string();
-            Value::from(match (d.date, d.time) {
-                (Some(_), None) => format!("{text}T00:00:00Z"),
-                _ => text,
-            })
-        }
+        toml::Value::Datetime(d) => datetime(&d),
         toml::Value::Array(a) => Value::list(a.into_iter().map(from_toml_value).collect()),
         toml::Value::Table(t) => Value::map(
             t.into_iter()
@@ -325,6 +321,53 @@ fn from_toml_value(v: toml::Value) -> Value {
                 .collect(),
         ),
     }
+}
+
+/// A TOML date or time as BurntSushi/toml decodes it: a `time.Time`, in UTC (or the
+/// parsed offset) for offset date-times, in the named zero-offset locations for local ones.
+fn datetime(d: &toml::value::Datetime) -> Value {
+    use crate::sprig::local_time::local_time;
+    use jiff::civil;
+    let (year, month, day) = d.date.map_or((0, 1, 1), |x| {
+        (
+            i16::try_from(x.year).unwrap_or(0),
+            x.month as i8,
+            x.day as i8,
+        )
+    });
+    let (hour, minute, second, nano) = d.time.map_or((0, 0, 0, 0), |t| {
+        (
+            t.hour as i8,
+            t.minute as i8,
+            t.second.unwrap_or(0) as i8,
+            t.nanosecond.unwrap_or(0) as i32,
+        )
+    });
+    let Ok(wall) = civil::DateTime::new(year, month, day, hour, minute, second, nano) else {
+        // The parser only accepts valid dates; keep the text if jiff disagrees.
+        return Value::from(d.to_string());
+    };
+    let in_zone = |tz: jiff::tz::TimeZone| wall.to_zoned(tz).ok();
+    let zoned = match d.offset {
+        Some(toml::value::Offset::Z) | Some(toml::value::Offset::Custom { minutes: 0 }) => {
+            in_zone(jiff::tz::TimeZone::UTC).map(crate::sprig::time_value)
+        }
+        Some(toml::value::Offset::Custom { minutes }) => {
+            jiff::tz::Offset::from_seconds(i32::from(minutes) * 60)
+                .ok()
+                .and_then(|o| in_zone(jiff::tz::TimeZone::fixed(o)))
+                .map(crate::sprig::time_value)
+        }
+        None => {
+            let zone = match (d.date.is_some(), d.time.is_some()) {
+                (true, true) => "datetime-local",
+                (true, false) => "date-local",
+                _ => "time-local",
+            };
+            in_zone(jiff::tz::TimeZone::UTC).map(|z| local_time(z, zone))
+        }
+    };
+    zoned.unwrap_or_else(|| Value::from(d.to_string()))
 }
 
 /// Helm's `fromToml`: the document as a map, or `{"Error": text}` when it does not parse.

@@ -75,6 +75,15 @@ fn our_outcome(dir: &Path) -> Outcome {
 
 /// Renders every case with both and reports all differences at once.
 fn check(family: &str, cases: &[&str]) {
+    check_cases(family, cases, false);
+}
+
+/// [`check`] for cases that must render (a typo in a case must not pass as "both failed").
+fn check_ok(family: &str, cases: &[&str]) {
+    check_cases(family, cases, true);
+}
+
+fn check_cases(family: &str, cases: &[&str], must_render: bool) {
     let base = std::env::temp_dir().join(format!("capstan-fvh-{family}-{}", std::process::id()));
     let mut diffs = Vec::new();
     for (i, text) in cases.iter().enumerate() {
@@ -82,6 +91,12 @@ fn check(family: &str, cases: &[&str]) {
         write_chart(&dir, text);
         let want = helm_outcome(&dir);
         let got = our_outcome(&dir);
+        if must_render {
+            assert!(
+                matches!(want, Outcome::Ok(_)),
+                "{family} case {i} fails in helm: {want:?}\n{text}"
+            );
+        }
         if want != got {
             diffs.push(format!(
                 "case {i}: {text}\n  helm: {want:?}\n  ours: {got:?}"
@@ -100,7 +115,7 @@ fn check(family: &str, cases: &[&str]) {
 
 #[test]
 fn to_yaml_pretty_matches_helm() {
-    check(
+    check_ok(
         "toYamlPretty",
         &[
             // Maps: key order, nested lists indented under keys, quoting, empties, numbers.
@@ -113,7 +128,7 @@ fn to_yaml_pretty_matches_helm() {
             // Deep maps, a multi-line key (explicit `?` form), a long line (not folded).
             "z:\n{{ toYamlPretty (dict \"a\" (dict \"b\" (dict \"c\" (list \"x\" (dict \"d\" 1 \"e\" (list))))) \"k\\nl\" 1 \"long\" (repeat 60 \"ab \")) | indent 2 }}",
             // Scalars at the root, special floats, big integers.
-            "a: {{ toYamlPretty 1 }}\nb: {{ toYamlPretty 2.5 }}\nc: {{ toYamlPretty \"s\" }}\nd: {{ toYamlPretty nil }}\ne: {{ toYamlPretty (list) }}\nf: {{ toYamlPretty (dict) }}\ng: {{ toYamlPretty (int64 \"9223372036854775807\") }}\nh: {{ toYamlPretty (float64 \"1e21\") }}\ni: {{ toYamlPretty (float64 \"+Inf\") }}\nj: {{ toYamlPretty (float64 \"NaN\") }}\nk: {{ toYamlPretty true }}",
+            "a: {{ toYamlPretty 1 }}\nb: {{ toYamlPretty 2.5 }}\nc: {{ toYamlPretty \"s\" }}\nd: {{ toYamlPretty nil }}\ne: {{ toYamlPretty (list) }}\nf: {{ toYamlPretty (dict) }}\ng: {{ toYamlPretty (int64 \"9223372036854775807\") }}\nh: {{ toYamlPretty (float64 \"1e21\") }}\n# i: {{ toYamlPretty (float64 \"+Inf\") }} {{ toYamlPretty (float64 \"-Inf\") }}\n# j: {{ toYamlPretty (float64 \"NaN\") }}\nk: {{ toYamlPretty true }}",
             // Values from the chart, time values, typed slices, natural key order.
             "v: |\n{{ toYamlPretty (dict \"a10\" 1 \"a9\" 2 \"a1b\" 3 \"a1.\" 4 \"A\" 5 \"_\" 6 \"1\" 7) | indent 2 }}\nt: {{ toYamlPretty (toDate \"2006-01-02\" \"2024-02-29\") }}\ns:\n{{ toYamlPretty (splitList \",\" \"a,b\") | indent 2 }}",
             // A literal block at the root, a key needing quotes.
@@ -159,4 +174,19 @@ fn date_arguments_match_helm() {
             r#"a: {{ date_modify "2h" (toDate "2006-01-02" "2024-01-01") | unixEpoch }}"#,
         ],
     );
+}
+
+#[test]
+fn from_toml_dates_match_helm() {
+    let doc = r#"a = 1979-05-27T07:32:00Z\nb = 1979-05-27\nc = 07:32:00\nd = 1979-05-27T07:32:00\ne = 1979-05-27T00:32:00.999999-07:00\nf = 07:32:00.5\ng = 1979-05-27 07:32:00+01:30\nh = [1979-05-27]\ni = 1979-05-27T07:32Z\nj = 07:32\nk = 1979-05-27T07:32:00+00:00\nl = 1979-05-27T07:32:00.123456789123Z"#;
+    let each = format!(
+        "{{{{ $t := fromToml \"{doc}\" }}}}\n# json: {{{{ toJson $t }}}}\n{{{{ range $k, $v := $t }}}}\n# {{{{ $k }}}}: {{{{ typeOf $v }}}} | {{{{ printf \"%v\" $v }}}} | {{{{ kindOf $v }}}} | {{{{ $v | date \"2006-01-02 MST\" }}}}\n{{{{ end }}}}\n"
+    );
+    let methods = format!(
+        "{{{{ $t := fromToml \"{doc}\" }}}}{{{{ $x := index $t \"c\" }}}}\n# {{{{ $x.Year }}}} {{{{ $x.String }}}} {{{{ $x.UTC }}}} {{{{ unixEpoch $x }}}} {{{{ dateModify \"1h\" $x }}}} {{{{ $x.Format \"15:04 MST\" }}}}\n# {{{{ toToml (dict \"x\" (dateModify \"1h\" $x)) | printf \"%q\" }}}}\n"
+    );
+    let codecs = format!(
+        "{{{{ $t := fromToml \"{doc}\" }}}}\nyaml: |\n{{{{ toYaml $t | indent 2 }}}}\npretty: |\n{{{{ toYamlPretty $t | indent 2 }}}}\ntoml: |\n{{{{ toToml $t | indent 2 }}}}\n"
+    );
+    check_ok("fromToml", &[&each, &methods, &codecs]);
 }

@@ -29,7 +29,8 @@ fn local() -> TimeZone {
     TimeZone::try_system().unwrap_or(TimeZone::UTC)
 }
 
-const ZONE_FIELD: &str = "\u{0}capstanZone";
+/// Not a Go field: the IANA zone name, so `as_time` can rebuild the zone.
+pub(super) const ZONE_FIELD: &str = "\u{0}capstanZone";
 
 /// A Go `time.Time`.
 pub struct GoTime(pub Zoned);
@@ -88,7 +89,8 @@ impl Object for GoTime {
     }
 }
 
-fn time_value(z: Zoned) -> Value {
+/// A `time.Time` template value.
+pub fn time_value(z: Zoned) -> Value {
     Value::Object(Arc::new(GoTime(z)))
 }
 
@@ -308,13 +310,21 @@ fn date_modify_impl(a: &[Value]) -> Result<Value, String> {
     let ns = parse_duration(arg_str(a, 0))?;
     let span = jiff::SignedDuration::from_nanos(ns as i64);
     z.checked_add(span)
-        .map(time_value)
+        .map(|t| same_location(&arg(a, 1), t))
         .map_err(|e| e.to_string())
 }
 
 fn date_modify(a: &[Value]) -> Result<Value, String> {
     let z = time_arg(a, 1)?;
-    Ok(date_modify_impl(a).unwrap_or_else(|_| time_value(z)))
+    Ok(date_modify_impl(a).unwrap_or_else(|_| same_location(&arg(a, 1), z)))
+}
+
+/// A time in the location of `orig` (Go's `Add` keeps it, including TOML's local ones).
+fn same_location(orig: &Value, z: Zoned) -> Value {
+    match super::local_time::local_zone(orig) {
+        Some(zone) => super::local_time::local_time(z, zone),
+        None => time_value(z),
+    }
 }
 
 fn ago(a: &[Value]) -> Result<Value, String> {

@@ -22,6 +22,7 @@ mod encoding;
 pub mod golayout;
 pub(crate) mod json_syntax;
 mod lists;
+pub mod local_time;
 mod math;
 mod misc;
 mod network;
@@ -34,7 +35,7 @@ mod uuid_rand;
 use capstan_gotmpl::Value;
 
 pub use conv::{strval, to_f64, to_i64};
-pub use dates::{set_clock, GoTime};
+pub use dates::{set_clock, time_value, GoTime};
 pub use uuid_rand::set_rng_seed;
 
 /// One Sprig function: its template name, Go signature and body.
