@@ -180,6 +180,20 @@ fn get_matches_helm() {
         &["get", "all", "r1", "--revision", "2", "--template", "{{range .Release.Hooks}}{{.Name}}:{{.Kind}}:{{.LastRun.Phase}}:{{.Events}} {{end}}{{.Release.Config}} {{.Release.Labels}}"],
         &["get", "all", "r2", "-n", "other", "--template", "{{.Release.Labels}} {{.Release.Info.Description}}"],
         &["get", "all", "r1", "--template", "{{.Release.Name"],
+        // Helm's release is a typed Go value: a missing field is an error, a missing map
+        // key prints <no value>.
+        &["get", "all", "r1", "--template", "{{.Release.Nope}}"],
+        &["get", "all", "r1", "--template", "a {{.Release.Info.Nope}} b"],
+        &["get", "all", "r1", "--template", "{{.Release.Chart.Metadata.Nope}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Chart.Nope}}"],
+        &["get", "all", "r1", "--template", "{{range .Release.Hooks}}{{.Nope}}{{end}}"],
+        &["get", "all", "r1", "--template", "{{range .Release.Hooks}}{{.LastRun.Nope}}{{end}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Info.LastDeployed.Nope}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Nope.deeper}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Config.nope}} {{.Release.Labels.nope}} {{.Release.Chart.Values.nope}} {{.Release.Chart.Metadata.Annotations.nope}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Chart.Name}} {{.Release.Chart.AppVersion}} {{.Release.Chart.IsRoot}} {{.Release.ApplyMethod}} {{.Release.Info.RollbackRevision}} {{.Release.Info.Deleted}}"],
+        &["get", "all", "r1", "--template", "{{.Release.Info}} {{(index .Release.Hooks 0).LastRun}} {{.Release.Chart.Metadata.Sources}} {{.Release.Chart.Metadata.Annotations}}"],
+        &["get", "all", "r1", "--template", "{{range .Release.Hooks}}{{.Weight}} {{.DeletePolicies}} {{.LastRun.StartedAt.String | len | printf \"%T\"}} {{end}}"],
     ] {
         env.same_as_helm(args);
     }

@@ -140,7 +140,9 @@ pub fn exec(global: &GlobalFlags, cmd: GetCommand) -> anyhow::Result<ExitCode> {
                     };
                     anyhow::Ok((rel, labels))
                 })?;
-                print!("{}", super::release_template::render(t, &rel, &labels)?);
+                let (out, res) = super::release_template::render(t, &rel, &labels);
+                print!("{out}");
+                res?;
                 return Ok(ExitCode::SUCCESS);
             }
             let rel = load(&session, &name, a.revision)?;
