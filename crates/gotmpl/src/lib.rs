@@ -73,6 +73,9 @@ pub mod value;
 
 pub use error::{Error, FuncError, Location};
 pub use func::{FuncCtx, FuncImpl, FuncMap, Function, Param, Signature};
+/// Go's `strconv.ParseFloat(s, 64)` (decimal, hex, `_` separators; `None` on a syntax error
+/// or `ErrRange`), for functions that convert strings as Go does.
+pub use strconv::parse_float as parse_go_float;
 pub use template::{run_with_big_stack, MissingKey, Templates};
 pub use value::{ElemType, Kind, List, Map, Object, Value};
 

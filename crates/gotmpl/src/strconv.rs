@@ -111,7 +111,7 @@ pub(crate) fn parse_int0(s: &str) -> Option<i64> {
 
 /// Go's `strconv.ParseFloat(s, 64)` for the syntax the lexer can produce. `None` on a
 /// syntax error or when the value is out of range (Go's `ErrRange`).
-pub(crate) fn parse_float(s: &str) -> Option<f64> {
+pub fn parse_float(s: &str) -> Option<f64> {
     if s.contains('_') && !underscore_ok(s) {
         return None;
     }

@@ -38,6 +38,7 @@ fn write_chart(dir: &Path, text: &str) {
     )
     .unwrap();
     std::fs::write(dir.join("templates/t.yaml"), text).unwrap();
+    std::fs::write(dir.join("templates/_h.tpl"), HELPERS).unwrap();
 }
 
 fn helm_outcome(dir: &Path) -> Outcome {
@@ -189,4 +190,148 @@ fn from_toml_dates_match_helm() {
         "{{{{ $t := fromToml \"{doc}\" }}}}\nyaml: |\n{{{{ toYaml $t | indent 2 }}}}\npretty: |\n{{{{ toYamlPretty $t | indent 2 }}}}\ntoml: |\n{{{{ toToml $t | indent 2 }}}}\n"
     );
     check_ok("fromToml", &[&each, &methods, &codecs]);
+}
+
+/// Writes `_h.tpl` helpers next to the case (for `include` and `tpl` cases).
+const HELPERS: &str = r#"{{ define "h" }}{{ .Template.Name }}{{ end }}{{ define "rec" }}{{ include "rec" . }}{{ end }}{{ define "req" }}{{ required "inner value needed" .nope }}{{ end }}{{ define "f" }}{{ fail "inner failure" }}{{ end }}"#;
+
+#[test]
+fn tpl_include_required_fail_match_helm() {
+    check(
+        "tpl",
+        &[
+            "# {{ tpl \"{{ .Template.Name }}|{{ .Template.BasePath }}\" . }}",
+            "# {{ tpl \"{{ .Template.Name }}\" (dict \"x\" 1) }}",
+            "# {{ tpl \"{{ .x }}\" (dict \"x\" 1) }}",
+            "# {{ tpl \"{{ .Values }}\" .Values }}",
+            "# {{ tpl \"{{ include \\\"h\\\" . }}\" . }}",
+            "# {{ tpl \"{{ define \\\"x\\\" }}X{{ end }}{{ include \\\"x\\\" . }}\" . }} {{ include \"h\" . }}",
+            "# {{ tpl \"{{ .Release.Name }} {{ .Chart.Name }}\" . }}",
+            "# {{ tpl \"{{ fail \\\"boom\\\" }}\" . }}",
+            "# {{ tpl \"{{ required \\\"need it\\\" .nope }}\" . }}",
+            "# {{ tpl \"{{ .Values.a.b }}\" . }}",
+            "# {{ tpl \"{{ bad\" . }}",
+            "# {{ tpl 5 . }}",
+            "# {{ include \"rec\" . }}",
+            "# {{ include \"missing\" . }}",
+            "# {{ include \"req\" . }}",
+            "# {{ include \"f\" . }}",
+            "# {{ required \"value x is required\" .Values.x }}",
+            "# {{ required \"\" nil }}",
+            "# {{ required \"m\" \"\" }}",
+            "# {{ required \"m\" 0 }} {{ required \"m\" false }} {{ required \"m\" (list) }}",
+            "# {{ fail \"stop here\" }}",
+            "# {{ fail \"\" }}",
+            "a: 1\n# {{ .Values.nope.deeper }}",
+        ],
+    );
+}
+
+#[test]
+fn conversions_and_to_yaml_floats_match_helm() {
+    check(
+        "numbers",
+        &[
+            "# {{ int 1e20 }} {{ int -1e20 }} {{ int 3.9 }} {{ int -3.9 }} {{ int \"1e3\" }} {{ int64 1e19 }} {{ int 9.223372036854775807e18 }} {{ float64 \"1e400\" }}",
+            "# {{ int \"9223372036854775808\" }} {{ int64 \"0x10\" }} {{ int \"010\" }} {{ int \" 5\" }} {{ atoi \"1e3\" }} {{ int64 \"-9223372036854775809\" }}",
+            "# {{ int (float64 \"NaN\") }} {{ int (float64 \"+Inf\") }} {{ int64 (float64 \"-Inf\") }} {{ int 1.8446744073709552e19 }} {{ toString 1e20 }} {{ int64 \"1.5\" }}",
+            "# {{ toDecimal \"0777\" }} {{ toDecimal \"8\" }} {{ float64 \"0x1p-2\" }} {{ float64 \"1_000.5\" }} {{ int \"1_000\" }}",
+            "# {{ toYaml (float64 \"+Inf\") }} {{ toYaml (float64 \"NaN\") | quote }} {{ toYaml (list 1.5 (float64 \"-Inf\")) | quote }}",
+            "# {{ mustToYaml (float64 \"NaN\") }}",
+            "# {{ toJson (float64 \"NaN\") | quote }} {{ toJson (dict \"a\" (float64 \"+Inf\")) | quote }}",
+            "# {{ mustToJson (float64 \"+Inf\") }}",
+            "# {{ toYaml (dict \"a\" 1e21 \"b\" 1e20 \"c\" 0.000001 \"d\" 1e-7 \"e\" -0.0 \"f\" 123456789.0) | quote }}",
+            "# {{ toYamlPretty (dict \"a\" 1e21 \"b\" 1e20 \"c\" 0.000001 \"d\" 1e-7 \"e\" -0.0 \"f\" 123456789.0) | quote }}",
+            "# {{ add 1 2.5 }} {{ addf 1 2.5 }} {{ div 7 2 }} {{ mod -7 3 }} {{ max 1 2.5 }} {{ floor \"3.7\" }} {{ round 2.5 0 }} {{ round -2.5 0 }}",
+        ],
+    );
+}
+
+#[test]
+fn semver_matches_helm() {
+    check(
+        "semver",
+        &[
+            "# {{ semverCompare \">=1.2.0\" \"1.3.0-beta.1\" }} {{ semverCompare \">=1.2.0-0\" \"1.3.0-beta.1\" }} {{ semverCompare \"^1.2.0-alpha\" \"1.2.0-beta\" }} {{ semverCompare \"~1.2.3-alpha\" \"1.2.4-beta\" }}",
+            "# {{ semverCompare \"1.2.3-alpha\" \"1.2.3-alpha\" }} {{ semverCompare \"<1.3.0\" \"1.3.0-rc.1\" }} {{ semverCompare \">1.0.0-alpha <2.0.0\" \"1.5.0-rc\" }} {{ semverCompare \"*\" \"1.0.0-rc\" }} {{ semverCompare \">=0.0.0-0\" \"1.0.0-rc\" }}",
+            "# {{ semverCompare \">= 1.2, < 2 || 3.x\" \"3.1.0\" }} {{ semverCompare \"1.2 - 1.4.5\" \"1.4.5\" }} {{ semverCompare \"!=1.2.3\" \"1.2.3-beta\" }} {{ semverCompare \"=1.2.3-beta\" \"v1.2.3-beta\" }}",
+            "# {{ semverCompare \">1.2.3-beta.2\" \"1.2.3-beta.10\" }} {{ semverCompare \">1.2.3-beta.a\" \"1.2.3-beta.1\" }} {{ semverCompare \"<1.2.3\" \"1.2.3-0\" }} {{ semverCompare \"^0.0.1-alpha\" \"0.0.1\" }}",
+            "# {{ semverCompare \">=1.22.0-0\" \"v1.31.0-eks-1234\" }} {{ semverCompare \">=1.22.0\" \"v1.31.0-gke.100\" }} {{ semverCompare \"~1.31.0-0\" .Capabilities.KubeVersion.Version }}",
+            "# {{ semverCompare \"bad constraint\" \"1.0.0\" }}",
+            "# {{ semverCompare \">1.0\" \"not.a.version\" }}",
+            "# {{ semver \"1.2.3-beta.1+build\" | toJson }} {{ (semver \"v1.2\").Major }} {{ (semver \"1.2.3-rc.1\").Prerelease }}",
+            "# {{ (semver \"1.2.3\").Compare (semver \"1.2.3-alpha\") }} {{ semver \"bad\" }}",
+        ],
+    );
+}
+
+#[test]
+fn date_modify_and_url_parse_match_helm() {
+    check(
+        "urls",
+        &[
+            "# {{ urlParse \"http://user:pa ss@host:80/p/a?x=1#f\" | toJson }}",
+            "# {{ urlParse \"mailto:a@b.c\" | toJson }}",
+            "# {{ urlParse \"//host/path\" | toJson }}",
+            "# {{ urlParse \"/rel?q\" | toJson }}",
+            "# {{ urlParse \"http://[::1]:8080/x%20y?a=%zz\" | toJson }}",
+            "# {{ urlParse \"\" | toJson }}",
+            "# {{ urlParse \"http://a b.com/\" | toJson }}",
+            "# {{ urlParse \"http://h/%zz\" | toJson }}",
+            "# {{ urlParse \":nope\" | toJson }}",
+            "# {{ urlParse \"HTTP://Host.COM/a/../b?#\" | toJson }}",
+            "# {{ urlParse \"http://u@h:p/\" | toJson }}",
+            "# {{ urlParse \"http://%41:%42@h/\" | toJson }}",
+            "# {{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h:1\" \"path\" \"/a b\" \"query\" \"x=1 2\" \"fragment\" \"f g\" \"userinfo\" \"u:p\") }}",
+            "# {{ urlJoin (dict \"host\" \"h\" \"path\" \"p\") }} {{ urlJoin (dict \"scheme\" \"mailto\" \"opaque\" \"a@b\") }} {{ urlJoin (dict) }}",
+            "# {{ dateModify \"1h\" \"x\" }}",
+            "# {{ dateModify \"\" (toDate \"2006-01-02\" \"2024-01-01\") }}",
+            "# {{ dateModify \"+-1h\" (toDate \"2006-01-02\" \"2024-01-01\") }} {{ dateModify \"1h2\" (toDate \"2006-01-02\" \"2024-01-01\") }} {{ dateModify \".5h\" (toDate \"2006-01-02\" \"2024-01-01\") }} {{ dateModify \"1µs\" (toDate \"2006-01-02\" \"2024-01-01\") }}",
+            "# {{ mustDateModify \"9999999999h\" (toDate \"2006-01-02\" \"2024-01-01\") }}",
+            "# {{ mustDateModify \"1d\" (toDate \"2006-01-02\" \"2024-01-01\") }}",
+        ],
+    );
+}
+
+#[test]
+fn url_parse_edges_match_helm() {
+    check(
+        "urlParse",
+        &[
+            "# {{ urlParse \"http://us!er:p%3Ass@h/\" | toJson }}",
+            "# {{ urlParse \"http://h/a#b%zz\" | toJson }}",
+            "# {{ urlParse \"http://[::1\" | toJson }}",
+            "# {{ urlParse \"http://[::1]x/\" | toJson }}",
+            "# {{ urlParse \"http://[fe80::1%25en0]:8080/\" | toJson }}",
+            "# {{ urlParse \"http://h%2F/\" | toJson }}",
+            "# {{ urlParse \"http://h%C3%A9/\" | toJson }}",
+            "# {{ urlParse \"a:b/c\" | toJson }} {{ urlParse \"*\" | toJson }}",
+            "# {{ urlParse \"x/a:b\" | toJson }}",
+            "# {{ urlParse \"a/b:c\" | toJson }}",
+            "# {{ urlParse \"1http://h\" | toJson }}",
+            "# {{ urlParse \"http:///p\" | toJson }} {{ urlParse \"///p\" | toJson }}",
+            "# {{ urlParse \"http://h?\" | toJson }} {{ urlParse \"http://h??\" | toJson }}",
+            "# {{ urlParse \"http://h/\\tx\" | toJson }}",
+            "# {{ urlParse \"http://h:/\" | toJson }}",
+        ],
+    );
+}
+
+#[test]
+fn semver_methods_match_helm() {
+    check(
+        "semverMethods",
+        &[
+            "# {{ $v := semver \"1.2.3-rc.1+b\" }}{{ $w := semver \"1.2.3\" }}{{ $v.Compare $w }} {{ $w.Compare $v }} {{ $v.Compare $v }} {{ $v.LessThan $w }} {{ $v.GreaterThan $w }} {{ $v.Equal $w }} {{ $v.Equal (semver \"1.2.3-rc.1\") }}",
+            "# {{ $v := semver \"1.2.3-rc.1+b\" }}{{ $v.IncPatch }} {{ $v.IncMinor }} {{ $v.IncMajor }} {{ typeOf $v.IncPatch }} {{ (semver \"1.2.3\").IncPatch }} {{ ($v.SetPrerelease \"x\") }} {{ $v.SetMetadata \"m\" }} {{ kindOf $v.IncPatch }}",
+            "# {{ $v := semver \"v1.2\" }}{{ $v.Original }} {{ $v }} {{ $v.LessThanEqual $v }} {{ $v.GreaterThanEqual $v }} {{ ($v.SetPrerelease \"a\").String }} {{ $v.IncMajor.Major }}",
+            "# {{ $v := semver \"1.2.3\" }}{{ $v.SetPrerelease \"bad..x\" }}",
+            "# {{ $v := semver \"1.2.3\" }}{{ $v.SetMetadata \"a_b\" }}",
+            "# {{ (semver \"1.2.3\").IncPatch.Original }}",
+            "# {{ (semver \"1.2.3\").Compare \"1.2.3\" }}",
+            "# {{ (semver \"1.2.3\").Compare (semver \"1.0.0\").IncPatch }}",
+            "# {{ (semver \"1.2.3\").Compare }}",
+            "# {{ (semver \"1.2.3\") | toJson }} {{ (semver \"1.2.3\").IncMinor | toJson }}",
+        ],
+    );
 }

@@ -99,33 +99,14 @@ pub(crate) fn go_f64_to_i64(x: f64) -> i64 {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for the forms charts use (decimal, exponent, inf, nan,
-/// `_` separators are rejected unless Go accepts them, which needs a base prefix).
+/// Go's `strconv.ParseFloat(s, 64)`: `None` where Go reports an error, including a value out
+/// of range (`1e400`), which spf13/cast then turns into 0.
 pub(crate) fn parse_float(s: &str) -> Option<f64> {
-    let t = s.strip_prefix('+').unwrap_or(s);
-    let t2 = t.strip_prefix('-').unwrap_or(t);
-    let lower = t2.to_ascii_lowercase();
-    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if matches!(t.to_ascii_lowercase().as_str(), "inf" | "infinity" | "nan") {
         return s.parse::<f64>().ok();
     }
-    if lower.is_empty()
-        || !lower
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-'))
-    {
-        let ok_underscores = lower.contains('_')
-            && !lower.starts_with('_')
-            && !lower.ends_with('_')
-            && !lower.contains("__")
-            && lower
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+' | '-' | '_'));
-        if ok_underscores {
-            return s.replace('_', "").parse::<f64>().ok();
-        }
-        return None;
-    }
-    s.parse::<f64>().ok()
+    capstan_gotmpl::parse_go_float(s)
 }
 
 /// spf13/cast `ToFloat64` (errors become 0).

@@ -4,8 +4,7 @@
 
 use super::{arg, arg_str, f, SprigFunc};
 use capstan_chart::semver::{semver_compare, Version};
-use capstan_gotmpl::{Kind, Object, Value};
-use std::sync::Arc;
+use capstan_gotmpl::Value;
 
 fn semver_compare_fn(a: &[Value]) -> Result<Value, String> {
     semver_compare(arg_str(a, 0), arg_str(a, 1))
@@ -13,50 +12,9 @@ fn semver_compare_fn(a: &[Value]) -> Result<Value, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A `*semver.Version` as templates see it: methods only.
-struct SemverObject(Version);
-
-impl Object for SemverObject {
-    fn type_name(&self) -> &str {
-        "*semver.Version"
-    }
-    fn kind(&self) -> Kind {
-        Kind::Ptr
-    }
-    fn field(&self, _name: &str) -> Option<Value> {
-        None
-    }
-    fn has_method(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "Major" | "Minor" | "Patch" | "Prerelease" | "Metadata" | "Original" | "String"
-        )
-    }
-    fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
-        let v = &self.0;
-        Ok(match name {
-            "Major" => Value::Uint64(v.major()),
-            "Minor" => Value::Uint64(v.minor()),
-            "Patch" => Value::Uint64(v.patch()),
-            "Prerelease" => Value::from(v.prerelease()),
-            "Metadata" => Value::from(v.metadata()),
-            "Original" => Value::from(v.original()),
-            "String" => Value::from(v.to_string()),
-            other => return Err(format!("can't evaluate field {other}")),
-        })
-    }
-    fn format_v(&self) -> String {
-        self.0.to_string()
-    }
-    fn to_data(&self) -> Value {
-        // encoding/json uses Version's MarshalJSON: the version string.
-        Value::from(self.0.to_string())
-    }
-}
-
 fn semver_fn(a: &[Value]) -> Result<Value, String> {
     let v = Version::parse(arg_str(a, 0)).map_err(|e| e.to_string())?;
-    Ok(Value::Object(Arc::new(SemverObject(v))))
+    Ok(super::semver_obj::semver_pointer(v))
 }
 
 /// Go's `json.Indent(dst, compact, "", "  ")` on compact JSON text.

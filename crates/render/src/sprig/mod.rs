@@ -28,6 +28,7 @@ mod misc;
 mod network;
 mod paths;
 mod regex;
+mod semver_obj;
 mod strcase;
 mod strings;
 mod uuid_rand;

@@ -53,6 +53,7 @@ fn escape(s: &str, extra_ok: &str) -> String {
 struct Url {
     scheme: String,
     opaque: String,
+    /// The user info as `Userinfo.String()` gives it (re-escaped), when there is one.
     userinfo: Option<String>,
     host: String,
     path: String,
@@ -60,70 +61,289 @@ struct Url {
     fragment: String,
 }
 
-fn parse_url(raw: &str) -> Result<Url, String> {
-    let err = |what: &str| format!("parse {}: {what}", capstan_gotmpl::fmt::quote(raw));
-    let (rest, fragment) = match raw.split_once('#') {
-        Some((r, f)) => (r, unescape(f).map_err(|e| err(&e))?),
-        None => (raw, String::new()),
-    };
-    let mut scheme = String::new();
-    let mut rest = rest;
-    if let Some(i) = rest.find(':') {
-        let cand = &rest[..i];
-        let valid = cand.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && cand
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
-        if valid {
-            scheme = cand.to_ascii_lowercase();
-            rest = &rest[i + 1..];
-        } else if i == 0 {
-            return Err(err("missing protocol scheme"));
+/// The parts of a URL Go's `unescape` treats differently.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Path,
+    Host,
+    Zone,
+    UserPassword,
+    Fragment,
+}
+
+/// Go's `shouldEscape` for the modes `url.Parse` uses.
+fn should_escape(c: u8, mode: Mode) -> bool {
+    if c.is_ascii_alphanumeric() {
+        return false;
+    }
+    if matches!(mode, Mode::Host | Mode::Zone)
+        && matches!(
+            c,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+        )
+    {
+        return false;
+    }
+    match c {
+        b'-' | b'_' | b'.' | b'~' => return false,
+        b'$' | b'&' | b'+' | b',' | b'/' | b':' | b';' | b'=' | b'?' | b'@' => match mode {
+            Mode::Path => return c == b'?',
+            Mode::UserPassword => return matches!(c, b'@' | b'/' | b'?' | b':'),
+            Mode::Fragment => return false,
+            Mode::Host | Mode::Zone => {}
+        },
+        _ => {}
+    }
+    !(mode == Mode::Fragment && matches!(c, b'!' | b'(' | b')' | b'*'))
+}
+
+/// Go's `unescape` (checks first, with its `EscapeError` and `InvalidHostError` texts).
+fn unescape_mode(s: &str, mode: Mode) -> Result<String, String> {
+    let b = s.as_bytes();
+    let quote = |bytes: &[u8]| capstan_gotmpl::fmt::quote(&String::from_utf8_lossy(bytes));
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                if i + 2 >= b.len() || hex_val(b[i + 1]).is_none() || hex_val(b[i + 2]).is_none() {
+                    let bad = &b[i..(i + 3).min(b.len())];
+                    return Err(format!("invalid URL escape {}", quote(bad)));
+                }
+                let v = hex_val(b[i + 1]).unwrap_or(0) << 4 | hex_val(b[i + 2]).unwrap_or(0);
+                let is25 = &b[i..i + 3] == b"%25";
+                // Hosts may only escape non-ASCII bytes (and `%25` in IPv6 zones).
+                if mode == Mode::Host && hex_val(b[i + 1]).unwrap_or(0) < 8 && !is25 {
+                    return Err(format!("invalid URL escape {}", quote(&b[i..i + 3])));
+                }
+                if mode == Mode::Zone && !is25 && v != b' ' && should_escape(v, Mode::Host) {
+                    return Err(format!("invalid URL escape {}", quote(&b[i..i + 3])));
+                }
+                i += 3;
+            }
+            c => {
+                if matches!(mode, Mode::Host | Mode::Zone) && c < 0x80 && should_escape(c, mode) {
+                    return Err(format!(
+                        "invalid character {} in host name",
+                        quote(&b[i..i + 1])
+                    ));
+                }
+                i += 1;
+            }
         }
     }
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) => (r, q.to_string()),
-        None => (rest, String::new()),
+    unescape(s)
+}
+
+/// Go's `escape` for user names and passwords (`Userinfo.String`).
+fn escape_user(s: &str) -> String {
+    let mut out = String::new();
+    for &b in s.as_bytes() {
+        if should_escape(b, Mode::UserPassword) {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// `:` followed by digits only, or nothing (Go's `validOptionalPort`).
+fn valid_optional_port(port: &str) -> bool {
+    port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Go's `parseHost`.
+fn parse_host(host: &str) -> Result<String, String> {
+    if host.starts_with('[') {
+        let Some(i) = host.rfind(']') else {
+            return Err("missing ']' in host".into());
+        };
+        let colon_port = &host[i + 1..];
+        if !valid_optional_port(colon_port) {
+            return Err(format!(
+                "invalid port {} after host",
+                capstan_gotmpl::fmt::quote(colon_port)
+            ));
+        }
+        if let Some(zone) = host[..i].find("%25") {
+            let h1 = unescape_mode(&host[..zone], Mode::Host)?;
+            let h2 = unescape_mode(&host[zone..i], Mode::Zone)?;
+            let h3 = unescape_mode(&host[i..], Mode::Host)?;
+            return Ok(h1 + &h2 + &h3);
+        }
+    } else if let Some(i) = host.rfind(':') {
+        let colon_port = &host[i..];
+        if !valid_optional_port(colon_port) {
+            return Err(format!(
+                "invalid port {} after host",
+                capstan_gotmpl::fmt::quote(colon_port)
+            ));
+        }
+    }
+    unescape_mode(host, Mode::Host)
+}
+
+/// Go's `validUserinfo`.
+fn valid_userinfo(s: &str) -> bool {
+    s.chars().all(|r| {
+        r.is_ascii_alphanumeric()
+            || matches!(
+                r,
+                '-' | '.'
+                    | '_'
+                    | ':'
+                    | '~'
+                    | '!'
+                    | '$'
+                    | '&'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | '%'
+                    | '@'
+            )
+    })
+}
+
+/// Go's `parseAuthority`: the user info (as `Userinfo.String()` prints it) and the host.
+fn parse_authority(authority: &str) -> Result<(Option<String>, String), String> {
+    let at = authority.rfind('@');
+    let host = parse_host(match at {
+        Some(i) => &authority[i + 1..],
+        None => authority,
+    })?;
+    let Some(i) = at else {
+        return Ok((None, host));
     };
+    let userinfo = &authority[..i];
+    if !valid_userinfo(userinfo) {
+        return Err("net/url: invalid userinfo".into());
+    }
+    let shown = match userinfo.split_once(':') {
+        None => escape_user(&unescape_mode(userinfo, Mode::UserPassword)?),
+        Some((user, password)) => format!(
+            "{}:{}",
+            escape_user(&unescape_mode(user, Mode::UserPassword)?),
+            escape_user(&unescape_mode(password, Mode::UserPassword)?)
+        ),
+    };
+    Ok((Some(shown), host))
+}
+
+/// Go's `getScheme`: the scheme and the rest (no scheme when the text does not start with
+/// one).
+fn get_scheme(raw: &str) -> Result<(&str, &str), String> {
+    for (i, c) in raw.bytes().enumerate() {
+        match c {
+            b'a'..=b'z' | b'A'..=b'Z' => {}
+            b'0'..=b'9' | b'+' | b'-' | b'.' if i == 0 => return Ok(("", raw)),
+            b'0'..=b'9' | b'+' | b'-' | b'.' => {}
+            b':' if i == 0 => return Err("missing protocol scheme".into()),
+            b':' => return Ok((&raw[..i], &raw[i + 1..])),
+            _ => return Ok(("", raw)),
+        }
+    }
+    Ok(("", raw))
+}
+
+/// Go's `url.Parse` (not via a request): errors carry `parse "URL": ` with the URL before
+/// its fragment, or the whole text for a bad fragment.
+fn parse_url(raw: &str) -> Result<Url, String> {
+    let (u, frag) = raw.split_once('#').unwrap_or((raw, ""));
+    let err =
+        |url: &str, what: String| format!("parse {}: {what}", capstan_gotmpl::fmt::quote(url));
+    let mut url = parse_no_fragment(u).map_err(|e| err(u, e))?;
+    url.fragment = unescape_mode(frag, Mode::Fragment).map_err(|e| err(raw, e))?;
+    Ok(url)
+}
+
+fn parse_no_fragment(raw: &str) -> Result<Url, String> {
+    if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err("net/url: invalid control character in URL".into());
+    }
     let mut url = Url {
-        scheme,
+        scheme: String::new(),
         opaque: String::new(),
         userinfo: None,
         host: String::new(),
         path: String::new(),
-        query,
-        fragment,
+        query: String::new(),
+        fragment: String::new(),
     };
-    if !rest.starts_with('/') && !url.scheme.is_empty() {
-        url.opaque = rest.to_string();
+    if raw == "*" {
+        url.path = "*".into();
         return Ok(url);
     }
-    let mut path = rest;
-    if let Some(after) = rest.strip_prefix("//") {
-        let end = after.find('/').unwrap_or(after.len());
-        let authority = &after[..end];
-        path = &after[end..];
-        let host = match authority.rfind('@') {
-            Some(at) => {
-                url.userinfo = Some(authority[..at].to_string());
-                &authority[at + 1..]
+    let (scheme, rest) = get_scheme(raw)?;
+    url.scheme = scheme.to_ascii_lowercase();
+    let mut rest = if rest.ends_with('?') && rest.matches('?').count() == 1 {
+        &rest[..rest.len() - 1]
+    } else {
+        match rest.split_once('?') {
+            Some((r, q)) => {
+                url.query = q.to_string();
+                r
             }
-            None => authority,
-        };
-        url.host = unescape(host).map_err(|e| err(&e))?;
+            None => rest,
+        }
+    };
+    if !rest.starts_with('/') {
+        if !url.scheme.is_empty() {
+            // Rootless paths are opaque.
+            url.opaque = rest.to_string();
+            return Ok(url);
+        }
+        if rest.split('/').next().unwrap_or("").contains(':') {
+            return Err("first path segment in URL cannot contain colon".into());
+        }
     }
-    url.path = unescape(path).map_err(|e| err(&e))?;
+    if (!url.scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
+        let after = &rest[2..];
+        let end = after.find('/').unwrap_or(after.len());
+        let (userinfo, host) = parse_authority(&after[..end])?;
+        url.userinfo = userinfo;
+        url.host = host;
+        rest = &after[end..];
+    }
+    url.path = unescape_mode(rest, Mode::Path)?;
     Ok(url)
 }
 
+/// Go's `URL.Hostname`: the host without a valid port and without IPv6 brackets.
 fn hostname(host: &str) -> String {
-    if let Some(rest) = host.strip_prefix('[') {
-        return rest.split(']').next().unwrap_or("").to_string();
+    let mut h = host;
+    if let Some(colon) = h.rfind(':') {
+        if valid_optional_port(&h[colon..]) {
+            h = &h[..colon];
+        }
     }
-    match host.rfind(':') {
-        Some(i) if host[i + 1..].bytes().all(|b| b.is_ascii_digit()) => host[..i].to_string(),
-        _ => host.to_string(),
+    if h.starts_with('[') && h.ends_with(']') && h.len() >= 2 {
+        h = &h[1..h.len() - 1];
     }
+    h.to_string()
 }
 
 fn url_parse(a: &[Value]) -> Result<Value, String> {
