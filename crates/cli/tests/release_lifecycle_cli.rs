@@ -864,3 +864,51 @@ fn server_dry_run_reads_the_cluster_like_helm() {
     }
     let _ = std::fs::remove_file(p.helm.dir.join("demo/crds/widgets.yaml"));
 }
+
+#[test]
+fn install_server_side_false_and_kept_hooks_match_helm4() {
+    let p = Pair::new();
+    let chart = p.helm.write(
+        "kept/Chart.yaml",
+        "apiVersion: v2\nname: kept\nversion: 0.1.0\n",
+    );
+    let dir = chart.parent().expect("chart dir").display().to_string();
+    p.helm.write(
+        "kept/templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  v: {{ .Values.v | default \"1\" | quote }}\n",
+    );
+    // Deleted only on failure: a successful run leaves the Job for the next upgrade to meet.
+    p.helm.write(
+        "kept/templates/hook.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-hook\n  annotations:\n    helm.sh/hook: pre-upgrade\n    helm.sh/hook-delete-policy: hook-failed\nspec:\n  backoffLimit: 0\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: j\n        image: busybox\n",
+    );
+    assert_eq!(
+        p.same(&["install", "k", &dir, "--server-side=false"]),
+        Some(0)
+    );
+    assert_eq!(p.same(&["upgrade", "k", &dir, "--set", "v=2"]), Some(0));
+    p.same_records("client-side install and upgrade");
+    // The kept hook exists now: a client-side create of it fails as helm's does.
+    assert_eq!(p.same(&["upgrade", "k", &dir, "--set", "v=3"]), Some(1));
+    p.same_records("client-side upgrade meeting its kept hook");
+    // Server-side apply updates the kept hook in place.
+    assert_eq!(
+        p.same(&["upgrade", "k", &dir, "--set", "v=4", "--server-side=true"]),
+        Some(0)
+    );
+    // --force-conflicts is for server-side apply only.
+    assert_eq!(
+        p.same(&[
+            "upgrade",
+            "k",
+            &dir,
+            "--server-side=false",
+            "--force-conflicts",
+            "--no-hooks",
+        ]),
+        Some(1)
+    );
+    assert_eq!(p.same(&["rollback", "k", "2", "--force-replace"]), Some(0));
+    p.same_records("server-side upgrade, then a client-side rollback with --force-replace");
+    assert_eq!(live_cm(&p.capstan, "k-cm"), live_cm(&p.helm, "k-cm"));
+}

@@ -51,6 +51,15 @@ pub trait Cluster: Send + Sync {
         replace: bool,
     ) -> impl Future<Output = Result<bool, ClusterError>> + Send;
 
+    /// Creates the object (a POST: an existing object is the server's 409 `AlreadyExists`),
+    /// as helm creates hooks of a client-side-applied release.
+    fn create(
+        &self,
+        obj: &Value,
+        ns: &str,
+        manager: &str,
+    ) -> impl Future<Output = Result<Value, ClusterError>> + Send;
+
     /// The live object, `None` when absent.
     fn get(
         &self,
@@ -171,6 +180,10 @@ impl Cluster for Resources {
         }
         let done = self.update_three_way(original, target, ns, manager).await?;
         Ok(matches!(done, crate::threeway::Updated::Created(_)))
+    }
+
+    async fn create(&self, obj: &Value, ns: &str, manager: &str) -> Result<Value, ClusterError> {
+        to_value(Resources::create(self, obj, ns, manager).await?)
     }
 
     async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {
@@ -300,6 +313,8 @@ pub enum FakeCall {
     Apply(String),
     /// `update_client_side` of `kind/name` (a client-side create, patch or replace).
     Update(String),
+    /// `create` of `kind/name`.
+    Create(String),
     /// `delete` of `kind/name`.
     Delete(String),
     /// `wait_hook` of `kind/name`.
@@ -441,6 +456,23 @@ impl Cluster for FakeCluster {
         };
         let created = objects.insert(k, next).is_none();
         Ok(created)
+    }
+
+    async fn create(&self, obj: &Value, ns: &str, _manager: &str) -> Result<Value, ClusterError> {
+        let k = key(obj, ns)?;
+        self.record(FakeCall::Create(label(&k)));
+        let mut objects = lock(&self.objects);
+        if objects.contains_key(&k) {
+            let msg = format!("{} {:?} already exists", k.1.to_lowercase(), k.3);
+            return Err(ResourceError::Kube(kube::Error::Api(
+                kube::core::Status::failure(&msg, "AlreadyExists")
+                    .with_code(409)
+                    .boxed(),
+            ))
+            .into());
+        }
+        objects.insert(k, obj.clone());
+        Ok(obj.clone())
     }
 
     async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {

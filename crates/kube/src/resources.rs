@@ -33,8 +33,17 @@ pub enum ResourceError {
     #[error("manifest is missing {0}")]
     Incomplete(&'static str),
     /// The API call failed.
-    #[error("{0}")]
+    #[error("{}", kube_message(.0))]
     Kube(#[from] kube::Error),
+}
+
+/// An API refusal as client-go (and so helm) prints it: the Status message alone
+/// (`jobs.batch "x" already exists`); other failures as kube-rs describes them.
+fn kube_message(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) if !s.message.is_empty() => s.message.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A cluster handle that maps kinds to resources, applies and deletes.

@@ -463,7 +463,7 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
         if self.force_conflicts && self.client_side {
             // Helm 4's kube client refuses the option pair before touching anything.
             return Err(StepError(
-                "forceConflicts enabled when serverSideApply disabled".into(),
+                "invalid client update option(s): forceConflicts enabled when serverSideApply disabled".into(),
             ));
         }
         let mut start = 0;

@@ -187,17 +187,25 @@ impl<C: Cluster, D: Driver> Exec<'_, '_, C, D> {
             if let Some(rec) = self.rel.hooks.get_mut(h.index) {
                 rec.last_run.phase = "Unknown".into();
             }
-            if let Err(e) = self
-                .env
-                .cluster
-                .apply(
-                    &h.resource.object,
-                    &self.namespace,
-                    HELM_FIELD_MANAGER,
-                    false,
-                )
-                .await
-            {
+            // Helm creates hooks the way the release applies: server-side apply, or a
+            // plain create for a client-side release (which fails on an existing object).
+            let created = if self.client_side {
+                self.env
+                    .cluster
+                    .create(&h.resource.object, &self.namespace, HELM_FIELD_MANAGER)
+                    .await
+            } else {
+                self.env
+                    .cluster
+                    .apply(
+                        &h.resource.object,
+                        &self.namespace,
+                        HELM_FIELD_MANAGER,
+                        false,
+                    )
+                    .await
+            };
+            if let Err(e) = created {
                 self.finish(h, false);
                 return Err(StepError(format!(
                     "warning: Hook {event} {} failed: {e}",

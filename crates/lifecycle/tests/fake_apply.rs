@@ -173,7 +173,7 @@ async fn client_side_update_keeps_outside_edits_and_force_replace_drops_them() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "forceConflicts enabled when serverSideApply disabled"
+        "invalid client update option(s): forceConflicts enabled when serverSideApply disabled"
     );
     assert_eq!(methods(&t).await, ["csa", "csa", "csa", "csa"]);
 }
@@ -254,4 +254,46 @@ async fn upgrade_dry_runs_check_new_objects_in_both_modes() {
     }
     assert_eq!(t.history().await.len(), 1, "only the install is stored");
     assert_eq!(live_data(&t).await, json!({"k": "1"}));
+}
+
+#[tokio::test]
+async fn hooks_of_a_client_side_release_are_created_not_applied() {
+    let t = T::new();
+    let sink = t.sink();
+    let env = env!(t, sink);
+    // A hook kept after success (no before-hook-creation): helm's create of it fails on the
+    // next client-side upgrade, where server-side apply would update it.
+    let dir = chart(&[
+        ("cm.yaml", cm_with("app", "1")),
+        (
+            "hook.yaml",
+            job("pre", "pre-install,pre-upgrade", 0, Some("hook-failed")),
+        ),
+    ]);
+    let mut o = iopts();
+    o.client_side = true;
+    install(&env, load(&dir), &values(), &o)
+        .await
+        .expect("install");
+    assert!(t
+        .cluster
+        .calls()
+        .contains(&FakeCall::Create("Job/pre".into())));
+    let err = upgrade(&env, load(&dir), &values(), &uopts())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "pre-upgrade hooks failed: warning: Hook pre-upgrade demo/templates/hook.yaml failed: "
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("already exists"), "{err}");
+    // The same upgrade server-side applies the hook over the old one.
+    let mut o = uopts();
+    o.server_side = Some(true);
+    upgrade(&env, load(&dir), &values(), &o)
+        .await
+        .expect("server-side upgrade");
+    assert_eq!(methods(&t).await, ["csa", "csa", "ssa"]);
 }
