@@ -230,6 +230,13 @@ pub trait Object: Send + Sync {
     fn to_data(&self) -> Value {
         Value::Nil
     }
+    /// For a struct (or pointer to one): its exported fields under their Go names, in
+    /// declaration order. Encoders that walk Go structs themselves (go-yaml v3 for
+    /// `toYamlPretty`, BurntSushi/toml for `toToml`) use this, because they keep field
+    /// order and ignore `json` tags; `None` for anything else.
+    fn go_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
     /// The Go parameter types of a method, if the object declares them. With a signature
     /// the engine checks arity and converts arguments before calling, exactly as Go does
     /// for methods (`wrong number of args for Has: want 1 got 0`, `expected string; found

@@ -140,6 +140,14 @@ impl Object for BuildInfo {
         let parts: Vec<&str> = self.fields().iter().map(|f| f.2).collect();
         format!("{{{}}}", parts.join(" "))
     }
+    fn go_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(
+            self.fields()
+                .iter()
+                .map(|(go, _, v)| (go.to_string(), Value::str(*v)))
+                .collect(),
+        )
+    }
     fn to_data(&self) -> Value {
         // encoding/json: `omitempty` on all but kube_client_version.
         let mut m = BTreeMap::new();
@@ -245,6 +253,13 @@ impl Object for KubeVersion {
     fn format_v(&self) -> String {
         // Templates print the field through its String method (it is addressable there).
         self.normalized.clone()
+    }
+    fn go_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            ("Version".to_string(), Value::str(self.version.as_str())),
+            ("Major".to_string(), Value::str(self.major.as_str())),
+            ("Minor".to_string(), Value::str(self.minor.as_str())),
+        ])
     }
     fn to_data(&self) -> Value {
         let mut m = BTreeMap::new();
@@ -353,6 +368,22 @@ impl Object for Capabilities {
             self.api_versions.format_v(),
             self.helm_version.format_v()
         )
+    }
+    fn go_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            (
+                "KubeVersion".to_string(),
+                Value::Object(self.kube_version.clone()),
+            ),
+            (
+                "APIVersions".to_string(),
+                Value::Object(self.api_versions.clone()),
+            ),
+            (
+                "HelmVersion".to_string(),
+                Value::Object(Arc::new(self.helm_version)),
+            ),
+        ])
     }
     fn to_data(&self) -> Value {
         let mut m = BTreeMap::new();

@@ -34,9 +34,16 @@ fn data(v: &Value) -> Value {
     }
 }
 
-fn entries(v: &Value) -> Option<BTreeMap<String, Value>> {
+/// A table's entries in the encoder's order: a map's keys sorted, a struct's fields (Go
+/// names, no `toml` tags in Helm's types) in declaration order.
+fn entries(v: &Value) -> Option<Vec<(String, Value)>> {
+    if let Value::Object(o) = v {
+        if let Some(fields) = o.go_fields() {
+            return Some(fields);
+        }
+    }
     match data(v) {
-        Value::Map(m) => Some(m.snapshot()),
+        Value::Map(m) => Some(m.snapshot().into_iter().collect()),
         _ => None,
     }
 }
@@ -181,7 +188,7 @@ impl Encoder {
         Ok(())
     }
 
-    fn table(&mut self, key: &[String], map: &BTreeMap<String, Value>) -> Result<(), TomlError> {
+    fn table(&mut self, key: &[String], map: &[(String, Value)]) -> Result<(), TomlError> {
         if key.len() == 1 {
             self.newline();
         }
@@ -209,7 +216,7 @@ impl Encoder {
     }
 
     /// The plain values, then the tables, each in key order.
-    fn split(map: &BTreeMap<String, Value>) -> Result<(Entries<'_>, Entries<'_>), TomlError> {
+    fn split(map: &[(String, Value)]) -> Result<(Entries<'_>, Entries<'_>), TomlError> {
         let (mut direct, mut sub) = (Vec::new(), Vec::new());
         for (k, v) in map {
             if is_table(v)? {
@@ -221,7 +228,7 @@ impl Encoder {
         Ok((direct, sub))
     }
 
-    fn map(&mut self, key: &[String], map: &BTreeMap<String, Value>) -> Result<(), TomlError> {
+    fn map(&mut self, key: &[String], map: &[(String, Value)]) -> Result<(), TomlError> {
         let (direct, sub) = Self::split(map)?;
         for (k, v) in direct.into_iter().chain(sub) {
             if v.is_nil() {
@@ -234,7 +241,7 @@ impl Encoder {
         Ok(())
     }
 
-    fn inline_map(&mut self, map: &BTreeMap<String, Value>) -> Result<(), TomlError> {
+    fn inline_map(&mut self, map: &[(String, Value)]) -> Result<(), TomlError> {
         let (direct, sub) = Self::split(map)?;
         self.write("{");
         let trailing = !sub.is_empty();
@@ -261,10 +268,10 @@ impl Encoder {
             self.write(&text);
             return Ok(());
         }
-        let v = data(v);
-        if let Some(map) = entries(&v) {
+        if let Some(map) = entries(v) {
             return self.inline_map(&map);
         }
+        let v = data(v);
         if let Some(list) = items(&v) {
             self.write("[");
             for (i, item) in list.iter().enumerate() {

@@ -335,3 +335,29 @@ fn semver_methods_match_helm() {
         ],
     );
 }
+
+#[test]
+fn objects_through_converters_match_helm() {
+    check(
+        "objects",
+        &[
+            "kv: |\n{{ toYamlPretty .Capabilities.KubeVersion | indent 2 }}",
+            "caps: |\n{{ toYamlPretty .Capabilities | indent 2 }}",
+            "rel: |\n{{ toYamlPretty .Release | indent 2 }}",
+            "chart: |\n{{ toYamlPretty .Chart | indent 2 }}",
+            "tmpl: |\n{{ toYamlPretty .Template | indent 2 }}",
+            "files: |\n{{ toYamlPretty .Files | indent 2 }}",
+            "sv: |\n{{ toYamlPretty (semver \"1.2.3\") | indent 2 }}",
+            "vals: |\n{{ toYamlPretty .Values | indent 2 }}",
+            "lk: |\n{{ toYamlPretty (lookup \"v1\" \"Pod\" \"\" \"\") | indent 2 }} {{ typeOf (lookup \"v1\" \"Pod\" \"\" \"\") }}",
+            "caps: |\n{{ toYaml .Capabilities | indent 2 }}",
+            // (`toJson` of a struct such as `.Capabilities` lists the fields in key order
+            // where Go keeps declaration order; see docs/render.md.)
+            "caps: |\n{{ toToml .Capabilities | indent 2 }}",
+            "c: |\n{{ toYamlPretty (genCA \"x\" 1) | regexReplaceAll \"(?s)-----BEGIN.*?-----END [A-Z ]+-----\" \"PEM\" | indent 2 }}",
+            "caps: |\n{{ toToml .Capabilities.KubeVersion | indent 2 }}",
+            "d: |\n{{ toYamlPretty (duration 90) | indent 2 }} {{ toYamlPretty (list (b64dec \"aGk=\") (toStrings (list 1 nil \"a\"))) | indent 2 }}",
+            "g: {{ getHostByName \"localhost\" | quote }}",
+        ],
+    );
+}

@@ -14,8 +14,6 @@
 //! those decisions; comments, anchors, tags and flow collections other than `[]`/`{}` never
 //! occur for template values, so they are left out.
 
-use std::sync::Arc;
-
 use capstan_gotmpl::fmt::format_float;
 use capstan_gotmpl::value::Value;
 
@@ -424,13 +422,22 @@ impl Emitter {
                 self.sequence(&items, depth)?;
             }
             Value::List(l) => self.sequence(&l.items, depth)?,
-            Value::Map(m) => self.mapping(m, depth)?,
+            Value::Map(m) => self.mapping(&sorted_entries(m), depth)?,
             Value::Object(o) => {
                 let data = o.to_data();
                 if o.type_name() == "time.Time" {
                     // `timev`: RFC 3339 with nanoseconds, always plain.
                     let text = data.as_str().unwrap_or_default().to_string();
                     self.scalar(&text, Style::Plain, simple_key);
+                } else if let Some(fields) = o.go_fields() {
+                    // v3 walks the struct: fields in declaration order, keyed by the
+                    // lower-cased field name (it reads `yaml` tags only, and Helm's types
+                    // have none).
+                    let entries: Vec<(String, Value)> = fields
+                        .into_iter()
+                        .map(|(k, v)| (k.to_lowercase(), v))
+                        .collect();
+                    self.mapping(&entries, depth)?;
                 } else {
                     self.node(&data, simple_key, depth + 1)?;
                 }
@@ -461,18 +468,14 @@ impl Emitter {
         Ok(())
     }
 
-    fn mapping(
-        &mut self,
-        m: &Arc<capstan_gotmpl::value::Map>,
-        depth: usize,
-    ) -> Result<(), TooDeep> {
-        if m.is_empty() {
+    /// A block mapping of `entries`, already in the encoder's order.
+    fn mapping(&mut self, entries: &[(String, Value)], depth: usize) -> Result<(), TooDeep> {
+        if entries.is_empty() {
             self.empty_flow("{", "}");
             return Ok(());
         }
-        let entries = sorted_entries(m);
         self.increase_indent(false);
-        for (key, value) in &entries {
+        for (key, value) in entries {
             self.write_indent();
             let chars: Vec<char> = key.chars().collect();
             if key.len() <= MAX_SIMPLE_KEY_LEN && !analyze(&chars).multiline {

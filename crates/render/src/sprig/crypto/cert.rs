@@ -47,6 +47,12 @@ impl Object for Certificate {
     fn format_v(&self) -> String {
         format!("{{{} {}}}", self.cert, self.key)
     }
+    fn go_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(vec![
+            ("Cert".to_string(), Value::str(self.cert.as_str())),
+            ("Key".to_string(), Value::str(self.key.as_str())),
+        ])
+    }
     fn to_data(&self) -> Value {
         let mut m = BTreeMap::new();
         m.insert("Cert".to_string(), Value::str(self.cert.as_str()));
