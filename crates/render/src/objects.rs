@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use capstan_gotmpl::{ElemType, Kind, Map, Object, Value};
+use capstan_gotmpl::{ElemType, Kind, Map, Object, Param, Signature, Value};
 
 use crate::glob::Glob;
 
@@ -243,6 +243,9 @@ impl Object for KubeVersion {
     fn has_method(&self, name: &str) -> bool {
         matches!(name, "String" | "GitVersion")
     }
+    fn method_signature(&self, _name: &str) -> Option<Signature> {
+        Some(Signature::fixed(Vec::new()))
+    }
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
         match name {
             "String" => Ok(Value::str(self.normalized.as_str())),
@@ -286,6 +289,9 @@ impl Object for VersionSet {
     }
     fn has_method(&self, name: &str) -> bool {
         name == "Has"
+    }
+    fn method_signature(&self, _name: &str) -> Option<Signature> {
+        Some(Signature::fixed(vec![Param::String]))
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         match (name, args) {
@@ -352,6 +358,9 @@ impl Object for Capabilities {
     }
     fn has_method(&self, name: &str) -> bool {
         name == "Copy"
+    }
+    fn method_signature(&self, _name: &str) -> Option<Signature> {
+        Some(Signature::fixed(Vec::new()))
     }
     fn call_method(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
         match name {
@@ -434,6 +443,13 @@ impl Object for Files {
             name,
             "Get" | "GetBytes" | "Glob" | "AsConfig" | "AsSecrets" | "Lines"
         )
+    }
+    /// Go checks the arity and argument types of these methods before calling them.
+    fn method_signature(&self, name: &str) -> Option<Signature> {
+        Some(Signature::fixed(match name {
+            "Get" | "GetBytes" | "Glob" | "Lines" => vec![Param::String],
+            _ => Vec::new(),
+        }))
     }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let arg = |i: usize| -> Result<&str, String> {

@@ -39,6 +39,12 @@ fn write_chart(dir: &Path, text: &str) {
     .unwrap();
     std::fs::write(dir.join("templates/t.yaml"), text).unwrap();
     std::fs::write(dir.join("templates/_h.tpl"), HELPERS).unwrap();
+    // Non-template files for `.Files` cases.
+    std::fs::create_dir_all(dir.join("files/nested")).unwrap();
+    std::fs::write(dir.join("files/a.txt"), "line1\nline2\n\nlast").unwrap();
+    std::fs::write(dir.join("files/b.conf"), "k: v\n").unwrap();
+    std::fs::write(dir.join("files/nested/c.txt"), "").unwrap();
+    std::fs::write(dir.join("files/bin.dat"), [0xffu8, 0, 1, b'\n']).unwrap();
 }
 
 fn helm_outcome(dir: &Path) -> Outcome {
@@ -358,6 +364,69 @@ fn objects_through_converters_match_helm() {
             "caps: |\n{{ toToml .Capabilities.KubeVersion | indent 2 }}",
             "d: |\n{{ toYamlPretty (duration 90) | indent 2 }} {{ toYamlPretty (list (b64dec \"aGk=\") (toStrings (list 1 nil \"a\"))) | indent 2 }}",
             "g: {{ getHostByName \"localhost\" | quote }}",
+        ],
+    );
+}
+
+#[test]
+fn misc_edges_match_helm() {
+    check(
+        "misc",
+        &[
+            "# {{ b64dec \"aGk\" }} {{ b64dec \"!!\" | quote }} {{ b32dec \"NBUQ====\" }} {{ b32dec \"x\" | quote }}",
+            "# {{ regexReplaceAll \"(a)(?P<n>b)\" \"xaby\" \"${n}$1$$\" }} {{ regexReplaceAllLiteral \"a\" \"aa\" \"$1\" }} {{ regexSplit \"a\" \"babab\" -1 | toJson }} {{ regexFindAll \"a.\" \"a1a2a3\" 2 | toJson }}",
+            "# {{ regexMatch \"[\" \"x\" }}",
+            "# {{ mustRegexMatch \"[\" \"x\" }}",
+            "# {{ split \"\" \"\" | toJson }} {{ splitn \",\" 0 \"a,b\" | toJson }} {{ splitList \"\" \"abc\" | toJson }} {{ _1 }}",
+            "# {{ dig \"a\" \"b\" \"def\" (dict \"a\" (dict \"b\" nil)) }} {{ dig \"a\" \"x\" (dict \"a\" 1) }}",
+            "# {{ dig \"a\" \"x\" (dict \"a\" (list 1)) }}",
+            "# {{ pluck \"a\" (dict \"a\" 1) (dict \"b\" 2) (dict \"a\" nil) | toJson }} {{ pick (dict \"a\" 1 \"b\" 2) \"b\" \"z\" | toJson }} {{ omit (dict \"a\" 1) \"a\" | toJson }}",
+            "# {{ merge (dict \"a\" (dict \"x\" 1)) (dict \"a\" (dict \"y\" 2) \"b\" nil) | toJson }} {{ mergeOverwrite (dict \"a\" 1 \"b\" (dict \"c\" 1)) (dict \"a\" nil \"b\" (dict \"c\" nil)) | toJson }}",
+            "# {{ uniq (list 1 1.0 \"1\" nil nil) | toJson }} {{ without (list 1 2 nil) nil | toJson }} {{ has nil (list nil) }} {{ compact (list 0 \"\" nil false (list) 1) | toJson }}",
+            "# {{ first (list) }} {{ last (list) }} {{ rest (list) | toJson }} {{ initial (list) | toJson }} {{ first nil }}",
+            "# {{ slice (list 1 2 3) 1 }} {{ slice (list 1 2 3) 1 2 }} {{ slice \"abc\" 1 }}",
+            "# {{ slice (list 1 2 3) 2 1 }}",
+            "# {{ ternary 1 2 nil }} {{ coalesce nil \"\" 0 (list) }} {{ empty (dict) }} {{ empty 0.0 }} {{ default \"d\" (list) }}",
+            "# {{ toString (list 1 \"a\" nil) }} {{ toString (dict \"a\" 1) }} {{ toStrings (list 1 nil 2.5 true) | toJson }} {{ toString nil }}",
+            "# {{ printf \"%v %T\" (list) (dict) }} {{ kindOf nil }} {{ typeOf nil }} {{ kindIs \"invalid\" nil }} {{ typeIsLike \"string\" \"x\" }}",
+            "# {{ sha256sum \"\" }} {{ adler32sum \"abc\" }} {{ htmlDate 0 }} {{ date \"2006\" 0 }}",
+            "# {{ duration \"90\" }} {{ duration 3661 }} {{ durationRound \"3h10m\" }} {{ durationRound 100000000 }} {{ duration \"x\" }} {{ durationRound (duration 1) }}",
+            "# {{ wrap 5 \"aaaa bbbb cccc\" }} {{ wrapWith 3 \"|\" \"ab cd\" }} {{ abbrev 3 \"abcdef\" }} {{ trunc -2 \"abcd\" }} {{ substr 2 1 \"abc\" }}",
+            "# {{ indent -1 \"a\" }}",
+            "# {{ nindent 2 \"a\\n\\nb\" }} {{ indent 2 \"\" | quote }}",
+            "# {{ list 1 2 | join 5 }} {{ join \",\" (list 1 nil \"a\") }} {{ join \",\" \"abc\" }} {{ sortAlpha (list \"b\" 1 \"a\") | toJson }}",
+            "# {{ atoi \"\" }} {{ int \"\" }} {{ float64 \"\" }} {{ int64 nil }} {{ int true }} {{ toDecimal \"x\" }}",
+            "# {{ max }} ",
+            "# {{ min 1 }} {{ maxf 1 \"2.5\" }} {{ minf }} {{ ceil \"x\" }} {{ round \"1.55\" 1 }} {{ div 1 0 }}",
+        ],
+    );
+}
+
+#[test]
+fn files_match_helm() {
+    check(
+        "files",
+        &[
+            "# {{ .Files.Get \"files/a.txt\" | quote }} {{ .Files.Get \"nope\" | quote }} {{ .Files.GetBytes \"files/bin.dat\" | toJson }}",
+            "# {{ .Files.Lines \"files/a.txt\" | toJson }} {{ .Files.Lines \"nope\" | toJson }} {{ .Files.Lines \"files/nested/c.txt\" | toJson }}",
+            "# {{ range $p, $_ := .Files.Glob \"files/*\" }}{{ $p }} {{ end }}|{{ range $p, $_ := .Files.Glob \"files/**\" }}{{ $p }} {{ end }}|{{ range $p, $_ := .Files.Glob \"**.txt\" }}{{ $p }} {{ end }}",
+            "a: |\n{{ (.Files.Glob \"files/*.{txt,conf}\").AsConfig | indent 2 }}\nb: |\n{{ (.Files.Glob \"files/*\").AsSecrets | indent 2 }}",
+            "# {{ .Files.Glob \"[\" | toJson }}",
+            "# {{ typeOf .Files }} {{ typeOf (.Files.Glob \"*\") }} {{ typeOf (.Files.GetBytes \"x\") }} {{ len .Files }}",
+            "a: |\n{{ .Files.AsConfig | indent 2 }}",
+            "# {{ .Files.Get }}",
+            "# {{ .Files.Get 1 }}",
+            "# {{ .Files.Get \"a\" \"b\" }}",
+            "# {{ .Files.AsConfig 1 }}",
+            "# {{ .Files.Glob nil }}",
+            "# {{ .Capabilities.APIVersions.Has 1 }}",
+            "# {{ .Capabilities.APIVersions.Has }}",
+            "# {{ .Capabilities.APIVersions.Has \"v1\" }} {{ .Capabilities.KubeVersion.String }} {{ .Capabilities.KubeVersion.GitVersion }}",
+            "# {{ .Capabilities.KubeVersion.String 1 }}",
+            "# {{ (toDate \"2006\" \"2020\").Format 1 }}",
+            "# {{ (toDate \"2006\" \"2020\").Format \"2006\" \"x\" }}",
+            "# {{ (toDate \"2006\" \"2020\").Unix 1 }}",
+            "# {{ (toDate \"2006\" \"2020\").Format \"2006\" }} {{ (toDate \"2006\" \"2020\").Unix }}",
         ],
     );
 }

@@ -63,6 +63,13 @@ impl Object for GoTime {
                 | "Nanosecond"
         )
     }
+    fn method_signature(&self, name: &str) -> Option<capstan_gotmpl::Signature> {
+        Some(capstan_gotmpl::Signature::fixed(if name == "Format" {
+            vec![capstan_gotmpl::Param::String]
+        } else {
+            Vec::new()
+        }))
+    }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let z = &self.0;
         Ok(match name {

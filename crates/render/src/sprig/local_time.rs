@@ -46,6 +46,9 @@ impl Object for LocalTime {
     fn has_method(&self, name: &str) -> bool {
         self.as_go().has_method(name)
     }
+    fn method_signature(&self, name: &str) -> Option<capstan_gotmpl::Signature> {
+        self.as_go().method_signature(name)
+    }
     fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         match name {
             "String" => Ok(Value::from(self.format_v())),
