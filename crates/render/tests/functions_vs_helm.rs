@@ -430,3 +430,37 @@ fn files_match_helm() {
         ],
     );
 }
+
+/// Renders a chart made of `files` (path, text) with helm and with ours.
+fn check_chart(name: &str, files: &[(&str, &str)]) {
+    let dir = std::env::temp_dir().join(format!("capstan-fvh-{name}-{}", std::process::id()));
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let want = helm_outcome(&dir);
+    let got = our_outcome(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(matches!(want, Outcome::Ok(_)), "{name} fails in helm: {want:?}");
+    assert_eq!(want, got, "{name}: helm 4.3.1 (left) and capstan (right) differ");
+}
+
+#[test]
+fn tpl_and_include_in_subcharts_match_helm() {
+    let chart = "apiVersion: v2\nname: c\nversion: 0.1.0\n";
+    let sub = "apiVersion: v2\nname: sub\nversion: 0.2.0\n";
+    check_chart(
+        "subtpl",
+        &[
+            ("Chart.yaml", chart),
+            ("values.yaml", "t: \"{{ .Template.Name }} {{ .Template.BasePath }} {{ .Chart.Name }}\"\nsub:\n  t: \"{{ .Template.Name }}|{{ .Template.BasePath }}|{{ .Chart.Name }}|{{ .Values.x }}\"\n  x: 1\n"),
+            ("templates/t.yaml", "# {{ tpl .Values.t . }}\n# {{ include \"sub.h\" . }}\n# {{ tpl \"{{ include \\\"sub.h\\\" . }}\" . }}\n"),
+            ("templates/NOTES.txt", "notes {{ tpl .Values.t . }}\n"),
+            ("charts/sub/Chart.yaml", sub),
+            ("charts/sub/templates/_h.tpl", "{{ define \"sub.h\" }}{{ .Template.Name }}/{{ .Template.BasePath }}{{ end }}"),
+            ("charts/sub/templates/s.yaml", "# {{ tpl .Values.t . }}\n# {{ include \"sub.h\" . }}\n# {{ tpl \"{{ .Template.Name }}\" (dict \"Template\" (dict \"Name\" \"fake\")) }}\n"),
+            ("charts/sub/templates/NOTES.txt", "sub notes {{ .Template.Name }}\n"),
+        ],
+    );
+}
