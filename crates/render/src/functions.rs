@@ -50,10 +50,15 @@ fn from_yaml_map(text: &str) -> Value {
         }
         Err(e) => {
             let mut m = BTreeMap::new();
-            m.insert("Error".to_string(), Value::str(e.to_string()));
+            m.insert("Error".to_string(), Value::str(yaml_error(&e)));
             Value::map(m)
         }
     }
+}
+
+/// sigs.k8s.io/yaml's text for a document its YAML-to-JSON step refuses.
+fn yaml_error(e: &capstan_chart::yaml::YamlError) -> String {
+    format!("error converting YAML to JSON: {e}")
 }
 
 fn json_kind(v: &serde_json::Value) -> &'static str {
@@ -75,7 +80,7 @@ fn from_yaml_array(text: &str) -> Value {
             "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type []interface {{}}",
             json_kind(&other)
         ))]),
-        Err(e) => Value::list(vec![Value::str(e.to_string())]),
+        Err(e) => Value::list(vec![Value::str(yaml_error(&e))]),
     }
 }
 
@@ -95,18 +100,35 @@ fn from_json_map(text: &str) -> Value {
             );
             Value::map(m)
         }
-        Err(e) => {
-            let mut m = BTreeMap::new();
-            m.insert("Error".to_string(), Value::str(json_error(text, &e)));
-            Value::map(m)
-        }
+        Err(e) => match crate::sprig::json_decode::after_serde_error(text, &e) {
+            // Go keeps what it decoded and adds the first error.
+            Ok(d) => match d.value {
+                Value::Map(m) => {
+                    if let Some(err) = d.error {
+                        m.entries_mut()
+                            .insert("Error".to_string(), Value::from(err));
+                    }
+                    Value::Map(m)
+                }
+                other => {
+                    let mut m = BTreeMap::new();
+                    m.insert(
+                        "Error".to_string(),
+                        Value::str(format!(
+                            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                            crate::sprig::json_decode::kind_name(&other)
+                        )),
+                    );
+                    Value::map(m)
+                }
+            },
+            Err(msg) => {
+                let mut m = BTreeMap::new();
+                m.insert("Error".to_string(), Value::str(msg));
+                Value::map(m)
+            }
+        },
     }
-}
-
-/// encoding/json's text for a failed parse: its syntax-error wording when the input is not
-/// JSON, serde's message otherwise (say, numbers out of range).
-fn json_error(text: &str, e: &serde_json::Error) -> String {
-    crate::sprig::json_syntax::syntax_error(text).unwrap_or_else(|| e.to_string())
 }
 
 /// encoding/json into `interface {}`: every number is a float64.
@@ -128,7 +150,17 @@ fn from_json_array(text: &str) -> Value {
             "json: cannot unmarshal {} into Go value of type []interface {{}}",
             json_kind(&other)
         ))]),
-        Err(e) => Value::list(vec![Value::str(json_error(text, &e))]),
+        Err(e) => match crate::sprig::json_decode::after_serde_error(text, &e) {
+            Ok(d) => match (d.value, d.error) {
+                (_, Some(err)) => Value::list(vec![Value::from(err)]),
+                (v @ Value::List(_), None) => v,
+                (other, None) => Value::list(vec![Value::str(format!(
+                    "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                    crate::sprig::json_decode::kind_name(&other)
+                ))]),
+            },
+            Err(msg) => Value::list(vec![Value::str(msg)]),
+        },
     }
 }
 

@@ -442,8 +442,14 @@ fn check_chart(name: &str, files: &[(&str, &str)]) {
     let want = helm_outcome(&dir);
     let got = our_outcome(&dir);
     std::fs::remove_dir_all(&dir).ok();
-    assert!(matches!(want, Outcome::Ok(_)), "{name} fails in helm: {want:?}");
-    assert_eq!(want, got, "{name}: helm 4.3.1 (left) and capstan (right) differ");
+    assert!(
+        matches!(want, Outcome::Ok(_)),
+        "{name} fails in helm: {want:?}"
+    );
+    assert_eq!(
+        want, got,
+        "{name}: helm 4.3.1 (left) and capstan (right) differ"
+    );
 }
 
 #[test]
@@ -461,6 +467,47 @@ fn tpl_and_include_in_subcharts_match_helm() {
             ("charts/sub/templates/_h.tpl", "{{ define \"sub.h\" }}{{ .Template.Name }}/{{ .Template.BasePath }}{{ end }}"),
             ("charts/sub/templates/s.yaml", "# {{ tpl .Values.t . }}\n# {{ include \"sub.h\" . }}\n# {{ tpl \"{{ .Template.Name }}\" (dict \"Template\" (dict \"Name\" \"fake\")) }}\n"),
             ("charts/sub/templates/NOTES.txt", "sub notes {{ .Template.Name }}\n"),
+        ],
+    );
+}
+
+#[test]
+fn yaml_and_json_codecs_match_helm() {
+    check(
+        "codecs",
+        &[
+            "# {{ fromYaml \"a: [1\" | toJson }}",
+            "# {{ fromYaml \"- 1\" | toJson }} {{ fromYaml \"\" | toJson }} {{ fromYaml \"~\" | toJson }} {{ fromYaml \"3\" | toJson }}",
+            "# {{ fromYaml \"a: 1\\nb: 1.0\\nc: 0x10\\nd: 1e3\\ne: yes\\nf: 2024-01-01\\ng: !!str 5\\nh: 12345678901234567890\" | toJson }}",
+            "# {{ (fromYaml \"a: 1\").a | typeOf }} {{ (fromYaml \"a: 12345678901234567890\").a | typeOf }} {{ (fromYaml \"a: [1]\").a | typeOf }}",
+            "# {{ fromYaml \"a: 1\\na: 2\" | toJson }}",
+            "# {{ fromYaml \"? [1]\\n: x\" | toJson }}",
+            "# {{ fromYamlArray \"a: 1\" | toJson }} {{ fromYamlArray \"[1, [2]]\" | toJson }} {{ fromYamlArray \"- [\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": 12345678901234567890}\" | toJson }} {{ fromJson \"[1]\" | toJson }} {{ fromJson \"\" | toJson }}",
+            "# {{ fromJsonArray \"{}\" | toJson }} {{ fromJsonArray \"[1e400]\" | toJson }} {{ fromJson \"{\\\"a\\\":1} x\" | toJson }}",
+            "# {{ toJson (dict \"<\" \"&>\" \"u\" \"\\u2028\") }} {{ toPrettyJson (dict \"a\" (list)) | quote }} {{ toRawJson (dict \"<\" \"&\") }}",
+            "a: |\n{{ toYaml (dict \"s\" \"a\\u0085b\" \"t\" \"tab\\there\" \"k\" (repeat 30 \"word \")) | indent 2 }}",
+            "a: |\n{{ toYamlPretty (dict \"s\" \"a\\u0085b\" \"t\" \"tab\\there\" \"u\" \"a\\u2028b\" \"r\" \"a\\rb\" \"bom\" \"\\ufeffx\") | indent 2 }}",
+        ],
+    );
+}
+
+#[test]
+fn json_numbers_out_of_range_match_helm() {
+    check(
+        "jsonRange",
+        &[
+            "# {{ fromJson \"{\\\"a\\\": 1e400}\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": [1, 1e400]}\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": {\\\"b c\\\": 1e400}}\" | toJson }}",
+            "# {{ fromJsonArray \"[1, [2, 1e400]]\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": 1e400, \\\"b\\\": 2e400}\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": -1e400}\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": 1e400, \\\"b\\\": }\" | toJson }}",
+            "# {{ fromJsonArray \"[{\\\"x.y\\\": 1e400}]\" | toJson }}",
+            "# {{ mustFromJson \"{\\\"a\\\": 1e400}\" | toJson }}",
+            "# {{ fromJson \"{\\\"a\\\": 1e-400, \\\"s\\\": \\\"\\\\ud800x\\\"}\" | toJson }}",
+            "# {{ fromJson (printf \"{\\\"a\\\": %s1%s}\" (repeat 200 \"[\") (repeat 200 \"]\")) | len }}",
         ],
     );
 }

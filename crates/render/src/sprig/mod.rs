@@ -20,6 +20,7 @@ mod defaults;
 mod dicts;
 mod encoding;
 pub mod golayout;
+pub(crate) mod json_decode;
 pub(crate) mod json_syntax;
 mod lists;
 pub mod local_time;

@@ -435,9 +435,16 @@ fn from_serde(v: serde_json::Value) -> Value {
 
 fn must_from_json(a: &[Value]) -> Result<Value, String> {
     let text = arg_str(a, 0);
-    serde_json::from_str::<serde_json::Value>(text)
-        .map(from_serde)
-        .map_err(|e| super::json_syntax::syntax_error(text).unwrap_or_else(|| e.to_string()))
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(v) => Ok(from_serde(v)),
+        Err(e) => {
+            let d = super::json_decode::after_serde_error(text, &e)?;
+            match d.error {
+                Some(err) => Err(err),
+                None => Ok(d.value),
+            }
+        }
+    }
 }
 
 /// The URL and JSON-decoding family.
