@@ -12,7 +12,7 @@ fn upper(c: char) -> char {
     let mut u = c.to_uppercase();
     match (u.next(), u.next()) {
         (Some(x), None) => x,
-        _ => c,
+        _ => super::strings::simple_case(c, true),
     }
 }
 
@@ -20,7 +20,7 @@ fn lower(c: char) -> char {
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
         (Some(x), None) => x,
-        _ => c,
+        _ => super::strings::simple_case(c, false),
     }
 }
 

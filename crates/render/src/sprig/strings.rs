@@ -15,7 +15,25 @@ fn byte_slice(s: &str, a: usize, b: usize) -> String {
     String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned()
 }
 
-/// Go's per-rune simple case mapping: a rune whose mapping is several runes stays as it is.
+/// Go's simple (one-rune) case mapping for the runes whose full mapping, which Rust gives,
+/// has several runes: `İ` lowers to `i`, the Greek letters with ypogegrammeni upper to
+/// their title-case forms (`ᾳ` to `ᾼ`); the others (`ß`, `ﬁ`, `ŉ`, ...) have none and stay.
+pub(crate) fn simple_case(c: char, upper: bool) -> char {
+    let v = c as u32;
+    if !upper {
+        return if c == '\u{130}' { 'i' } else { c };
+    }
+    let mapped = match v {
+        0x1f80..=0x1f87 | 0x1f90..=0x1f97 | 0x1fa0..=0x1fa7 => v + 8,
+        0x1fb3 => 0x1fbc,
+        0x1fc3 => 0x1fcc,
+        0x1ff3 => 0x1ffc,
+        _ => v,
+    };
+    char::from_u32(mapped).unwrap_or(c)
+}
+
+/// Go's per-rune simple case mapping (`unicode.ToUpper`/`ToLower` on each rune).
 fn map_case(s: &str, upper: bool) -> String {
     s.chars()
         .map(|c| {
@@ -27,7 +45,7 @@ fn map_case(s: &str, upper: bool) -> String {
             if m.len() == 1 {
                 m.pop().unwrap_or(c)
             } else {
-                c
+                simple_case(c, upper)
             }
         })
         .collect()
