@@ -912,3 +912,51 @@ fn install_server_side_false_and_kept_hooks_match_helm4() {
     p.same_records("server-side upgrade, then a client-side rollback with --force-replace");
     assert_eq!(live_cm(&p.capstan, "k-cm"), live_cm(&p.helm, "k-cm"));
 }
+
+/// A chart of three Jobs: one failing (`bad`), one quick, one running for `slow`.
+fn jobs_chart(env: &Env) -> String {
+    env.write(
+        "jobs/Chart.yaml",
+        "apiVersion: v2\nname: jobs\nversion: 0.1.0\n",
+    );
+    env.write("jobs/values.yaml", "bad: true\nslow: 60s\n");
+    let job = |name: &str, ann: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{{{ .Release.Name }}}}-{name}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n{ann}\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: j\n        image: busybox\n"
+        )
+    };
+    let text = [
+        job(
+            "bad",
+            "        sandbox.capstan.dev/exit-code: \"{{ if .Values.bad }}1{{ else }}0{{ end }}\"",
+        ),
+        job("ok", "        sandbox.capstan.dev/duration: \"1s\""),
+        job(
+            "slow",
+            "        sandbox.capstan.dev/duration: {{ .Values.slow | quote }}",
+        ),
+    ]
+    .join("---\n");
+    env.write("jobs/templates/jobs.yaml", &text);
+    env.dir.join("jobs").display().to_string()
+}
+
+#[test]
+fn wait_reports_every_unready_resource_like_helm() {
+    let p = Pair::new();
+    let chart = jobs_chart(&p.helm);
+    let wait = ["--wait", "--wait-for-jobs"];
+    // A failed Job ends the wait once the others are done; only it is reported.
+    let mut args = vec!["install", "a", chart.as_str(), "--set", "slow=2s"];
+    args.extend(wait);
+    assert_eq!(p.same(&args), Some(1));
+    // At the timeout: the failed Job and the running one, then the deadline.
+    let mut args = vec!["install", "b", chart.as_str(), "--timeout", "4s"];
+    args.extend(wait);
+    assert_eq!(p.same(&args), Some(1));
+    // Everything completes.
+    let mut args = vec!["install", "c", chart.as_str(), "--set", "bad=false,slow=2s"];
+    args.extend(wait);
+    assert_eq!(p.same(&args), Some(0));
+    p.same_records("waits that fail, time out and succeed");
+}

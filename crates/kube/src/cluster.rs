@@ -11,6 +11,7 @@ use kube::api::PropagationPolicy;
 use serde_json::Value;
 
 use crate::ready::{readiness, Readiness};
+use crate::ready_wait::ReadyReport;
 use crate::resources::{ResourceError, Resources};
 use crate::wait::{wait_hook, HookOutcome, WaitError};
 
@@ -130,6 +131,48 @@ pub trait Cluster: Send + Sync {
         async { Vec::new() }
     }
 
+    /// `--wait`: waits until every object is `Current` or `Failed`, or `timeout` passes,
+    /// calling `on_ready(i)` when object `i` becomes `Current` (see
+    /// [`crate::ready_wait`]). The default polls [`Cluster::readiness`] every 250 ms;
+    /// [`Resources`] watches.
+    fn wait_ready(
+        &self,
+        objs: &[Value],
+        ns: &str,
+        wait_for_jobs: bool,
+        timeout: Duration,
+        on_ready: &(dyn Fn(usize) + Send + Sync),
+    ) -> impl Future<Output = Result<ReadyReport, ClusterError>> + Send {
+        async move {
+            let deadline = tokio::time::Instant::now() + timeout;
+            let mut states = vec![crate::ready_wait::absent(); objs.len()];
+            loop {
+                for (i, obj) in objs.iter().enumerate() {
+                    if !matches!(states[i], Readiness::InProgress(_)) {
+                        continue;
+                    }
+                    states[i] = self.readiness(obj, ns, wait_for_jobs).await?;
+                    if states[i] == Readiness::Current {
+                        on_ready(i);
+                    }
+                }
+                if crate::ready_wait::settled(&states) {
+                    return Ok(ReadyReport {
+                        states,
+                        timed_out: false,
+                    });
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    return Ok(ReadyReport {
+                        states,
+                        timed_out: true,
+                    });
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    }
+
     /// The readiness of the live object (absent objects are in progress).
     fn readiness(
         &self,
@@ -215,6 +258,17 @@ impl Cluster for Resources {
             .and_then(Value::as_str)
             .ok_or(ResourceError::Incomplete("metadata.name"))?;
         Ok(wait_hook(api, kind, name, timeout).await?)
+    }
+
+    async fn wait_ready(
+        &self,
+        objs: &[Value],
+        ns: &str,
+        wait_for_jobs: bool,
+        timeout: Duration,
+        on_ready: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<ReadyReport, ClusterError> {
+        crate::ready_wait::watch_ready(self, objs, ns, wait_for_jobs, timeout, on_ready).await
     }
 
     async fn wait_deleted(

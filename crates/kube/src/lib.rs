@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod lookup;
 pub mod observe;
 pub mod ready;
+pub mod ready_wait;
 pub mod resources;
 pub mod retry;
 pub mod threeway;

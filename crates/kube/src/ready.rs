@@ -225,28 +225,29 @@ fn pod(obj: &Value) -> Readiness {
     }
 }
 
+/// kstatus's Job rules, with helm's texts: `Job Failed. failed: F/C` (C = completions,
+/// else parallelism, else 1), and, under `--wait-for-jobs` (helm's own Job reader), current
+/// only once `Complete` (`Job in progress` until then).
 fn job(obj: &Value, wait_for_jobs: bool) -> Readiness {
-    if let Some(("True", reason, msg)) = condition(obj, "Failed") {
-        return Readiness::Failed(format!("job failed: {reason}: {msg}"));
-    }
+    let parallelism = int(obj, "/spec/parallelism").unwrap_or(1);
+    let completions = int(obj, "/spec/completions").unwrap_or(parallelism);
     if let Some(("True", _, _)) = condition(obj, "Complete") {
         return Readiness::Current;
     }
-    if !wait_for_jobs {
-        // Plain kstatus: a Job that has started counts as current.
-        return if obj.pointer("/status/startTime").is_some() {
-            Readiness::Current
-        } else {
-            Readiness::InProgress("job has not started".into())
-        };
+    if let Some(("True", _, _)) = condition(obj, "Failed") {
+        return Readiness::Failed(format!(
+            "Job Failed. failed: {}/{completions}",
+            int0(obj, "/status/failed")
+        ));
     }
-    match condition(obj, "Complete") {
-        Some(("True", _, _)) => Readiness::Current,
-        _ => Readiness::InProgress(format!(
-            "job: {} succeeded, {} active",
-            int0(obj, "/status/succeeded"),
-            int0(obj, "/status/active")
-        )),
+    if wait_for_jobs {
+        return Readiness::InProgress("Job in progress".into());
+    }
+    // Plain kstatus: a Job that has started counts as current.
+    if obj.pointer("/status/startTime").is_some() {
+        Readiness::Current
+    } else {
+        Readiness::InProgress("Job not started".into())
     }
 }
 
@@ -307,7 +308,14 @@ mod tests {
             json!({"kind": "Job", "status": {"conditions": [{"type": "Complete", "status": "True"}]}})
         ));
         let failed = json!({"kind": "Job", "status": {"conditions": [{"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}});
-        assert!(matches!(readiness(&failed, false), Readiness::Failed(_)));
+        assert_eq!(
+            readiness(&failed, false),
+            Readiness::Failed("Job Failed. failed: 0/1".into())
+        );
+        assert_eq!(
+            readiness(&running, true),
+            Readiness::InProgress("Job in progress".into())
+        );
         assert!(current(
             json!({"kind": "PersistentVolumeClaim", "status": {"phase": "Bound"}})
         ));

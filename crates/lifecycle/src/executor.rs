@@ -551,49 +551,46 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
         Ok(!existed)
     }
 
-    /// `--wait`: every resource ready (kstatus), a failed one stops the wait, or the timeout.
+    /// `--wait`: helm 4's status watcher. The wait ends when every resource is ready
+    /// (kstatus `Current`) or failed, or at the timeout; then every resource that is not
+    /// ready is reported in order, and `context deadline exceeded` if time ran out.
     async fn wait_ready(&mut self, resources: &[ObjRef], jobs: bool) -> Result<(), StepError> {
-        let deadline = tokio::time::Instant::now() + self.timeout;
-        let mut pending: Vec<&ObjRef> = resources.iter().collect();
-        loop {
-            let mut still = Vec::new();
-            let mut last_reason = String::new();
-            for r in pending {
-                match self
-                    .env
-                    .cluster
-                    .readiness(&minimal(r), &self.namespace, jobs)
-                    .await?
-                {
-                    Readiness::Current => self.emit(Event::ResourceReady {
-                        kind: r.kind.clone(),
-                        name: r.name.clone(),
-                    }),
-                    Readiness::Failed(m) => {
-                        return Err(StepError(format!(
-                            "resource {}/{}/{} not ready. status: Failed, message: {m}",
-                            r.kind, r.namespace, r.name
-                        )))
-                    }
-                    Readiness::InProgress(m) => {
-                        last_reason = m;
-                        still.push(r);
-                    }
-                }
+        let objs: Vec<Value> = resources.iter().map(minimal).collect();
+        let on_ready = |i: usize| {
+            if let Some(r) = resources.get(i) {
+                self.env.emit(Event::ResourceReady {
+                    kind: r.kind.clone(),
+                    name: r.name.clone(),
+                });
             }
-            if still.is_empty() {
-                return Ok(());
-            }
-            if tokio::time::Instant::now() >= deadline {
-                let r = still[0];
-                return Err(StepError(format!(
-                    "resource {}/{}/{} not ready. status: InProgress, message: {last_reason}\ncontext deadline exceeded",
-                    r.kind, r.namespace, r.name
-                )));
-            }
-            tokio::time::sleep(POLL).await;
-            pending = still;
+        };
+        let report = self
+            .env
+            .cluster
+            .wait_ready(&objs, &self.namespace, jobs, self.timeout, &on_ready)
+            .await?;
+        if report.all_ready() {
+            return Ok(());
         }
+        let mut errs: Vec<String> = resources
+            .iter()
+            .zip(&report.states)
+            .filter_map(|(r, state)| {
+                let (status, message) = match state {
+                    Readiness::Current => return None,
+                    Readiness::InProgress(m) => ("InProgress", m),
+                    Readiness::Failed(m) => ("Failed", m),
+                };
+                Some(format!(
+                    "resource {}/{}/{} not ready. status: {status}, message: {message}",
+                    r.kind, r.namespace, r.name
+                ))
+            })
+            .collect();
+        if report.timed_out {
+            errs.push("context deadline exceeded".into());
+        }
+        Err(StepError(errs.join("\n")))
     }
 }
 
