@@ -48,6 +48,7 @@ fn parse_type(text: &str) -> Option<Param> {
         "uint64" => Param::Uint64,
         "float64" => Param::Float64,
         "time.Time" => Param::Struct("time.Time"),
+        "sprig.certificate" => Param::Struct("sprig.certificate"),
         t => {
             if let Some(e) = t.strip_prefix("[]") {
                 Param::Slice(elem(e)?)

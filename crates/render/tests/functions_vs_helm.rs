@@ -531,3 +531,27 @@ fn unicode_strings_match_helm() {
         ],
     );
 }
+
+#[test]
+fn crypto_edges_match_helm() {
+    check(
+        "cryptoEdges",
+        &[
+            "# {{ genPrivateKey \"bogus\" }}",
+            "# {{ decryptAES \"k\" \"notbase64!\" | quote }}",
+            "# {{ decryptAES \"k\" \"YWJj\" | quote }}",
+            "# {{ encryptAES \"k\" \"plain\" | decryptAES \"k\" }} {{ encryptAES \"\" \"x\" | decryptAES \"\" }}",
+            "# {{ derivePassword 1 \"bogus\" \"p\" \"u\" \"s\" }}",
+            "# {{ derivePassword 1 \"long\" \"p\" \"u\" \"s\" }} {{ derivePassword 0 \"pin\" \"p\" \"u\" \"s\" }}",
+            "# {{ htpasswd \"u:x\" \"p\" }}",
+            "# {{ bcrypt \"\" | len }} {{ htpasswd \"u\" \"p\" | len }}",
+            "# {{ buildCustomCert \"x\" \"y\" }}",
+            "# {{ genSignedCert \"x\" nil nil 1 (dict) }}",
+            "# {{ genSignedCert \"x\" nil nil 1 nil }}",
+            "# {{ genSignedCert \"x\" nil nil 1 .Values.nope }}",
+            "# {{ genSignedCertWithKey \"x\" nil nil 1 \"ca\" \"k\" }}",
+            "# {{ genSelfSignedCertWithKey \"x\" nil nil 1 \"notakey\" }}",
+            "# {{ (genCA \"x\" 0).Cert | len | lt 100 }} {{ genCA \"x\" -1 | typeOf }}",
+        ],
+    );
+}

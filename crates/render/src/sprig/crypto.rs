@@ -79,15 +79,16 @@ pub(crate) fn functions() -> Vec<SprigFunc> {
             "func(string, []interface {}, []interface {}, int, string) (sprig.certificate, error)",
             gen_self_signed_with_key,
         ),
-        // The CA parameter is Go's sprig.certificate; the body checks the type.
+        // The CA parameter is Go's sprig.certificate: the engine refuses other values before
+        // the call (the body still checks, for direct callers).
         f(
             "genSignedCert",
-            "func(string, []interface {}, []interface {}, int, interface {}) (sprig.certificate, error)",
+            "func(string, []interface {}, []interface {}, int, sprig.certificate) (sprig.certificate, error)",
             gen_signed,
         ),
         f(
             "genSignedCertWithKey",
-            "func(string, []interface {}, []interface {}, int, interface {}, string) (sprig.certificate, error)",
+            "func(string, []interface {}, []interface {}, int, sprig.certificate, string) (sprig.certificate, error)",
             gen_signed_with_key,
         ),
     ]
