@@ -555,3 +555,28 @@ fn crypto_edges_match_helm() {
         ],
     );
 }
+
+#[test]
+fn typed_collections_match_helm() {
+    check(
+        "typed",
+        &[
+            "# {{ set (split \",\" \"a,b\") \"x\" 1 }}",
+            "# {{ typeOf .Values }} {{ typeOf .Release }} {{ typeOf .Chart }} {{ typeOf .Template }} {{ typeOf .Capabilities.APIVersions }} {{ typeOf .Subcharts }}",
+            "# {{ merge .Values (dict \"a\" 1) | toJson }} {{ keys .Values | toJson }} {{ hasKey .Values \"a\" }}",
+            // (`set`/`merge` on `.Values` return the same map; Go's result has the parameter's
+            // unnamed type `map[string]interface {}`, ours keeps `common.Values`.)
+            "# {{ append (splitList \",\" \"a,b\") 1 | typeOf }} {{ prepend (splitList \",\" \"a\") \"z\" | toJson }} {{ concat (splitList \",\" \"a\") (list 1) | typeOf }}",
+            "# {{ has \"a\" (splitList \",\" \"a,b\") }} {{ without (splitList \",\" \"a,b\") \"a\" | typeOf }} {{ uniq (splitList \",\" \"a,a\") | typeOf }} {{ reverse (splitList \",\" \"a,b\") | typeOf }}",
+            "# {{ index (split \",\" \"a,b\") \"_0\" }} {{ (split \",\" \"a,b\")._1 }} {{ typeOf (split \",\" \"a\") }} {{ index (splitList \",\" \"a,b\") 1 }}",
+            "# {{ index (splitList \",\" \"a\") 5 }}",
+            "# {{ index (dict \"a\" 1) \"zz\" }} {{ index .Values \"nope\" }} {{ index nil 1 }}",
+            "# {{ dict 1 2 }}",
+            "# {{ dict \"a\" }} {{ list | typeOf }} {{ dict | typeOf }} {{ tuple 1 | typeOf }}",
+            "# {{ deepCopy .Values | typeOf }} {{ deepCopy (splitList \",\" \"a\") | typeOf }} {{ deepCopy nil }}",
+            "# {{ values (dict \"b\" 1) | toJson }} {{ sortAlpha (keys (dict \"b\" 1 \"a\" 2)) | toJson }} {{ get (dict \"a\" 1) \"b\" | typeOf }}",
+            "# {{ unset (dict \"a\" 1) \"a\" | toJson }} {{ pluck \"a\" | toJson }} {{ chunk 2 (splitList \",\" \"a,b,c\") | typeOf }}",
+            "# {{ range $i, $c := chunk 2 (list 1 2 3) }}{{ typeOf $c }}{{ $c }}{{ end }}",
+        ],
+    );
+}
