@@ -580,3 +580,33 @@ fn typed_collections_match_helm() {
         ],
     );
 }
+
+#[test]
+fn helm_function_arguments_match_helm() {
+    check(
+        "helmArgs",
+        &[
+            "# {{ lookup \"v1\" \"Pod\" \"ns\" \"name\" | toJson }} {{ lookup \"v1\" \"Pod\" \"\" \"\" | typeOf }}",
+            "# {{ lookup \"v1\" \"Pod\" \"ns\" }}",
+            "# {{ lookup \"v1\" \"Pod\" \"ns\" 5 }}",
+            "# {{ required 5 .x }}",
+            "# {{ required \"m\" }}",
+            "# {{ fail 5 }}",
+            "# {{ include 5 . }}",
+            "# {{ include \"h\" }}",
+            "# {{ tpl \"x\" }}",
+            "# {{ toYaml }}",
+            "# {{ toYamlPretty 1 2 }}",
+            "# {{ fromYaml 5 }}",
+            "# {{ toJson nil }} {{ toYaml nil }} {{ toYamlPretty nil }} {{ toToml (dict) | quote }}",
+            "# {{ toToml nil }}",
+            "# {{ toToml 5 }} {{ toToml (list 1) }}",
+            "# {{ mustToToml 5 }}",
+            "# {{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.IsInstall }} {{ .Release.IsUpgrade }} {{ .Release.Revision }} {{ .Release.Service }} {{ typeOf .Release.Revision }}",
+            "# {{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion | quote }} {{ .Chart.IsRoot }} {{ .Chart.Keywords | toJson }} {{ .Chart.Nope }}",
+            "# {{ .Release.Nope }}",
+            "# {{ .Capabilities.Nope }}",
+            "# {{ .Capabilities.HelmVersion.Version }} {{ .Capabilities.HelmVersion }} {{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }}",
+        ],
+    );
+}
