@@ -610,3 +610,20 @@ fn helm_function_arguments_match_helm() {
         ],
     );
 }
+
+#[test]
+fn random_function_edges_match_helm() {
+    check(
+        "random",
+        &[
+            "# {{ randAlpha 0 | quote }} {{ randAlphaNum 5 | len }} {{ randNumeric 3 | regexMatch \"^[0-9]{3}$\" }} {{ randAscii 4 | len }} {{ randBytes 3 | len }}",
+            // (`randBytes 3 | b64dec` is a Go string of 3 arbitrary bytes; our strings are
+            // UTF-8, so invalid bytes become U+FFFD and `len` differs.)
+            "# {{ randAlpha -1 }}",
+            "# {{ randInt 5 5 }}",
+            "# {{ randInt 6 5 }}",
+            "# {{ randInt 1 2 }} {{ uuidv4 | regexMatch \"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$\" }} {{ shuffle \"aaa\" }}",
+            "# {{ randBytes -1 }}",
+        ],
+    );
+}
