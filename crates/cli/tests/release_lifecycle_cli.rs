@@ -959,4 +959,20 @@ fn wait_reports_every_unready_resource_like_helm() {
     args.extend(wait);
     assert_eq!(p.same(&args), Some(0));
     p.same_records("waits that fail, time out and succeed");
+    // helm's status watcher leaves paused Deployments out of the wait.
+    p.helm.write(
+        "paused/Chart.yaml",
+        "apiVersion: v2\nname: paused\nversion: 0.1.0\n",
+    );
+    p.helm.write(
+        "paused/templates/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-d\nspec:\n  paused: {{ .Values.paused }}\n  replicas: 1\n  selector:\n    matchLabels: {app: p}\n  template:\n    metadata:\n      labels: {app: p}\n    spec:\n      containers:\n      - name: c\n        image: nginx\n",
+    );
+    p.helm.write("paused/values.yaml", "paused: true\n");
+    let paused = p.helm.dir.join("paused").display().to_string();
+    assert_eq!(
+        p.same(&["install", "p", &paused, "--wait", "--timeout", "5s"]),
+        Some(0)
+    );
+    p.same_records("a paused Deployment is not waited for");
 }

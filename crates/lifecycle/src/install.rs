@@ -85,7 +85,7 @@ pub fn plan_install(
     });
     if wait {
         steps.push(Step::WaitReady {
-            resources: resources.iter().map(|r| r.r.clone()).collect(),
+            resources: crate::plan::wait_targets(&resources),
             wait_for_jobs: common.wait_for_jobs,
         });
     }

@@ -250,3 +250,16 @@ pub fn last_good_revision(history: &[Release], before: i64) -> Option<i64> {
         .map(|r| r.version)
         .max()
 }
+
+/// The objects `--wait` waits for: all but paused Deployments, which helm 4's status
+/// watcher leaves out (judged on the rendered manifest; a paused rollout never progresses).
+pub fn wait_targets(resources: &[Resource]) -> Vec<ObjRef> {
+    resources
+        .iter()
+        .filter(|r| {
+            let paused = r.object.pointer("/spec/paused") == Some(&serde_json::Value::Bool(true));
+            !(r.r.kind == "Deployment" && r.r.api_version.starts_with("apps/") && paused)
+        })
+        .map(|r| r.r.clone())
+        .collect()
+}

@@ -117,7 +117,7 @@ pub fn plan_rollback(
     }
     if c.wait {
         steps.push(Step::WaitReady {
-            resources: target.iter().map(|r| r.r.clone()).collect(),
+            resources: crate::plan::wait_targets(&target),
             wait_for_jobs: c.wait_for_jobs,
         });
     }

@@ -145,7 +145,7 @@ pub fn plan_upgrade(
     }
     if wait {
         steps.push(Step::WaitReady {
-            resources: target.iter().map(|r| r.r.clone()).collect(),
+            resources: crate::plan::wait_targets(&target),
             wait_for_jobs: c.wait_for_jobs,
         });
     }
