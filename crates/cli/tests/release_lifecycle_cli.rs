@@ -862,6 +862,18 @@ fn server_dry_run_reads_the_cluster_like_helm() {
             "a dry run creates no CRD"
         );
     }
+    // A real install creates the CRD, waits until it is established, then creates a
+    // Widget from the templates.
+    p.helm.write(
+        "demo/templates/widget.yaml",
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ .Release.Name }}-w\nspec:\n  size: 3\n",
+    );
+    assert_eq!(p.same(&["install", "c", "CHART"]), Some(0));
+    p.same_records("install with a CRD and a custom resource");
+    for env in [&p.helm, &p.capstan] {
+        assert!(env.kubectl(&["get", "widget", "c-w"]).status.success());
+    }
+    let _ = std::fs::remove_file(p.helm.dir.join("demo/templates/widget.yaml"));
     let _ = std::fs::remove_file(p.helm.dir.join("demo/crds/widgets.yaml"));
 }
 

@@ -18,9 +18,6 @@ use crate::objects::{check_ownership, live_keep, stamp_ownership, ObjRef, Resour
 use crate::plan::{Plan, Step};
 use crate::{Cluster, Driver, Env};
 
-/// How often readiness and deletion are polled while waiting.
-const POLL: Duration = Duration::from_millis(250);
-
 /// A failed step: Helm's message for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct StepError(pub String);
@@ -437,17 +434,14 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
                 created: true,
             });
         }
-        // Helm waits (up to 60 s) for the CRDs to be established before rendering on.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        for crd in crds {
-            loop {
-                match self.env.cluster.readiness(&crd.object, "", false).await {
-                    Ok(Readiness::Current) | Err(_) => break,
-                    _ if tokio::time::Instant::now() >= deadline => break,
-                    _ => tokio::time::sleep(POLL).await,
-                }
-            }
-        }
+        // Helm waits (up to 60 s) for the CRDs to be established before rendering on, and
+        // goes on whatever the outcome (the apply of their objects then says what is wrong).
+        let objs: Vec<Value> = crds.iter().map(|c| c.object.clone()).collect();
+        let _ = self
+            .env
+            .cluster
+            .wait_ready(&objs, "", false, Duration::from_secs(60), &|_| {})
+            .await;
         Ok(())
     }
 
