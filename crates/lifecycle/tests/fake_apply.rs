@@ -1,6 +1,7 @@
 //! The lifecycle on the in-memory fake cluster, part 3: how objects are applied (helm 4's
 //! `apply_method` rules, client-side three-way updates, `--force-replace`,
-//! `--force-conflicts`) and what dry runs still check against the cluster.
+//! `--force-conflicts`), what dry runs still check against the cluster, and what `--wait`
+//! reports.
 
 #![allow(unused_imports)] // the shared harness re-exports more than this file uses
 #[macro_use]
@@ -296,4 +297,51 @@ async fn hooks_of_a_client_side_release_are_created_not_applied() {
         .await
         .expect("server-side upgrade");
     assert_eq!(methods(&t).await, ["csa", "csa", "ssa"]);
+}
+
+#[tokio::test]
+async fn wait_reports_every_unready_resource_then_the_deadline() {
+    let t = T::new();
+    let sink = t.sink();
+    let env = env!(t, sink);
+    // The fake keeps objects as applied, so a status in the manifest is what it reports.
+    let job = |name: &str, status: &str| {
+        format!("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {name}\nspec:\n  completions: 2\n{status}")
+    };
+    let failed = "status:\n  failed: 1\n  conditions:\n  - type: Failed\n    status: \"True\"\n";
+    let dir = chart(&[
+        ("a.yaml", job("bad", failed)),
+        ("b.yaml", job("slow", "")),
+        ("c.yaml", cm_with("app", "1")),
+    ]);
+    let mut o = iopts();
+    o.common.wait = true;
+    o.common.wait_for_jobs = true;
+    o.common.timeout = Duration::from_millis(600);
+    let err = install(&env, load(&dir), &values(), &o).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource Job/default/bad not ready. status: Failed, message: Job Failed. failed: 1/2\n\
+         resource Job/default/slow not ready. status: InProgress, message: Job in progress\n\
+         context deadline exceeded"
+    );
+    // Without the running Job, the failed one ends the wait at once: no deadline.
+    let dir = chart(&[
+        ("a.yaml", job("bad2", failed)),
+        ("c.yaml", cm_with("app2", "1")),
+    ]);
+    let mut o = iopts();
+    o.name = "r2".into();
+    o.common.wait = true;
+    o.common.wait_for_jobs = true;
+    let err = install(&env, load(&dir), &values(), &o).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "resource Job/default/bad2 not ready. status: Failed, message: Job Failed. failed: 1/2"
+    );
+    let ready: Vec<String> = t.names(|e| match e {
+        Event::ResourceReady { name, .. } => Some(name.clone()),
+        _ => None,
+    });
+    assert_eq!(ready, ["app", "app2"]);
 }
