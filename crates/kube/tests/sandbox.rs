@@ -1,6 +1,7 @@
 //! The cluster layer against an in-process sandbox: REST mapping (also for a CRD created in
 //! the same run), server-side apply under helm's field manager, delete, hook waits, and the
-//! same operations with injected faults (503, 429, dropped watches) where nothing may fail.
+//! same operations with injected faults (503, 429, dropped watches) where nothing may fail,
+//! and `--wait`'s watch-based readiness wait.
 
 use std::time::Duration;
 
@@ -328,5 +329,68 @@ async fn lookup_like_helm() {
         .await
         .expect("namespace");
     assert_eq!(ns["metadata"]["name"], "default");
+    handle.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_ready_watches_until_current_or_failed() {
+    use capstan_kube::cluster::Cluster;
+    use capstan_kube::ready::Readiness;
+    let (handle, res) = start("wait-ready").await;
+    // Every watch is cut after one event: the watchers must re-list and still see the end.
+    let plan: FaultPlan = serde_json::from_value(json!({
+        "seed": 3,
+        "rules": [{"verb": "watch", "watchCutAfter": 1}]
+    }))
+    .expect("fault plan");
+    handle.set_faults(plan);
+    let dep = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}});
+    let bad = job("bad", 1);
+    for obj in [&dep, &bad] {
+        Cluster::apply(&res, obj, "default", HELM_FIELD_MANAGER, false)
+            .await
+            .expect("apply");
+    }
+    let ready = std::sync::Mutex::new(Vec::new());
+    let on_ready = |i: usize| ready.lock().expect("lock").push(i);
+    let report = res
+        .wait_ready(
+            &[dep.clone(), bad.clone()],
+            "default",
+            true,
+            Duration::from_secs(60),
+            &on_ready,
+        )
+        .await
+        .expect("wait");
+    assert!(!report.timed_out, "{report:?}");
+    assert_eq!(report.states[0], Readiness::Current);
+    assert_eq!(
+        report.states[1],
+        Readiness::Failed("Job Failed. failed: 1/1".into())
+    );
+    assert_eq!(*ready.lock().expect("lock"), [0]);
+    let watches = handle
+        .audit()
+        .iter()
+        .filter(|r| r.verb == "watch" && r.resource == "deployments")
+        .count();
+    assert!(watches > 0, "the Deployment was watched");
+    // An object that never appears: in progress until the timeout.
+    let report = res
+        .wait_ready(
+            &[cm("ghost", "1")],
+            "default",
+            false,
+            Duration::from_millis(800),
+            &|_| {},
+        )
+        .await
+        .expect("wait");
+    assert!(report.timed_out);
+    assert_eq!(report.states, [Readiness::InProgress("not found".into())]);
     handle.shutdown().await;
 }
