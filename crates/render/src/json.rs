@@ -52,6 +52,10 @@ pub enum JsonError {
 /// Go's `json.Marshal(v)` as a string: what Helm's `toJson` prints (Helm itself prints an
 /// empty string when this fails).
 pub fn to_json(v: &Value) -> Result<String, JsonError> {
+    // A struct keeps its field order (see `json_struct`).
+    if let Some(r) = crate::json_struct::struct_to_json(v) {
+        return r;
+    }
     match convert(v, 0, SHALLOW_DEPTH) {
         Ok(tree) => Ok(write_json(&tree)),
         Err(JsonError::TooDeep) => {

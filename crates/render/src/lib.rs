@@ -6,6 +6,7 @@ pub mod engine;
 pub mod functions;
 pub mod glob;
 pub mod json;
+mod json_struct;
 pub mod objects;
 pub mod output_dir;
 pub mod sprig;

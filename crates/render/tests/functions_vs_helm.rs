@@ -357,8 +357,7 @@ fn objects_through_converters_match_helm() {
             "vals: |\n{{ toYamlPretty .Values | indent 2 }}",
             "lk: |\n{{ toYamlPretty (lookup \"v1\" \"Pod\" \"\" \"\") | indent 2 }} {{ typeOf (lookup \"v1\" \"Pod\" \"\" \"\") }}",
             "caps: |\n{{ toYaml .Capabilities | indent 2 }}",
-            // (`toJson` of a struct such as `.Capabilities` lists the fields in key order
-            // where Go keeps declaration order; see docs/render.md.)
+            "caps: |\n{{ toJson .Capabilities | indent 2 }}\nkv: {{ toJson .Capabilities.KubeVersion }}\nhv: {{ toJson .Capabilities.HelmVersion }}\nc: {{ toPrettyJson .Capabilities.KubeVersion | quote }}",
             "caps: |\n{{ toToml .Capabilities | indent 2 }}",
             "c: |\n{{ toYamlPretty (genCA \"x\" 1) | regexReplaceAll \"(?s)-----BEGIN.*?-----END [A-Z ]+-----\" \"PEM\" | indent 2 }}",
             "caps: |\n{{ toToml .Capabilities.KubeVersion | indent 2 }}",
