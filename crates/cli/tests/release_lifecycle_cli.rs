@@ -988,3 +988,79 @@ fn wait_reports_every_unready_resource_like_helm() {
     );
     p.same_records("a paused Deployment is not waited for");
 }
+
+#[test]
+fn switching_a_helm3_release_to_server_side_matches_helm4() {
+    let p = Pair::new();
+    let helm3 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/helm-3");
+    assert!(
+        helm3.exists(),
+        "{} is missing: install the reference tools with `scripts/get-reference-tools .tools`",
+        helm3.display()
+    );
+    p.helm.write(
+        "sw/Chart.yaml",
+        "apiVersion: v2\nname: sw\nversion: 0.1.0\n",
+    );
+    p.helm.write(
+        "sw/templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  a: \"1\"\n{{- if .Values.extra }}\n  extra: \"x\"\n{{- end }}\n",
+    );
+    let dir = p.helm.dir.join("sw").display().to_string();
+    for env in [&p.helm, &p.capstan] {
+        let o = std::process::Command::new(&helm3)
+            .args(["install", "s", &dir, "--set", "extra=true"])
+            .env("HOME", env.dir.join("home"))
+            .env("KUBECONFIG", &env.kubeconfig)
+            .env_remove("HELM_DRIVER")
+            .output()
+            .expect("run helm 3");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    // The first server-side upgrade of a client-side release drops a key the chart no
+    // longer sets.
+    assert_eq!(
+        p.same(&[
+            "upgrade",
+            "s",
+            &dir,
+            "--server-side=true",
+            "--set",
+            "extra=false"
+        ]),
+        Some(0)
+    );
+    p.same_records("switch to server-side apply");
+    let (c, h) = (live_cm(&p.capstan, "s-cm"), live_cm(&p.helm, "s-cm"));
+    assert_eq!(c, h, "live ConfigMap after the switch (capstan / helm)");
+    // Field ownership as well (helm 4 migrates client-side managers on this switch; the
+    // result the sandbox shows must be the same).
+    let managers = |env: &Env| {
+        let o = env.kubectl(&[
+            "get",
+            "configmap",
+            "s-cm",
+            "-o",
+            "json",
+            "--show-managed-fields",
+        ]);
+        let mut v: Value = serde_json::from_slice(&o.stdout).expect("configmap");
+        let mut fields = v["metadata"]["managedFields"].take();
+        for f in fields.as_array_mut().into_iter().flatten() {
+            if let Some(m) = f.as_object_mut() {
+                m.remove("time");
+            }
+        }
+        fields
+    };
+    assert_eq!(managers(&p.capstan), managers(&p.helm));
+    // helm 4 patches the object twice: the managed-fields move, then the apply.
+    let patches = |env: &Env| {
+        env.handle()
+            .audit()
+            .iter()
+            .filter(|r| r.name == "s-cm" && r.verb == "patch" && r.code == 200)
+            .count()
+    };
+    assert_eq!((patches(&p.capstan), patches(&p.helm)), (2, 2));
+}

@@ -52,6 +52,19 @@ pub trait Cluster: Send + Sync {
         replace: bool,
     ) -> impl Future<Output = Result<bool, ClusterError>> + Send;
 
+    /// Before the first server-side update of an object helm applied client-side: moves
+    /// `manager`'s client-side field ownership to its server-side apply entry
+    /// ([`crate::csa_upgrade`]), as helm 4 does. Returns whether anything was changed. The
+    /// default (the fake, which keeps no managed fields) does nothing.
+    fn upgrade_client_side_manager(
+        &self,
+        _obj: &Value,
+        _ns: &str,
+        _manager: &str,
+    ) -> impl Future<Output = Result<bool, ClusterError>> + Send {
+        async { Ok(false) }
+    }
+
     /// Creates the object (a POST: an existing object is the server's 409 `AlreadyExists`),
     /// as helm creates hooks of a client-side-applied release.
     fn create(
@@ -227,6 +240,15 @@ impl Cluster for Resources {
 
     async fn create(&self, obj: &Value, ns: &str, manager: &str) -> Result<Value, ClusterError> {
         to_value(Resources::create(self, obj, ns, manager).await?)
+    }
+
+    async fn upgrade_client_side_manager(
+        &self,
+        obj: &Value,
+        ns: &str,
+        manager: &str,
+    ) -> Result<bool, ClusterError> {
+        Ok(Resources::upgrade_client_side_manager(self, obj, ns, manager).await?)
     }
 
     async fn get(&self, obj: &Value, ns: &str) -> Result<Option<Value>, ClusterError> {

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod cluster;
+pub mod csa_upgrade;
 pub mod lookup;
 pub mod observe;
 pub mod ready;

@@ -50,6 +50,10 @@ pub(crate) struct Exec<'e, 'a, C, D> {
     /// Client-side apply (`apply_method: csa`): resources are created or three-way patched
     /// against `originals` instead of server-side applied.
     pub client_side: bool,
+    /// Server-side updates first move helm's client-side field ownership to server-side
+    /// apply (helm 4: the first server-side upgrade of a client-side release, and every
+    /// server-side rollback).
+    pub upgrade_csa_manager: bool,
     /// The previous revision's objects: the "original" of client-side three-way patches.
     pub originals: Vec<Resource>,
     /// Objects created (not merely updated) by apply steps, for `--cleanup-on-fail`.
@@ -96,6 +100,7 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
             force_replace: false,
             force_conflicts: false,
             client_side: false,
+            upgrade_csa_manager: false,
             originals: Vec::new(),
             created: Vec::new(),
             kept: Vec::new(),
@@ -525,6 +530,24 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
                 });
         }
         let existed = self.env.cluster.get(&obj, &self.namespace).await?.is_some();
+        if existed && self.upgrade_csa_manager {
+            self.env
+                .cluster
+                .upgrade_client_side_manager(
+                    &obj,
+                    &self.namespace,
+                    capstan_kube::resources::HELM_FIELD_MANAGER,
+                )
+                .await
+                .map_err(|e| {
+                    StepError(format!(
+                        "failed to patch object to upgrade CSA field manager {}/{} {}: {e}",
+                        r.r.namespace,
+                        r.r.name,
+                        gvk_string(&r.r.api_version, &r.r.kind)
+                    ))
+                })?;
+        }
         self.env
             .cluster
             .apply(
@@ -586,6 +609,13 @@ impl<'e, 'a, C: Cluster, D: Driver> Exec<'e, 'a, C, D> {
         }
         Err(StepError(errs.join("\n")))
     }
+}
+
+/// Go's `GroupVersionKind.String()`: `apps/v1, Kind=Deployment` (`/v1, Kind=ConfigMap` for
+/// the core group).
+fn gvk_string(api_version: &str, kind: &str) -> String {
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    format!("{group}/{version}, Kind={kind}")
 }
 
 /// Sets status and description of a record.

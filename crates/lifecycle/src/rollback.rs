@@ -194,6 +194,8 @@ async fn run<C: Cluster, D: Driver>(
     exec.history_max = opts.history_max.unwrap_or(DEFAULT_HISTORY_MAX);
     exec.force_replace = opts.force_replace;
     exec.client_side = exec.rel.apply_method != "ssa";
+    // helm 4's rollback always moves client-side ownership before a server-side update.
+    exec.upgrade_csa_manager = !exec.client_side;
     exec.force_conflicts = opts.force_conflicts;
     if let Some(current) = hist.last() {
         exec.originals = resources_from_manifest(&current.manifest, &plan.namespace)?;

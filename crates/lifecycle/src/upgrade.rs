@@ -310,6 +310,9 @@ async fn run_upgrade<C: Cluster, D: Driver>(
     exec.force = opts.take_ownership;
     exec.force_replace = opts.force_replace;
     exec.client_side = !server_side;
+    // helm 4: the release being upgraded from was applied client-side (its method absent
+    // or `csa`) and this upgrade is server-side.
+    exec.upgrade_csa_manager = server_side && matches!(current.apply_method.as_str(), "" | "csa");
     exec.force_conflicts = opts.force_conflicts;
     exec.originals = resources_from_manifest(&current.manifest, &plan.namespace)?;
     let _ = locked;
