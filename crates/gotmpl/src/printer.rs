@@ -15,6 +15,13 @@ pub(crate) fn print_value(out: &mut String, v: &Value) {
             use std::fmt::Write as _;
             let _ = write!(out, "{i}");
         }
+        // Go's `printableValue` takes the address of an addressable struct whose pointer
+        // has a `String` method, so `{{ .Capabilities.KubeVersion }}` prints `String()`
+        // where `printf "%v"` of the same value prints the struct's fields.
+        Value::Object(o) if o.has_method("String") => match o.call_method("String", &[]) {
+            Ok(Value::String(s)) => out.push_str(&s),
+            _ => out.push_str(&sprint(&[printable(v)])),
+        },
         other => out.push_str(&sprint(&[printable(other)])),
     }
 }

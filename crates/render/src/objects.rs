@@ -254,8 +254,10 @@ impl Object for KubeVersion {
         }
     }
     fn format_v(&self) -> String {
-        // Templates print the field through its String method (it is addressable there).
-        self.normalized.clone()
+        // `String` has a pointer receiver: fmt (`printf "%v"`, `toString`) sees a copy and
+        // prints the fields; template output prints through `String` (the field is
+        // addressable there), which the engine does for objects with a `String` method.
+        self.struct_text()
     }
     fn go_fields(&self) -> Option<Vec<(String, Value)>> {
         Some(vec![

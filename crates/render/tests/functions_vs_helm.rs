@@ -626,3 +626,19 @@ fn random_function_edges_match_helm() {
         ],
     );
 }
+
+#[test]
+fn printing_objects_matches_helm() {
+    check(
+        "printObjects",
+        &[
+            "# {{ .Capabilities.HelmVersion }} | {{ printf \"%v\" .Capabilities.KubeVersion }} | {{ printf \"%s\" .Capabilities.KubeVersion }}",
+            "# {{ printf \"%+v\" .Capabilities.HelmVersion }}",
+            "# {{ semver \"1.2.3\" }} {{ printf \"%v|%s|%T\" (semver \"1.2.3\") (semver \"1.2.3\") (semver \"1.2.3\") }} {{ (semver \"1.2.3\").IncPatch }}",
+            "# {{ toDate \"2006-01-02\" \"2024-02-29\" }} | {{ printf \"%v|%T\" (toDate \"2006-01-02\" \"2024-02-29\") (toDate \"2006-01-02\" \"2024-02-29\") }}",
+            "# {{ list (semver \"1.0.0\") (toDate \"2006\" \"2020\") }} {{ dict \"v\" (semver \"1.0.0\") }}",
+            "# {{ toString (semver \"1.0.0\") }} {{ toString (toDate \"2006\" \"2020\") }} {{ toString .Capabilities.KubeVersion }} {{ quote (semver \"2.0.0\") }}",
+            "# {{ .Capabilities.APIVersions | len }} {{ typeOf .Capabilities.KubeVersion }} {{ kindOf .Capabilities }} {{ kindOf .Capabilities.KubeVersion }}",
+        ],
+    );
+}

@@ -13,8 +13,8 @@
 //! - [`Object`](crate::value::Object)s print through `format_v` for every verb but `%T`
 //!   and `%p`, as if it were a `String()` method: right for `%v`/`%s` and for Stringers,
 //!   but Go formats each struct field with the verb (`%d` of a struct gives
-//!   `{%!d(string=a) 1}`) and `%+v` adds field names, which the `Object` trait cannot
-//!   express today.
+//!   `{%!d(string=a) 1}`); `%+v` names the fields of objects that list them
+//!   ([`Object::go_fields`](crate::value::Object::go_fields)).
 //! - `%p` prints the address of our shared value (Go's addresses differ per run anyway).
 //! - Values nested deeper than 1000 levels print as `...` instead of overflowing the stack.
 

@@ -127,6 +127,26 @@ impl Printer {
                 self.buf.push(if self.flags.sharp_v { b'}' } else { b']' });
             }
             Value::Object(o) => {
+                // `%+v` of a struct without a `String` method names its fields.
+                if verb == 'v' && self.flags.plus_v && !o.has_method("String") {
+                    if let Some(fields) = o.go_fields() {
+                        if depth >= MAX_DEPTH {
+                            self.buf.extend_from_slice(b"...");
+                            return;
+                        }
+                        self.buf.push(b'{');
+                        for (i, (name, item)) in fields.iter().enumerate() {
+                            if i > 0 {
+                                self.buf.push(b' ');
+                            }
+                            self.buf.extend_from_slice(name.as_bytes());
+                            self.buf.push(b':');
+                            self.print_elem(item, verb, depth);
+                        }
+                        self.buf.push(b'}');
+                        return;
+                    }
+                }
                 // Objects print through their own `%v` form, the way Go uses a
                 // `String()` method: string verbs apply to that text.
                 let text = o.format_v();
