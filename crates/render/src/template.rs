@@ -79,10 +79,15 @@ fn fail(message: impl Into<String>, warnings: &[String]) -> TemplateError {
 /// Reads the head of a manifest (apiVersion, kind, metadata.name, annotations) as Helm's
 /// `SimpleHead` unmarshalling does.
 pub fn parse_head(doc: &str) -> Result<SimpleHead, String> {
+    // Most documents are plain block YAML whose head the fast reader can vouch for;
+    // the full decoder handles (and words the errors of) everything else.
     // sigs.k8s.io/yaml wraps every failure of its YAML-to-JSON step (syntax, decoding, NaN
     // and infinities) with this prefix.
-    let v = capstan_chart::yaml::from_str(doc)
-        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    let v = match capstan_chart::yaml::head_of(doc) {
+        Some(head) => head,
+        None => capstan_chart::yaml::from_str(doc)
+            .map_err(|e| format!("error converting YAML to JSON: {e}"))?,
+    };
     let obj = match v {
         serde_json::Value::Object(o) => o,
         serde_json::Value::Null => return Ok(SimpleHead::default()),

@@ -20,8 +20,11 @@
 //! Nesting deeper than [`MAX_DEPTH`] and alias expansion beyond a budget are refused so
 //! that hostile input cannot exhaust the stack or memory.
 
+mod quick_head;
 mod resolve;
 mod tree;
+
+pub use quick_head::head_of;
 
 pub(crate) use resolve::{format_g32, format_g64, Scalar};
 pub(crate) use tree::{parse_first_document, Node};

@@ -1,0 +1,756 @@
+//! A fast path for the one question `helm template` asks of every rendered document: its
+//! head (`apiVersion`, `kind`, `metadata.name`, `metadata.annotations`).
+//!
+//! Helm answers it by decoding the whole document, so a document that is not valid YAML
+//! fails the render even when its head is fine. Decoding megabytes of CRDs with the full
+//! event parser dominated `capstan template`, so this module reads the common shape of
+//! rendered manifests line by line: block mappings and sequences, plain, quoted and block
+//! scalars, empty flow collections, comments. It answers only when it has proved the
+//! whole document is in that subset (and so valid, with a head equal to what the full
+//! decoder gives); on anything else (anchors, tags, flow collections with content,
+//! multi-line plain or quoted scalars, tabs, odd indentation, special floats, suspicious
+//! keys) it answers `None` and the caller runs the full decoder, which also words the
+//! error. Soundness matters more than coverage: every "not sure" is a `None`.
+
+use serde_json::{Map, Value};
+
+use super::resolve::{resolve_plain, Scalar};
+
+/// Deepest nesting this fast path follows; deeper documents go to the full decoder.
+const MAX_NESTING: usize = 64;
+
+/// The document's head as the full decoder would give it, pruned to `apiVersion`, `kind`
+/// and `metadata` (with only `name` and `annotations`), or `None` when the full decoder
+/// must decide. Values that the head does not read as strings are kept only by JSON type.
+pub fn head_of(doc: &str) -> Option<Value> {
+    if !all_printable(doc) {
+        return None;
+    }
+    let mut scan = Scanner {
+        lines: doc.split('\n').collect(),
+        next: 0,
+        stack: Vec::new(),
+        pending: None,
+        head: Head::default(),
+    };
+    scan.run()?;
+    Some(scan.head.into_value())
+}
+
+/// go-yaml refuses control characters and a few code points; a tab or carriage return is
+/// legal YAML but outside the subset read here (except tabs inside block scalars, checked
+/// there), so both are let through to the line scanner, which decides.
+fn all_printable(doc: &str) -> bool {
+    if doc.is_ascii() {
+        return doc
+            .bytes()
+            .all(|b| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b));
+    }
+    doc.chars().all(|c| {
+        matches!(c, '\n' | '\t' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{10000}'..)
+            || (('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}')
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Map,
+    Seq { indentless: bool },
+}
+
+/// Which part of the head a mapping is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Top,
+    Metadata,
+    Annotations,
+    Other,
+}
+
+/// Where a value belongs in the head.
+#[derive(Clone, PartialEq, Eq)]
+enum Slot {
+    ApiVersion,
+    Kind,
+    Metadata,
+    Name,
+    Annotations,
+    Annotation(String),
+}
+
+struct Ctx {
+    indent: usize,
+    kind: Kind,
+    role: Role,
+}
+
+/// A key or sequence dash whose value starts on a later line (or is null).
+struct Pending {
+    owner_indent: usize,
+    owner_is_map: bool,
+    slot: Option<Slot>,
+}
+
+/// What a head value is, as far as the head reads it.
+#[derive(Clone)]
+enum HeadValue {
+    Json(Value),
+    Map,
+    Seq,
+}
+
+#[derive(Default)]
+struct Head {
+    api_version: Option<HeadValue>,
+    kind: Option<HeadValue>,
+    metadata: Option<HeadValue>,
+    name: Option<HeadValue>,
+    annotations: Option<HeadValue>,
+    annotation_entries: Vec<(String, HeadValue)>,
+}
+
+impl Head {
+    /// Records a value; a second value for the same head field makes the caller give up
+    /// (duplicate keys are legal YAML, but rare enough not to model).
+    fn set(&mut self, slot: &Slot, value: HeadValue) -> Option<()> {
+        let field = match slot {
+            Slot::ApiVersion => &mut self.api_version,
+            Slot::Kind => &mut self.kind,
+            Slot::Metadata => &mut self.metadata,
+            Slot::Name => &mut self.name,
+            Slot::Annotations => &mut self.annotations,
+            Slot::Annotation(key) => {
+                if self.annotation_entries.iter().any(|(k, _)| k == key) {
+                    return None;
+                }
+                self.annotation_entries.push((key.clone(), value));
+                return Some(());
+            }
+        };
+        if field.is_some() {
+            return None;
+        }
+        *field = Some(value);
+        Some(())
+    }
+
+    fn into_value(self) -> Value {
+        let mut top = Map::new();
+        let shown = |v: HeadValue| match v {
+            HeadValue::Json(j) => j,
+            HeadValue::Map => Value::Object(Map::new()),
+            HeadValue::Seq => Value::Array(Vec::new()),
+        };
+        if let Some(v) = self.api_version {
+            top.insert("apiVersion".into(), shown(v));
+        }
+        if let Some(v) = self.kind {
+            top.insert("kind".into(), shown(v));
+        }
+        match self.metadata {
+            Some(HeadValue::Map) => {
+                let mut meta = Map::new();
+                if let Some(v) = self.name {
+                    meta.insert("name".into(), shown(v));
+                }
+                match self.annotations {
+                    Some(HeadValue::Map) => {
+                        let entries = self
+                            .annotation_entries
+                            .into_iter()
+                            .map(|(k, v)| (k, shown(v)))
+                            .collect();
+                        meta.insert("annotations".into(), Value::Object(entries));
+                    }
+                    Some(v) => {
+                        meta.insert("annotations".into(), shown(v));
+                    }
+                    None => {}
+                }
+                top.insert("metadata".into(), Value::Object(meta));
+            }
+            Some(v) => {
+                top.insert("metadata".into(), shown(v));
+            }
+            None => {}
+        }
+        Value::Object(top)
+    }
+}
+
+struct Scanner<'a> {
+    lines: Vec<&'a str>,
+    next: usize,
+    stack: Vec<Ctx>,
+    pending: Option<Pending>,
+    head: Head,
+}
+
+fn indent_of(line: &str) -> usize {
+    line.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// Blank, or a comment line.
+fn is_skippable(rest: &str) -> bool {
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// A sequence entry: `-` followed by a space or the end of the line.
+fn seq_item(rest: &str) -> Option<&str> {
+    let after = rest.strip_prefix('-')?;
+    if after.is_empty() {
+        return Some("");
+    }
+    after.strip_prefix(' ').map(|s| s.trim_start_matches(' '))
+}
+
+/// A mapping key at the start of `rest`: its text, whether it is plain, and what follows
+/// the `:` separator (trimmed of leading spaces). `None` when `rest` is not a simple key.
+fn split_key(rest: &str) -> Option<(&str, bool, &str)> {
+    let (key, plain, after) = match rest.as_bytes().first()? {
+        quote @ (b'"' | b'\'') => {
+            let end = rest[1..].find(*quote as char)? + 1;
+            let body = &rest[1..end];
+            if body.contains(['\\', '\t']) {
+                return None;
+            }
+            (body, false, &rest[end + 1..])
+        }
+        _ => {
+            let colon = rest.find(':')?;
+            let key = &rest[..colon];
+            let ok = !key.is_empty()
+                && key.len() <= 256
+                && key.bytes().enumerate().all(|(i, b)| {
+                    b.is_ascii_alphanumeric()
+                        || b == b'_'
+                        || b == b'$'
+                        || (i > 0 && matches!(b, b'.' | b'/' | b'-'))
+                });
+            if !ok || !plain_key_is_string_like(key) {
+                return None;
+            }
+            (key, true, &rest[colon..])
+        }
+    };
+    let after = after.strip_prefix(':')?;
+    if !(after.is_empty() || after.starts_with(' ')) {
+        return None;
+    }
+    Some((key, plain, after.trim_start_matches(' ')))
+}
+
+/// Plain keys that resolve to something other than a string (`null`, huge integers)
+/// make the JSON step fail or rename the key; leave those to the full decoder.
+fn plain_key_is_string_like(key: &str) -> bool {
+    if matches!(key, "null" | "Null" | "NULL") {
+        return false;
+    }
+    let first = key.as_bytes()[0];
+    !(first.is_ascii_digit() && key.len() >= 16)
+}
+
+/// A value written on the key's (or dash's) own line.
+enum Inline<'a> {
+    /// A plain scalar, comment removed.
+    Plain(&'a str),
+    /// A double-quoted scalar's body, and whether it holds escapes (valid ones).
+    Double(&'a str, bool),
+    /// A single-quoted scalar's body (with `''` still doubled).
+    Single(&'a str),
+    /// `[]`
+    EmptySeq,
+    /// `{}`
+    EmptyMap,
+    /// A one-line flow sequence of simple scalars.
+    FlowSeq,
+}
+
+impl Inline<'_> {
+    /// The value as the head keeps it; `None` for an escaped string, whose text only the
+    /// full decoder produces.
+    fn head_value(&self) -> Option<HeadValue> {
+        Some(match self {
+            Inline::Plain(body) => HeadValue::Json(match resolve_plain(body) {
+                Scalar::Null => Value::Null,
+                Scalar::Bool(b) => Value::Bool(b),
+                Scalar::Int(i) => Value::from(i),
+                Scalar::Uint(u) => Value::from(u),
+                Scalar::Float(f) => Value::Number(serde_json::Number::from_f64(f)?),
+                Scalar::Str(s) => Value::String(s),
+                Scalar::Merge => return None,
+            }),
+            Inline::Double(_, true) => return None,
+            Inline::Double(body, false) => HeadValue::Json(Value::String(body.to_string())),
+            Inline::Single(body) => HeadValue::Json(Value::String(body.replace("''", "'"))),
+            Inline::EmptySeq | Inline::FlowSeq => HeadValue::Seq,
+            Inline::EmptyMap => HeadValue::Map,
+        })
+    }
+}
+
+/// An inline scalar or empty flow collection after `key:` or `- `, with any trailing
+/// comment removed. `None` when outside the subset.
+fn inline_value(text: &str) -> Option<Inline<'_>> {
+    let first = *text.as_bytes().first()?;
+    match first {
+        b'"' => {
+            let (end, escaped) = closing_double_quote(text)?;
+            trailing_ok(&text[end + 1..])?;
+            Some(Inline::Double(&text[1..end], escaped))
+        }
+        b'\'' => {
+            let bytes = text.as_bytes();
+            let mut i = 1;
+            loop {
+                i += text[i..].find('\'')?;
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            let body = &text[1..i];
+            if body.contains('\t') {
+                return None;
+            }
+            trailing_ok(&text[i + 1..])?;
+            Some(Inline::Single(body))
+        }
+        b'[' if !text.starts_with("[]") => {
+            let close = flow_sequence_end(text)?;
+            trailing_ok(&text[close + 1..])?;
+            Some(Inline::FlowSeq)
+        }
+        b'[' | b'{' => {
+            let (inline, close) = if first == b'[' {
+                (Inline::EmptySeq, "[]")
+            } else {
+                (Inline::EmptyMap, "{}")
+            };
+            trailing_ok(text.strip_prefix(close)?)?;
+            Some(inline)
+        }
+        b'-' | b':' | b'?' => {
+            let second = *text.as_bytes().get(1)?;
+            if second == b' ' || second == b'\t' {
+                return None;
+            }
+            plain_value(text)
+        }
+        b',' | b']' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`' => None,
+        _ => plain_value(text),
+    }
+}
+
+/// The index of the `]` closing a one-line flow sequence whose items are quoted
+/// scalars or plain words (no nesting, no maps, no special floats).
+fn flow_sequence_end(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 1;
+    let mut expect_item = true;
+    loop {
+        while bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        let b = *bytes.get(i)?;
+        if b == b']' {
+            // `[a, ]` is legal YAML, `[, a]` and `[a b` are not.
+            return Some(i);
+        }
+        if !expect_item {
+            if b != b',' {
+                return None;
+            }
+            i += 1;
+            expect_item = true;
+            continue;
+        }
+        match b {
+            b'"' => {
+                let (end, _) = closing_double_quote(&text[i..])?;
+                i += end + 1;
+            }
+            b'\'' => {
+                let end = text[i + 1..].find('\'')? + i + 1;
+                if bytes.get(end + 1) == Some(&b'\'') || text[i..end].contains('\t') {
+                    return None;
+                }
+                i = end + 1;
+            }
+            _ => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric()
+                        || matches!(bytes[i], b'.' | b'/' | b'_' | b'-'))
+                {
+                    i += 1;
+                }
+                let word = &text[start..i];
+                let lower = word.to_ascii_lowercase();
+                if word.is_empty()
+                    || word.starts_with('-') && word.len() == 1
+                    || lower.ends_with(".inf")
+                    || lower.ends_with(".nan")
+                {
+                    return None;
+                }
+            }
+        }
+        expect_item = false;
+    }
+}
+
+/// The index of the closing `"` of a double-quoted scalar on this line, and whether the
+/// body holds escapes (each checked to be one go-yaml accepts).
+fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut escaped = false;
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => return Some((i, escaped)),
+            b'\\' => {
+                let esc = *bytes.get(i + 1)?;
+                if !matches!(
+                    esc,
+                    b'0' | b'a'
+                        | b'b'
+                        | b't'
+                        | b'n'
+                        | b'v'
+                        | b'f'
+                        | b'r'
+                        | b'e'
+                        | b' '
+                        | b'"'
+                        | b'/'
+                        | b'\\'
+                        | b'N'
+                        | b'_'
+                ) {
+                    return None;
+                }
+                escaped = true;
+                i += 2;
+            }
+            b'\t' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// After a quoted scalar or empty flow collection: only spaces and a comment.
+fn trailing_ok(rest: &str) -> Option<()> {
+    let trimmed = rest.trim_start_matches(' ');
+    if trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len()) {
+        Some(())
+    } else {
+        None
+    }
+}
+
+/// A plain scalar that ends on this line: no `: `, no trailing `:`, no tab; a ` #` starts
+/// a comment. Special floats (which the JSON step rejects) are left to the full decoder.
+fn plain_value(text: &str) -> Option<Inline<'_>> {
+    let body = match text.find(" #") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let body = body.trim_end_matches(' ');
+    if body.contains(": ") || body.ends_with(':') || body.contains('\t') {
+        return None;
+    }
+    if matches!(body.as_bytes()[0], b'.' | b'+' | b'-') && body.len() <= 5 {
+        let lower = body.to_ascii_lowercase();
+        if lower.ends_with(".inf") || lower.ends_with(".nan") {
+            return None;
+        }
+    }
+    Some(Inline::Plain(body))
+}
+
+/// A block scalar header (`|`, `>-`, `|+`, ...) with an optional comment.
+fn is_block_header(text: &str) -> bool {
+    let mut rest = &text[1..];
+    if let Some(r) = rest.strip_prefix(['-', '+']) {
+        rest = r;
+    }
+    trailing_ok(rest).is_some()
+}
+
+impl Scanner<'_> {
+    fn run(&mut self) -> Option<()> {
+        // The document must be a block mapping starting at column 0.
+        while self.next < self.lines.len() {
+            let line = self.lines[self.next];
+            self.next += 1;
+            let indent = indent_of(line);
+            let rest = &line[indent..];
+            if is_skippable(rest) {
+                continue;
+            }
+            if rest.starts_with('\t') {
+                return None;
+            }
+            if indent == 0 && (line.starts_with("---") || line.starts_with("...")) {
+                return None;
+            }
+            self.line(indent, rest)?;
+        }
+        if let Some(p) = self.pending.take() {
+            self.fill(p.slot, HeadValue::Json(Value::Null))?;
+        }
+        if self.stack.is_empty() {
+            return None;
+        }
+        Some(())
+    }
+
+    fn fill(&mut self, slot: Option<Slot>, value: HeadValue) -> Option<()> {
+        match slot {
+            Some(s) => self.head.set(&s, value),
+            None => Some(()),
+        }
+    }
+
+    fn child_role(slot: &Option<Slot>) -> Role {
+        match slot {
+            Some(Slot::Metadata) => Role::Metadata,
+            Some(Slot::Annotations) => Role::Annotations,
+            _ => Role::Other,
+        }
+    }
+
+    fn push(&mut self, ctx: Ctx) -> Option<()> {
+        if self.stack.len() >= MAX_NESTING {
+            return None;
+        }
+        self.stack.push(ctx);
+        Some(())
+    }
+
+    fn line(&mut self, indent: usize, rest: &str) -> Option<()> {
+        if self.stack.is_empty() {
+            if indent != 0 || seq_item(rest).is_some() {
+                return None;
+            }
+            self.push(Ctx {
+                indent: 0,
+                kind: Kind::Map,
+                role: Role::Top,
+            })?;
+            return self.map_entry(indent, rest);
+        }
+        if let Some(p) = self.pending.take() {
+            if indent > p.owner_indent {
+                let role = Self::child_role(&p.slot);
+                if seq_item(rest).is_some() {
+                    self.fill(p.slot, HeadValue::Seq)?;
+                    self.push(Ctx {
+                        indent,
+                        kind: Kind::Seq { indentless: false },
+                        role: Role::Other,
+                    })?;
+                    return self.seq_entry(indent, rest);
+                }
+                if split_key(rest).is_none() {
+                    // A scalar (or flow collection) on its own line below its key.
+                    return self.value(p.owner_indent, p.owner_is_map, p.slot, rest);
+                }
+                self.fill(p.slot, HeadValue::Map)?;
+                self.push(Ctx {
+                    indent,
+                    kind: Kind::Map,
+                    role,
+                })?;
+                return self.map_entry(indent, rest);
+            }
+            if indent == p.owner_indent && p.owner_is_map && seq_item(rest).is_some() {
+                self.fill(p.slot, HeadValue::Seq)?;
+                self.push(Ctx {
+                    indent,
+                    kind: Kind::Seq { indentless: true },
+                    role: Role::Other,
+                })?;
+                return self.seq_entry(indent, rest);
+            }
+            self.fill(p.slot, HeadValue::Json(Value::Null))?;
+        }
+        while self.stack.last()?.indent > indent {
+            self.stack.pop();
+        }
+        let top = self.stack.last()?;
+        if top.indent != indent {
+            return None;
+        }
+        let is_item = seq_item(rest).is_some();
+        match top.kind {
+            Kind::Map if !is_item => self.map_entry(indent, rest),
+            Kind::Seq { .. } if is_item => self.seq_entry(indent, rest),
+            Kind::Seq { indentless: true } => {
+                self.stack.pop();
+                match self.stack.last() {
+                    Some(c) if c.indent == indent && c.kind == Kind::Map => {
+                        self.map_entry(indent, rest)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `key: ...` in the mapping at `indent` (the top of the stack).
+    fn map_entry(&mut self, indent: usize, rest: &str) -> Option<()> {
+        let (key, plain, value) = split_key(rest)?;
+        let role = self.stack.last()?.role;
+        let slot = match (role, key) {
+            (Role::Top, "apiVersion") => Some(Slot::ApiVersion),
+            (Role::Top, "kind") => Some(Slot::Kind),
+            (Role::Top, "metadata") => Some(Slot::Metadata),
+            (Role::Metadata, "name") => Some(Slot::Name),
+            (Role::Metadata, "annotations") => Some(Slot::Annotations),
+            (Role::Annotations, _) => {
+                if plain && !matches!(resolve_plain(key), Scalar::Str(_)) {
+                    return None;
+                }
+                Some(Slot::Annotation(key.to_string()))
+            }
+            _ => None,
+        };
+        self.value(indent, true, slot, value)
+    }
+
+    /// `- ...` in the sequence at `indent`.
+    fn seq_entry(&mut self, indent: usize, rest: &str) -> Option<()> {
+        let item = seq_item(rest)?;
+        if seq_item(item).is_some() {
+            return None;
+        }
+        if !item.is_empty() && !item.starts_with('#') && split_key(item).is_some() {
+            let column = indent + (rest.len() - item.len());
+            self.push(Ctx {
+                indent: column,
+                kind: Kind::Map,
+                role: Role::Other,
+            })?;
+            return self.map_entry(column, item);
+        }
+        self.value(indent, false, None, item)
+    }
+
+    /// The value after a key or dash, owned by the collection at `owner_indent`.
+    fn value(
+        &mut self,
+        owner_indent: usize,
+        owner_is_map: bool,
+        slot: Option<Slot>,
+        text: &str,
+    ) -> Option<()> {
+        if is_skippable(text) {
+            self.pending = Some(Pending {
+                owner_indent,
+                owner_is_map,
+                slot,
+            });
+            return Some(());
+        }
+        if text.starts_with(['|', '>']) {
+            if !is_block_header(text) || slot.is_some() {
+                return None;
+            }
+            return self.skip_block_scalar(owner_indent);
+        }
+        let inline = inline_value(text)?;
+        if let Inline::Plain(body) = inline {
+            // Only a plain scalar without a comment can go on over the next lines.
+            if body.len() == text.len() && self.plain_continues(owner_indent)? && slot.is_some() {
+                return None;
+            }
+        }
+        match slot {
+            Some(slot) => self.head.set(&slot, inline.head_value()?),
+            None => Some(()),
+        }
+    }
+
+    /// Consumes the continuation lines of a multi-line plain scalar whose owner is at
+    /// `owner` (lines indented deeper, each plainly text); whether there were any.
+    /// `None` when a deeper line is not a continuation this reader can vouch for.
+    fn plain_continues(&mut self, owner: usize) -> Option<bool> {
+        let mut consumed = false;
+        let mut at = self.next;
+        while at < self.lines.len() {
+            let line = self.lines[at];
+            let spaces = indent_of(line);
+            if spaces == line.len() {
+                at += 1;
+                continue;
+            }
+            if spaces <= owner {
+                break;
+            }
+            let rest = &line[spaces..];
+            let first = rest.as_bytes()[0];
+            if !(first.is_ascii_alphanumeric() || first == b'(')
+                || rest.contains(": ")
+                || rest.contains(" #")
+                || rest.contains('\t')
+                || rest.ends_with(':')
+            {
+                return if first == b'#' { Some(consumed) } else { None };
+            }
+            at += 1;
+            self.next = at;
+            consumed = true;
+        }
+        Some(consumed)
+    }
+
+    /// Consumes the lines of a block scalar whose parent collection is at `parent`.
+    fn skip_block_scalar(&mut self, parent: usize) -> Option<()> {
+        let mut content: Option<usize> = None;
+        while self.next < self.lines.len() {
+            let line = self.lines[self.next];
+            let spaces = indent_of(line);
+            if spaces == line.len() {
+                // An all-space line before the content would set the indentation in
+                // go-yaml; keep to the unambiguous case.
+                if content.is_none() && spaces > 0 {
+                    return None;
+                }
+                self.next += 1;
+                continue;
+            }
+            match content {
+                None if spaces > parent => content = Some(spaces),
+                None => return Some(()),
+                Some(c) if spaces >= c => {}
+                Some(_) => return Some(()),
+            }
+            self.next += 1;
+        }
+        Some(())
+    }
+}
+
+/// For tests: the 1-based line at which the fast path gave up, if it did.
+#[cfg(test)]
+pub(crate) fn gave_up_at(doc: &str) -> Option<usize> {
+    let mut scan = Scanner {
+        lines: doc.split('\n').collect(),
+        next: 0,
+        stack: Vec::new(),
+        pending: None,
+        head: Head::default(),
+    };
+    match scan.run() {
+        Some(()) => None,
+        None => Some(scan.next),
+    }
+}
+
+#[cfg(test)]
+mod tests;
