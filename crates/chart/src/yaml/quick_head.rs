@@ -264,6 +264,8 @@ enum Inline<'a> {
     EmptyMap,
     /// A one-line flow sequence of simple scalars.
     FlowSeq,
+    /// A quoted scalar (of this quote character) that goes on over the next lines.
+    OpenQuote(u8),
 }
 
 impl Inline<'_> {
@@ -284,6 +286,7 @@ impl Inline<'_> {
             Inline::Double(body, false) => HeadValue::Json(Value::String(body.to_string())),
             Inline::Single(body) => HeadValue::Json(Value::String(body.replace("''", "'"))),
             Inline::EmptySeq | Inline::FlowSeq => HeadValue::Seq,
+            Inline::OpenQuote(_) => return None,
             Inline::EmptyMap => HeadValue::Map,
         })
     }
@@ -294,29 +297,19 @@ impl Inline<'_> {
 fn inline_value(text: &str) -> Option<Inline<'_>> {
     let first = *text.as_bytes().first()?;
     match first {
-        b'"' => {
-            let (end, escaped) = closing_double_quote(text)?;
-            trailing_ok(&text[end + 1..])?;
-            Some(Inline::Double(&text[1..end], escaped))
-        }
-        b'\'' => {
-            let bytes = text.as_bytes();
-            let mut i = 1;
-            loop {
-                i += text[i..].find('\'')?;
-                if bytes.get(i + 1) == Some(&b'\'') {
-                    i += 2;
-                    continue;
-                }
-                break;
+        b'"' | b'\'' => match scan_quoted(text, 1, first) {
+            QuoteScan::Closed(end, escaped) => {
+                trailing_ok(&text[end + 1..])?;
+                let body = &text[1..end];
+                Some(if first == b'"' {
+                    Inline::Double(body, escaped)
+                } else {
+                    Inline::Single(body)
+                })
             }
-            let body = &text[1..i];
-            if body.contains('\t') {
-                return None;
-            }
-            trailing_ok(&text[i + 1..])?;
-            Some(Inline::Single(body))
-        }
+            QuoteScan::Open => Some(Inline::OpenQuote(first)),
+            QuoteScan::Invalid => None,
+        },
         b'[' if !text.starts_with("[]") => {
             let close = flow_sequence_end(text)?;
             trailing_ok(&text[close + 1..])?;
@@ -401,17 +394,38 @@ fn flow_sequence_end(text: &str) -> Option<usize> {
     }
 }
 
-/// The index of the closing `"` of a double-quoted scalar on this line, and whether the
-/// body holds escapes (each checked to be one go-yaml accepts).
-fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
+/// How far a quoted scalar gets on one line.
+enum QuoteScan {
+    /// Closed at this byte index; whether escapes were seen.
+    Closed(usize, bool),
+    /// Still open at the end of the line.
+    Open,
+    /// Something this reader does not vouch for (a tab, an unknown or numeric escape).
+    Invalid,
+}
+
+/// Scans a quoted scalar's text from `from` (just past the opening quote, or the start
+/// of a continuation line) for its closing `quote`.
+fn scan_quoted(text: &str, from: usize, quote: u8) -> QuoteScan {
     let bytes = text.as_bytes();
     let mut escaped = false;
-    let mut i = 1;
+    let mut i = from;
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => return Some((i, escaped)),
-            b'\\' => {
-                let esc = *bytes.get(i + 1)?;
+            b'\t' => return QuoteScan::Invalid,
+            b'\'' if quote == b'\'' => {
+                if bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                return QuoteScan::Closed(i, escaped);
+            }
+            b'"' if quote == b'"' => return QuoteScan::Closed(i, escaped),
+            b'\\' if quote == b'"' => {
+                let Some(&esc) = bytes.get(i + 1) else {
+                    // An escaped line break.
+                    return QuoteScan::Open;
+                };
                 if !matches!(
                     esc,
                     b'0' | b'a'
@@ -429,16 +443,24 @@ fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
                         | b'N'
                         | b'_'
                 ) {
-                    return None;
+                    return QuoteScan::Invalid;
                 }
                 escaped = true;
                 i += 2;
             }
-            b'\t' => return None,
             _ => i += 1,
         }
     }
-    None
+    QuoteScan::Open
+}
+
+/// The index of the closing `"` of a double-quoted scalar on this line, and whether the
+/// body holds escapes (each checked to be one go-yaml accepts).
+fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
+    match scan_quoted(text, 1, b'"') {
+        QuoteScan::Closed(end, escaped) => Some((end, escaped)),
+        _ => None,
+    }
 }
 
 /// After a quoted scalar or empty flow collection: only spaces and a comment.
@@ -664,6 +686,12 @@ impl Scanner<'_> {
             return self.skip_block_scalar(owner_indent);
         }
         let inline = inline_value(text)?;
+        if let Inline::OpenQuote(quote) = inline {
+            if slot.is_some() {
+                return None;
+            }
+            return self.finish_quoted(owner_indent, quote);
+        }
         if let Inline::Plain(body) = inline {
             // Only a plain scalar without a comment can go on over the next lines.
             if body.len() == text.len() && self.plain_continues(owner_indent)? && slot.is_some() {
@@ -674,6 +702,29 @@ impl Scanner<'_> {
             Some(slot) => self.head.set(&slot, inline.head_value()?),
             None => Some(()),
         }
+    }
+
+    /// Consumes the rest of a quoted scalar that did not close on its first line. Every
+    /// continuation line must be indented deeper than the owner (as YAML requires; go-yaml
+    /// is laxer, so this only narrows what the fast path accepts).
+    fn finish_quoted(&mut self, owner: usize, quote: u8) -> Option<()> {
+        while self.next < self.lines.len() {
+            let line = self.lines[self.next];
+            self.next += 1;
+            let spaces = indent_of(line);
+            if spaces == line.len() {
+                continue;
+            }
+            if spaces <= owner {
+                return None;
+            }
+            match scan_quoted(line, spaces, quote) {
+                QuoteScan::Closed(end, _) => return trailing_ok(&line[end + 1..]),
+                QuoteScan::Open => {}
+                QuoteScan::Invalid => return None,
+            }
+        }
+        None
     }
 
     /// Consumes the continuation lines of a multi-line plain scalar whose owner is at

@@ -156,6 +156,14 @@ spec:
               and a paragraph.
             type:
               object
+            rule: '!has(self.a) || self.a <= (has(self.b)
+              ? self.b : 100)''
+              and more'
+            x-doc: "Condition contains \"details\" for
+              one aspect \
+              # not a comment
+
+              of the state"   # a comment
 "#;
 
 #[test]
@@ -181,7 +189,6 @@ fn leaves_everything_unusual_to_the_decoder() {
         "a: [1\n",
         "a: [1 2]\n",
         "a: [, 1]\n",
-        "a: \"open\n  quote\"\n",
         "a:\tb\n",
         "a: b: c\n",
         "- a\n- b\n",
@@ -201,6 +208,9 @@ fn leaves_everything_unusual_to_the_decoder() {
         "a: \"x\\q\"\n",
         "kind: x\nkind: y\n",
         "a: '\tx'\n",
+        "a: 'open\nb: 1\n",
+        "a: \"open\n\"\n",
+        "kind: 'multi\n  line'\n",
         "a: b #c\n  d: 1\n",
     ] {
         assert!(head_of(doc).is_none(), "fast path should defer on {doc:?}");
@@ -226,6 +236,7 @@ fn head_types_follow_the_decoder() {
         "s:\n- x\n  y\n- z\n",
         "kind:\n  Multi\n  Line\n",
         "kind: a\n  # comment\nb: 1\n",
+        "a: \"open\n  quote\"\nb: 'x\n\n  y'' z'\n",
     ] {
         check(doc);
     }
