@@ -745,7 +745,12 @@ impl Scanner<'_> {
             }
             let rest = &line[spaces..];
             let first = rest.as_bytes()[0];
-            if !(first.is_ascii_alphanumeric() || first == b'(')
+            // Any text continues the scalar in YAML; an indicator followed by a space
+            // reads oddly enough to leave to the full decoder.
+            let indicator_then_space = matches!(first, b'-' | b'?' | b':')
+                && matches!(rest.as_bytes().get(1), None | Some(b' '));
+            if first == b'#'
+                || indicator_then_space
                 || rest.contains(": ")
                 || rest.contains(" #")
                 || rest.contains('\t')
