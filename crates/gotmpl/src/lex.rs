@@ -152,6 +152,11 @@ pub(crate) fn lex(input: &str) -> Vec<Item> {
     l.items
 }
 
+/// Newlines in a stretch of input (a byte count: `\n` never occurs inside a UTF-8 sequence).
+fn count_newlines(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', bytes).count()
+}
+
 struct Lexer<'a> {
     input: &'a str,
     bytes: &'a [u8],
@@ -217,7 +222,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn ignore(&mut self) {
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.bytes[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -248,7 +253,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> State {
-        if let Some(x) = self.input[self.pos..].find(LEFT_DELIM) {
+        if let Some(x) = memchr::memmem::find(&self.bytes[self.pos..], LEFT_DELIM.as_bytes()) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -258,7 +263,7 @@ impl<'a> Lexer<'a> {
                     0
                 };
                 self.pos -= trim;
-                self.line += self.input[self.start..self.pos].matches('\n').count();
+                self.line += count_newlines(&self.bytes[self.start..self.pos]);
                 let item = Item {
                     typ: ItemType::Text,
                     pos: self.start,
@@ -278,7 +283,7 @@ impl<'a> Lexer<'a> {
         }
         self.pos = self.input.len();
         if self.pos > self.start {
-            self.line += self.input[self.start..self.pos].matches('\n').count();
+            self.line += count_newlines(&self.bytes[self.start..self.pos]);
             self.items.push(Item {
                 typ: ItemType::Text,
                 pos: self.start,
@@ -335,7 +340,7 @@ impl<'a> Lexer<'a> {
         }
         // The comment's newlines count towards later line numbers (helm 4.3.1 reports
         // a parse error after `{{/* a\nb\nc */}}` on line 3).
-        self.line += self.input[self.start..self.pos].matches('\n').count();
+        self.line += count_newlines(&self.bytes[self.start..self.pos]);
         self.start = self.pos;
         self.start_line = self.line;
         if trim {

@@ -276,7 +276,11 @@ impl Templates {
             }
             Some((r, local))
         });
-        out.push_str(&produced);
+        if out.is_empty() {
+            *out = produced;
+        } else {
+            out.push_str(&produced);
+        }
         r
     }
 

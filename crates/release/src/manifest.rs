@@ -104,6 +104,57 @@ pub fn split_manifests(big_file: &str) -> Vec<String> {
     docs
 }
 
+/// Below this much text the heads are read on the calling thread: starting a thread
+/// costs more than it saves.
+const PARALLEL_HEADS_MIN_BYTES: usize = 256 * 1024;
+
+/// Reads every document's head, on up to four threads for large renders (CRD-heavy
+/// charts render megabytes). Results come back in document order, so the first error
+/// reported is the one a sequential read would report.
+fn parse_heads<F>(docs: &[(&String, String)], parse_head: &F) -> Vec<Result<SimpleHead, String>>
+where
+    F: Fn(&str) -> Result<SimpleHead, String> + Sync,
+{
+    let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get().min(4))
+        .unwrap_or(1);
+    if threads < 2 || total < PARALLEL_HEADS_MIN_BYTES {
+        return docs.iter().map(|(_, d)| parse_head(d)).collect();
+    }
+    // Contiguous chunks of roughly equal bytes keep the results in order.
+    let share = total.div_ceil(threads);
+    let mut chunks: Vec<&[(&String, String)]> = Vec::new();
+    let (mut start, mut acc) = (0, 0);
+    for (i, (_, d)) in docs.iter().enumerate() {
+        acc += d.len();
+        if acc >= share && chunks.len() + 1 < threads {
+            chunks.push(&docs[start..=i]);
+            start = i + 1;
+            acc = 0;
+        }
+    }
+    chunks.push(&docs[start..]);
+    let read = |chunk: &[(&String, String)]| -> Vec<Result<SimpleHead, String>> {
+        chunk.iter().map(|(_, d)| parse_head(d)).collect()
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = chunks[1..]
+            .iter()
+            .map(|chunk| scope.spawn(move || read(chunk)))
+            .collect();
+        let mut heads = read(chunks[0]);
+        for handle in others {
+            heads.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+        }
+        heads
+    })
+}
+
 /// Sorts rendered templates into hooks and manifests, as Helm's `SortManifests` does: files
 /// in byte order of their paths, partials (`_*`) and blank files skipped, each file split
 /// into documents, each document's head parsed by `parse_head` (Helm uses sigs.k8s.io/yaml;
@@ -114,71 +165,74 @@ pub fn sort_manifests<F>(
     parse_head: F,
 ) -> Result<SortedManifests, SortError>
 where
-    F: Fn(&str) -> Result<SimpleHead, String>,
+    F: Fn(&str) -> Result<SimpleHead, String> + Sync,
 {
-    let mut out = SortedManifests::default();
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = parse_head(&doc).map_err(|message| SortError {
-                path: path.clone(),
-                message,
-            })?;
-            let hook_value = head
-                .metadata
-                .as_ref()
-                .and_then(|m| m.annotations.get(HOOK_ANNOTATION))
-                .cloned();
-            let Some(hook_value) = hook_value else {
-                out.manifests.push(Manifest {
-                    name: path.clone(),
-                    content: doc,
-                    head,
-                });
-                continue;
-            };
-            let events: Option<Vec<HookEvent>> = hook_value
-                .split(',')
-                .map(HookEvent::parse_annotation_item)
-                .collect();
-            let Some(events) = events else {
-                out.skipped_unknown_hooks.push((path.clone(), hook_value));
-                continue;
-            };
-            let meta = head
-                .metadata
-                .as_ref()
-                .expect("hook annotation implies metadata");
-            let list = |key: &str| -> Vec<String> {
-                meta.annotations
-                    .get(key)
-                    .map(|v| v.split(',').map(|p| p.trim().to_lowercase()).collect())
-                    .unwrap_or_default()
-            };
-            out.hooks.push(Hook {
-                name: meta.name.clone(),
-                kind: head.kind.clone(),
-                path: path.clone(),
-                manifest: doc,
-                events,
-                weight: meta
-                    .annotations
-                    .get(HOOK_WEIGHT_ANNOTATION)
-                    .map(|w| parse_weight(w))
-                    .unwrap_or(0),
-                delete_policies: list(HOOK_DELETE_ANNOTATION)
-                    .into_iter()
-                    .map(HookDeletePolicy)
-                    .collect(),
-                output_log_policies: list(HOOK_OUTPUT_LOG_ANNOTATION)
-                    .into_iter()
-                    .map(HookOutputLogPolicy)
-                    .collect(),
+        docs.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+    }
+    let heads = parse_heads(&docs, &parse_head);
+    let mut out = SortedManifests::default();
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let head = head.map_err(|message| SortError {
+            path: path.clone(),
+            message,
+        })?;
+        let hook_value = head
+            .metadata
+            .as_ref()
+            .and_then(|m| m.annotations.get(HOOK_ANNOTATION))
+            .cloned();
+        let Some(hook_value) = hook_value else {
+            out.manifests.push(Manifest {
+                name: path.clone(),
+                content: doc,
+                head,
             });
-        }
+            continue;
+        };
+        let events: Option<Vec<HookEvent>> = hook_value
+            .split(',')
+            .map(HookEvent::parse_annotation_item)
+            .collect();
+        let Some(events) = events else {
+            out.skipped_unknown_hooks.push((path.clone(), hook_value));
+            continue;
+        };
+        let meta = head
+            .metadata
+            .as_ref()
+            .expect("hook annotation implies metadata");
+        let list = |key: &str| -> Vec<String> {
+            meta.annotations
+                .get(key)
+                .map(|v| v.split(',').map(|p| p.trim().to_lowercase()).collect())
+                .unwrap_or_default()
+        };
+        out.hooks.push(Hook {
+            name: meta.name.clone(),
+            kind: head.kind.clone(),
+            path: path.clone(),
+            manifest: doc,
+            events,
+            weight: meta
+                .annotations
+                .get(HOOK_WEIGHT_ANNOTATION)
+                .map(|w| parse_weight(w))
+                .unwrap_or(0),
+            delete_policies: list(HOOK_DELETE_ANNOTATION)
+                .into_iter()
+                .map(HookDeletePolicy)
+                .collect(),
+            output_log_policies: list(HOOK_OUTPUT_LOG_ANNOTATION)
+                .into_iter()
+                .map(HookOutputLogPolicy)
+                .collect(),
+        });
     }
     out.hooks
         .sort_by(|a, b| compare_kinds(&a.kind, &b.kind, ordering));

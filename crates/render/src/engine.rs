@@ -97,10 +97,19 @@ pub fn render(
             let out = set
                 .execute(name, &named_map(data))
                 .map_err(|e| reformat_exec_error(name, &e))?;
-            rendered.insert((*name).clone(), out.replace("<no value>", ""));
+            rendered.insert((*name).clone(), without_no_value(out));
         }
         Ok(rendered)
     })
+}
+
+/// Helm drops every `<no value>` from a rendered file; most files have none, so look
+/// before copying.
+fn without_no_value(out: String) -> String {
+    if memchr::memmem::find(out.as_bytes(), b"<no value>").is_none() {
+        return out;
+    }
+    out.replace("<no value>", "")
 }
 
 fn base_name(path: &str) -> &str {
@@ -163,7 +172,10 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
-                text: String::from_utf8_lossy(&t.data).into_owned(),
+                text: match std::str::from_utf8(&t.data) {
+                    Ok(text) => text.to_owned(),
+                    Err(_) => String::from_utf8_lossy(&t.data).into_owned(),
+                },
                 data: data.clone(),
                 base_path: format!("{full_path}/templates"),
             },

@@ -229,7 +229,13 @@ pub fn template(
         }
     });
     let write_err = |m: String| fail(m, &warnings);
-    let mut manifest = String::new();
+    let mut manifest = String::with_capacity(
+        sorted
+            .manifests
+            .iter()
+            .map(|m| m.content.len() + m.name.len() + 16)
+            .sum(),
+    );
     if req.include_crds {
         for (name, file) in chart.crd_objects() {
             let data = String::from_utf8_lossy(&file.data);
@@ -250,11 +256,14 @@ pub fn template(
                     .write(dir, &m.name, &m.content, false)
                     .map_err(write_err)?,
             ),
-            None => manifest.push_str(&format!("---\n# Source: {}\n{}\n", m.name, m.content)),
+            None => push_document(&mut manifest, &m.name, &m.content),
         }
     }
-    let mut out = String::new();
-    out.push_str(manifest.trim());
+    // `strings.TrimSpace` of the buffer, in place: it can be megabytes.
+    let mut out = manifest;
+    out.truncate(out.trim_end().len());
+    let leading = out.len() - out.trim_start().len();
+    out.drain(..leading);
     out.push('\n');
     let mut hook_writer = crate::output_dir::OutputDir::new();
     if !req.no_hooks {
@@ -272,7 +281,7 @@ pub fn template(
                             .map_err(write_err)?,
                     );
                 }
-                None => out.push_str(&format!("---\n# Source: {}\n{}\n", h.path, h.manifest)),
+                None => push_document(&mut out, &h.path, &h.manifest),
             }
         }
     }
@@ -283,11 +292,20 @@ pub fn template(
         })?;
     }
     Ok(TemplateOutput {
-        stdout: wrote + &out,
+        stdout: if wrote.is_empty() { out } else { wrote + &out },
         warnings,
         notes,
         hooks: sorted.hooks,
     })
+}
+
+/// Appends `---\n# Source: NAME\nCONTENT\n`, as Helm prints each document.
+fn push_document(out: &mut String, name: &str, content: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(name);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
 }
 
 /// Go's `filepath.Join(dir, name)` for the release-name directory (cleaned path).

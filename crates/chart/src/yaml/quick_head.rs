@@ -476,12 +476,8 @@ fn trailing_ok(rest: &str) -> Option<()> {
 /// A plain scalar that ends on this line: no `: `, no trailing `:`, no tab; a ` #` starts
 /// a comment. Special floats (which the JSON step rejects) are left to the full decoder.
 fn plain_value(text: &str) -> Option<Inline<'_>> {
-    let body = match text.find(" #") {
-        Some(i) => &text[..i],
-        None => text,
-    };
-    let body = body.trim_end_matches(' ');
-    if body.contains(": ") || body.ends_with(':') || body.contains('\t') {
+    let body = text[..comment_start(text)].trim_end_matches(' ');
+    if has_colon_space_or_tab(body) || body.ends_with(':') {
         return None;
     }
     if matches!(body.as_bytes()[0], b'.' | b'+' | b'-') && body.len() <= 5 {
@@ -491,6 +487,21 @@ fn plain_value(text: &str) -> Option<Inline<'_>> {
         }
     }
     Some(Inline::Plain(body))
+}
+
+/// Where a ` #` comment starts in a plain scalar's line, or its length.
+fn comment_start(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'#', bytes)
+        .find(|&i| i > 0 && bytes[i - 1] == b' ')
+        .map_or(text.len(), |i| i - 1)
+}
+
+/// Whether a plain scalar's text holds `: ` (a mapping indicator) or a tab.
+fn has_colon_space_or_tab(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(b':', b'\t', bytes)
+        .any(|i| bytes[i] == b'\t' || bytes.get(i + 1) == Some(&b' '))
 }
 
 /// A block scalar header (`|`, `>-`, `|+`, ...) with an optional comment.
@@ -751,9 +762,8 @@ impl Scanner<'_> {
                 && matches!(rest.as_bytes().get(1), None | Some(b' '));
             if first == b'#'
                 || indicator_then_space
-                || rest.contains(": ")
-                || rest.contains(" #")
-                || rest.contains('\t')
+                || has_colon_space_or_tab(rest)
+                || comment_start(rest) != rest.len()
                 || rest.ends_with(':')
             {
                 return if first == b'#' { Some(consumed) } else { None };
