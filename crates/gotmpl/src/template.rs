@@ -63,6 +63,10 @@ thread_local! {
     static ON_BIG_STACK: Cell<bool> = const { Cell::new(false) };
 }
 
+/// Below this much template text, [`Templates::parse_files`] parses on the calling
+/// thread: starting threads would cost more than it saves.
+const PARALLEL_PARSE_MIN_BYTES: usize = 128 * 1024;
+
 /// How much stack an execution or parse may use on an ordinary thread before it is
 /// abandoned and redone on a big-stack thread. Small enough for a 2 MiB thread; deep
 /// enough that real charts never need the (slower) second run.
@@ -211,10 +215,72 @@ impl Templates {
         self.parse_inner(name, text, true)
     }
 
+    /// Parses several files into the set with the same outcome as [`Templates::parse`] on
+    /// each in turn (the same definitions win, the first failing file's error is
+    /// returned, with its index, and the files before it are added). Parsing a file
+    /// depends on nothing but its text and the function names, so large sets are parsed
+    /// on several threads.
+    pub fn parse_files(&mut self, files: &[(&str, &str)]) -> Result<(), (usize, Error)> {
+        let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(4))
+            .unwrap_or(1);
+        if threads < 2 || total < PARALLEL_PARSE_MIN_BYTES || files.len() < 2 {
+            for (i, (name, text)) in files.iter().enumerate() {
+                self.parse(name, text).map_err(|e| (i, e))?;
+            }
+            return Ok(());
+        }
+        let parse_one = |(name, text): &(&str, &str)| self.parse_tree(name, text);
+        // Contiguous chunks of roughly equal text keep the results in file order.
+        let share = total.div_ceil(threads);
+        let mut chunks: Vec<&[(&str, &str)]> = Vec::new();
+        let (mut start, mut acc) = (0, 0);
+        for (i, (_, text)) in files.iter().enumerate() {
+            acc += text.len();
+            if acc >= share && chunks.len() + 1 < threads {
+                chunks.push(&files[start..=i]);
+                start = i + 1;
+                acc = 0;
+            }
+        }
+        chunks.push(&files[start..]);
+        let parsed: Vec<Result<Vec<Tree>, Error>> = std::thread::scope(|scope| {
+            let others: Vec<_> = chunks[1..]
+                .iter()
+                .map(|chunk| scope.spawn(move || chunk.iter().map(parse_one).collect::<Vec<_>>()))
+                .collect();
+            let mut all: Vec<_> = chunks[0].iter().map(parse_one).collect();
+            for handle in others {
+                all.extend(
+                    handle
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            all
+        });
+        for (i, ((name, _), trees)) in files.iter().zip(parsed).enumerate() {
+            self.add_trees(name, trees.map_err(|e| (i, e))?, false);
+        }
+        Ok(())
+    }
+
+    /// Parses one file into its trees without touching the set.
+    fn parse_tree(&self, name: &str, text: &str) -> Result<Vec<Tree>, Error> {
+        let funcs = &self.funcs;
+        let has_func = |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
+        with_stack(|guard| crate::parse::parse(name, text, &has_func, guard))
+    }
+
     fn parse_inner(&mut self, name: &str, text: &str, own_body_wins: bool) -> Result<(), Error> {
-        let funcs = self.funcs.clone();
-        let has_func = move |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
-        let trees = with_stack(|guard| crate::parse::parse(name, text, &has_func, guard))?;
+        let trees = self.parse_tree(name, text)?;
+        self.add_trees(name, trees, own_body_wins);
+        Ok(())
+    }
+
+    /// Adds a parsed file's trees (see [`Templates::parse`] for which definition wins).
+    fn add_trees(&mut self, name: &str, trees: Vec<Tree>, own_body_wins: bool) {
         for tree in trees {
             if self.trees.contains_key(&tree.name)
                 && tree.is_empty()
@@ -224,7 +290,6 @@ impl Templates {
             }
             self.trees.insert(tree.name.clone(), Arc::new(tree));
         }
-        Ok(())
     }
 
     /// Whether the set has a template of that name.

@@ -79,10 +79,12 @@ pub fn render(
         });
         let funcs: FuncMap = helm_functions(opts);
         set.funcs(funcs);
-        for name in &keys {
-            set.parse(name, &templates[*name].text)
-                .map_err(|e| cleanup_parse_error(name, &e))?;
-        }
+        let files: Vec<(&str, &str)> = keys
+            .iter()
+            .map(|name| (name.as_str(), templates[*name].text.as_str()))
+            .collect();
+        set.parse_files(&files)
+            .map_err(|(i, e)| cleanup_parse_error(files[i].0, &e))?;
         let mut rendered = BTreeMap::new();
         for name in &keys {
             if base_name(name).starts_with('_') {

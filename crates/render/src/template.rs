@@ -158,8 +158,17 @@ pub fn template(
     if chart.metadata.deprecated {
         warnings.push("level=WARN msg=\"this chart is deprecated\"".to_string());
     }
-    let values = capstan_chart::helm_values(&mut chart, user_values, req.skip_schema_validation)
+    // Schema validation (compiling a JSON schema is costly) runs beside the render below;
+    // its verdict is still reported first, as Helm validates before rendering.
+    let values = capstan_chart::helm_values(&mut chart, user_values, true)
         .map_err(|e| fail(e.to_string(), &warnings))?;
+    let validate = |chart: &Chart, values: &capstan_chart::Values| {
+        if req.skip_schema_validation {
+            return Ok(());
+        }
+        capstan_chart::schema::validate_against_schema(chart, values)
+            .map_err(|e| fail(e.to_string(), &warnings))
+    };
 
     let capabilities = Capabilities::for_template(req.kube_version.clone(), &req.api_versions);
     if !chart.metadata.kube_version.is_empty() {
@@ -168,6 +177,7 @@ pub fn template(
             &chart.metadata.kube_version,
             &kv.normalized,
         ) {
+            validate(&chart, &values)?;
             return Err(fail(
                 format!(
                     "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
@@ -188,8 +198,16 @@ pub fn template(
         values,
     };
     let debug_hint = |m: String| format!("{m}\n\nUse --debug flag to render out invalid YAML");
-    let mut files = render(&chart, &ctx, EngineOptions::default())
-        .map_err(|e| fail(debug_hint(e.0), &warnings))?;
+    let (schema_verdict, rendered) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| validate(&chart, &ctx.values));
+        let rendered = render(&chart, &ctx, EngineOptions::default());
+        let verdict = schema
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (verdict, rendered)
+    });
+    schema_verdict?;
+    let mut files = rendered.map_err(|e| fail(debug_hint(e.0), &warnings))?;
 
     // NOTES.txt: only the top chart's unless subchart notes are asked for.
     let top_notes = format!("{}/templates/NOTES.txt", chart.name());
