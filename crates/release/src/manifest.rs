@@ -77,22 +77,20 @@ pub fn split_manifests(big_file: &str) -> Vec<String> {
     let text = big_file.trim_start();
     let mut docs = Vec::new();
     let mut start = 0;
-    let mut line_start = 0;
     let bytes = text.as_bytes();
     let mut pieces = Vec::new();
-    while line_start <= text.len() {
-        if text[line_start..].starts_with("---") {
-            let mut end = line_start + 3;
-            while end < bytes.len() && (bytes[end] == b' ' || bytes[end] == b'\t') {
-                end += 1;
-            }
-            pieces.push(&text[start..line_start]);
-            start = end;
+    // Separators are `---` at the start of a line; find the dashes with SIMD search
+    // and keep those that start a line.
+    for at in memchr::memmem::find_iter(bytes, b"---") {
+        if at != 0 && bytes[at - 1] != b'\n' {
+            continue;
         }
-        match text[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => break,
+        let mut end = at + 3;
+        while end < bytes.len() && (bytes[end] == b' ' || bytes[end] == b'\t') {
+            end += 1;
         }
+        pieces.push(&text[start..at]);
+        start = end;
     }
     pieces.push(&text[start..]);
     for piece in pieces {

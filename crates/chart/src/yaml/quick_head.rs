@@ -27,7 +27,7 @@ pub fn head_of(doc: &str) -> Option<Value> {
         return None;
     }
     let mut scan = Scanner {
-        lines: doc.split('\n').collect(),
+        lines: split_lines(doc),
         next: 0,
         stack: Vec::new(),
         pending: None,
@@ -41,15 +41,31 @@ pub fn head_of(doc: &str) -> Option<Value> {
 /// legal YAML but outside the subset read here (except tabs inside block scalars, checked
 /// there), so both are let through to the line scanner, which decides.
 fn all_printable(doc: &str) -> bool {
-    if doc.is_ascii() {
-        return doc
-            .bytes()
-            .all(|b| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b));
+    // Branch-free per block so the common all-ASCII case vectorises.
+    let plain_ascii = |b: u8| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b);
+    if doc
+        .as_bytes()
+        .chunks(64)
+        .all(|block| block.iter().fold(true, |ok, &b| ok & plain_ascii(b)))
+    {
+        return true;
     }
     doc.chars().all(|c| {
         matches!(c, '\n' | '\t' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{10000}'..)
             || (('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}')
     })
+}
+
+/// The document's lines (as `str::split('\n')` gives them), found with SIMD search.
+fn split_lines(doc: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(doc.len() / 32 + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', doc.as_bytes()) {
+        lines.push(&doc[start..end]);
+        start = end + 1;
+    }
+    lines.push(&doc[start..]);
+    lines
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -806,7 +822,7 @@ impl Scanner<'_> {
 #[cfg(test)]
 pub(crate) fn gave_up_at(doc: &str) -> Option<usize> {
     let mut scan = Scanner {
-        lines: doc.split('\n').collect(),
+        lines: split_lines(doc),
         next: 0,
         stack: Vec::new(),
         pending: None,

@@ -130,7 +130,27 @@ fn translate(go: &str) -> String {
 }
 
 /// Compiles a Go pattern; errors use Go's wording for the common cases.
+/// Compiled patterns by source text: charts call `regexReplaceAll` with the same pattern
+/// in loops and helpers, and compiling dominates the call. A cache changes nothing a
+/// template can observe (a `Regex` is immutable).
 fn compile(pattern: &str) -> Result<regex_lib::Regex, String> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, regex_lib::Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(pattern) {
+        return Ok(re.clone());
+    }
+    let re = compile_uncached(pattern)?;
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    // Bounded: a template that builds patterns from data must not grow it forever.
+    if map.len() < 512 {
+        map.insert(pattern.to_string(), re.clone());
+    }
+    Ok(re)
+}
+
+fn compile_uncached(pattern: &str) -> Result<regex_lib::Regex, String> {
     regex_lib::Regex::new(&translate(pattern)).map_err(|e| {
         let text = e.to_string();
         let detail = text
