@@ -642,3 +642,22 @@ fn printing_objects_matches_helm() {
         ],
     );
 }
+
+#[test]
+fn nested_error_chains_match_helm() {
+    check(
+        "errorChains",
+        &[
+            "# {{ tpl \"line1\\n{{ tpl \\\"{{ fail \\\\\\\"deep\\\\\\\" }}\\\" . }}\" . }}",
+            "# {{ include \"f\" . | tpl }}",
+            "# {{ tpl \"{{ include \\\"req\\\" . }}\" . }}",
+            "# {{ tpl \"{{ .Values.a.b.c }}\" (dict \"Values\" (dict \"a\" nil)) }}",
+            "# {{ tpl \"{{ template \\\"nope\\\" }}\" . }}",
+            "# {{ tpl \"{{ toYaml }}\" . }}",
+            "# {{ tpl \"{{ 1 | printf \\\"%d\\\" | int | add }}\" . }}",
+            "{{ define \"loop\" }}{{ tpl \"{{ include \\\"loop\\\" . }}\" . }}{{ end }}# {{ include \"loop\" . }}",
+            "# {{ $x := 1 }}{{ tpl \"{{ $x }}\" . }}",
+            "# {{ tpl \"{{ .Template.Name }}\" $ }} {{ with .Values }}{{ tpl \"{{ .Template.Name }}\" $ }}{{ end }}",
+        ],
+    );
+}
