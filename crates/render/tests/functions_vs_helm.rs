@@ -661,3 +661,19 @@ fn nested_error_chains_match_helm() {
         ],
     );
 }
+
+#[test]
+fn to_yaml_of_objects_matches_helm() {
+    check(
+        "toYamlObjects",
+        &[
+            "a: |\n{{ toYaml (dict \"t\" (toDate \"2006-01-02\" \"2024-02-29\") \"v\" (semver \"1.2.3\") \"kv\" .Capabilities.KubeVersion) | indent 2 }}",
+            // (`toYaml .Chart` of a chart without annotations: Go's `Annotations` is a nil
+            // map, `null` in JSON; ours is an empty map, `{}`. See docs/render.md.)
+            "a: |\n{{ toYaml .Files | indent 2 }}\nc: |\n{{ toYaml .Release | indent 2 }}",
+            "a: |\n{{ toYaml (genCA \"x\" 1) | regexReplaceAll \"(?s)-----BEGIN.*?-----END [A-Z ]+-----\" \"PEM\" | indent 2 }}",
+            "a: |\n{{ toToml (dict \"t\" (toDate \"2006-01-02\" \"2024-02-29\") \"v\" (semver \"1.2.3\")) | indent 2 }}",
+            "a: {{ toJson (dict \"t\" (toDate \"2006-01-02\" \"2024-02-29\") \"v\" (semver \"1.2.3\") \"b\" (.Files.GetBytes \"files/a.txt\")) }}",
+        ],
+    );
+}
