@@ -677,3 +677,80 @@ fn to_yaml_of_objects_matches_helm() {
         ],
     );
 }
+
+/// `toYamlPretty .Values` and `toToml .Values` of every corpus chart (real values files:
+/// key order, quoting, numbers, multi-line strings), helm against ours. Charts whose output
+/// changes between two helm runs (values filled in with random text) are skipped.
+#[test]
+#[ignore = "needs ../shared/corpus"]
+fn corpus_to_yaml_pretty_of_values_matches_helm() {
+    let charts = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/charts");
+    let entries = std::fs::read_dir(&charts)
+        .unwrap_or_else(|e| panic!("{}: {e} (the shared corpus is needed)", charts.display()));
+    let base = std::env::temp_dir().join(format!("capstan-fvh-corpus-{}", std::process::id()));
+    let (mut same, mut skipped, mut diffs) = (0, Vec::new(), Vec::new());
+    for entry in entries.flatten() {
+        let src = entry.path();
+        if !src.join("Chart.yaml").exists() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let dir = base.join(&name);
+        copy_dir(&src, &dir);
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("templates/zz-pretty.yaml"),
+            "pretty: |\n{{ toYamlPretty .Values | indent 2 }}\ntoml: |\n{{ toToml .Values | indent 2 }}\n",
+        )
+        .unwrap();
+        let helm_run = || {
+            let out = Command::new(helm())
+                .args(["template", "r"])
+                .arg(&dir)
+                .args(["--show-only", "templates/zz-pretty.yaml"])
+                .output()
+                .expect("run helm");
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let (first, second) = (helm_run(), helm_run());
+        // Library charts and charts needing values do not render at all.
+        if first != second || first.is_empty() {
+            skipped.push(name);
+            continue;
+        }
+        let chart = capstan_chart::loader::load_dir(&dir).expect("load corpus chart");
+        let req = TemplateRequest {
+            release_name: "r".into(),
+            namespace: "default".into(),
+            show_only: vec!["templates/zz-pretty.yaml".into()],
+            ..Default::default()
+        };
+        let ours = template(chart, &Default::default(), &req)
+            .map(|o| o.stdout)
+            .unwrap_or_else(|e| e.message);
+        if ours == first {
+            same += 1;
+        } else {
+            diffs.push(name);
+        }
+    }
+    std::fs::remove_dir_all(&base).ok();
+    eprintln!("{same} charts identical, skipped (random values or not renderable): {skipped:?}");
+    assert!(same >= 30, "only {same} corpus charts compared");
+    assert!(
+        diffs.is_empty(),
+        "toYamlPretty/toToml of .Values differ for {diffs:?}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
