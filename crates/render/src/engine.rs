@@ -25,13 +25,32 @@ pub struct RenderContext {
     pub values: capstan_chart::Values,
 }
 
+/// Helm's `lookup` against a cluster: `(apiVersion, kind, namespace, name)` to the object as
+/// the API returns it (a `<Kind>List` when `name` is empty, `{}` when absent), or the error
+/// text the template fails with.
+pub type LookupFn =
+    Arc<dyn Fn(&str, &str, &str, &str) -> Result<serde_json::Value, String> + Send + Sync>;
+
 /// Engine options (Helm's `Engine` fields).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct EngineOptions {
     /// `missingkey=error` instead of `missingkey=zero` (`--strict` lint).
     pub strict: bool,
     /// Lint mode: `required` and `fail` only warn.
     pub lint_mode: bool,
+    /// The cluster behind `lookup` (Helm's client provider); `None` (`template`, client dry
+    /// runs, lint) makes `lookup` return an empty map.
+    pub lookup: Option<LookupFn>,
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineOptions")
+            .field("strict", &self.strict)
+            .field("lint_mode", &self.lint_mode)
+            .field("lookup", &self.lookup.is_some())
+            .finish()
+    }
 }
 
 /// A render failure, with the text Helm prints.

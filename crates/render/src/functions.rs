@@ -143,6 +143,25 @@ fn json_float(v: &serde_json::Value) -> Value {
     }
 }
 
+/// An object from the API as client-go's unstructured decoding gives it to templates:
+/// whole numbers that fit are `int64`, other numbers `float64`, maps plain
+/// `map[string]interface {}`.
+fn unstructured(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Number(n) => match n.as_i64().filter(|_| !n.is_f64()) {
+            Some(i) => Value::Int64(i),
+            None => Value::Float64(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::Array(a) => Value::list(a.iter().map(unstructured).collect()),
+        serde_json::Value::Object(o) => Value::map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), unstructured(v)))
+                .collect(),
+        ),
+        other => json_to_value(other),
+    }
+}
+
 fn from_json_array(text: &str) -> Value {
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Array(a)) => Value::list(a.iter().map(json_float).collect()),
@@ -242,6 +261,7 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
             Err(FuncError::new(warn_wrap(arg_str(args, 0))))
         }),
     );
+    let lookup = opts.lookup.clone();
     f.insert(
         "lookup".into(),
         Function::typed(
@@ -251,7 +271,18 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
                 Param::String,
                 Param::String,
             ]),
-            |_, _| Ok(Value::map(BTreeMap::new())),
+            move |_, args| match &lookup {
+                // Helm registers the cluster-backed function only outside lint mode.
+                Some(f) if !lint => f(
+                    arg_str(args, 0),
+                    arg_str(args, 1),
+                    arg_str(args, 2),
+                    arg_str(args, 3),
+                )
+                .map(|v| unstructured(&v))
+                .map_err(FuncError::new),
+                _ => Ok(Value::map(BTreeMap::new())),
+            },
         ),
     );
     f.insert(

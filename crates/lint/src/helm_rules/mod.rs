@@ -235,6 +235,7 @@ fn templates(l: &mut Linter, dir: &Path, opts: &LintOptions) -> Option<Vec<Rende
         EngineOptions {
             strict: false,
             lint_mode: true,
+            lookup: None,
         },
     ) {
         Ok(r) => r,
