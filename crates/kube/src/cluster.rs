@@ -10,6 +10,7 @@ use std::time::Duration;
 use kube::api::PropagationPolicy;
 use serde_json::Value;
 
+use crate::lookup::LookupError;
 use crate::ready::{readiness, Readiness};
 use crate::ready_wait::ReadyReport;
 use crate::resources::{ResourceError, Resources};
@@ -186,6 +187,39 @@ pub trait Cluster: Send + Sync {
         }
     }
 
+    /// Helm's `lookup` template function ([`crate::lookup::lookup`] for a real cluster): the
+    /// object, `{}` when absent, or a `<Kind>List` when `name` is empty. The default reads
+    /// one object with [`Cluster::get`] and knows no lists (an empty one).
+    fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> impl Future<Output = Result<Value, LookupError>> + Send {
+        let probe = serde_json::json!({
+            "apiVersion": api_version,
+            "kind": kind,
+            "metadata": {"name": name, "namespace": namespace},
+        });
+        let list = name.is_empty();
+        let ns = namespace.to_owned();
+        async move {
+            if list {
+                return Ok(serde_json::json!({
+                    "apiVersion": probe["apiVersion"],
+                    "kind": format!("{}List", probe["kind"].as_str().unwrap_or("")),
+                    "metadata": {},
+                    "items": [],
+                }));
+            }
+            match self.get(&probe, &ns).await {
+                Ok(found) => Ok(found.unwrap_or_else(|| Value::Object(Default::default()))),
+                Err(e) => Err(LookupError(e.to_string())),
+            }
+        }
+    }
+
     /// The readiness of the live object (absent objects are in progress).
     fn readiness(
         &self,
@@ -208,6 +242,16 @@ fn to_value(o: kube::api::DynamicObject) -> Result<Value, ClusterError> {
 }
 
 impl Cluster for Resources {
+    async fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, LookupError> {
+        crate::lookup::lookup(self, api_version, kind, namespace, name).await
+    }
+
     async fn apply(
         &self,
         obj: &Value,
@@ -479,6 +523,37 @@ fn label(k: &Key) -> String {
 }
 
 impl Cluster for FakeCluster {
+    /// Answers from the stored objects: by apiVersion, kind and name (in `namespace` unless
+    /// it is empty), or every match as a `<Kind>List`.
+    async fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, LookupError> {
+        let objects = lock(&self.objects);
+        let mut matches = objects.iter().filter(|((a, k, ns, n), _)| {
+            a == api_version
+                && k == kind
+                && (namespace.is_empty() || ns == namespace)
+                && (name.is_empty() || n == name)
+        });
+        if name.is_empty() {
+            let items: Vec<Value> = matches.map(|(_, v)| v.clone()).collect();
+            return Ok(serde_json::json!({
+                "apiVersion": api_version,
+                "kind": format!("{kind}List"),
+                "metadata": {},
+                "items": items,
+            }));
+        }
+        Ok(matches
+            .next()
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| Value::Object(Default::default())))
+    }
+
     async fn apply(
         &self,
         obj: &Value,
@@ -589,6 +664,32 @@ impl Cluster for FakeCluster {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[tokio::test]
+    async fn fake_lookup_reads_stored_objects() {
+        let c = FakeCluster::new();
+        let cm =
+            |n: &str| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": n}});
+        c.put(cm("a"), "one").expect("put");
+        c.put(cm("b"), "two").expect("put");
+        assert_eq!(
+            c.lookup("v1", "ConfigMap", "one", "a").await.expect("get"),
+            cm("a")
+        );
+        assert_eq!(
+            c.lookup("v1", "ConfigMap", "two", "a").await.expect("get"),
+            json!({})
+        );
+        assert_eq!(
+            c.lookup("v1", "ConfigMap", "", "b").await.expect("get"),
+            cm("b")
+        );
+        let all = c.lookup("v1", "ConfigMap", "", "").await.expect("list");
+        assert_eq!(all["kind"], "ConfigMapList");
+        assert_eq!(all["items"].as_array().map(Vec::len), Some(2));
+        let one = c.lookup("v1", "ConfigMap", "two", "").await.expect("list");
+        assert_eq!(one["items"], json!([cm("b")]));
+    }
 
     #[tokio::test]
     async fn fake_records_and_scripts() {

@@ -310,14 +310,28 @@ async fn lookup_like_helm() {
         .await
         .expect("lookup");
     assert_eq!(missing, json!({}));
-    assert!(
-        lookup(&res, "nope.io/v1", "Nope", "default", "x")
-            .await
-            .is_err(),
-        "an unserved kind is an error, as in helm"
+    let err = lookup(&res, "nope.io/v1", "Nope", "default", "x")
+        .await
+        .expect_err("an unserved group is an error, as in helm");
+    assert_eq!(
+        err.to_string(),
+        "unable to get apiresource from unstructured: nope.io/v1, Kind=Nope: the server could not find the requested resource"
     );
+    // A kind its (served) group does not list is no error: helm asks `/api/x`, a 404.
+    let unlisted = lookup(&res, "v1", "Nope", "default", "x")
+        .await
+        .expect("lookup");
+    assert_eq!(unlisted, json!({}));
     let list = lookup(&res, "v1", "ConfigMap", "", "").await.expect("list");
     assert_eq!(list["kind"], "ConfigMapList");
+    assert_eq!(list["apiVersion"], "v1");
+    for item in list["items"].as_array().expect("items") {
+        // client-go gives each item the list's apiVersion and kind.
+        assert_eq!(
+            (&item["apiVersion"], &item["kind"]),
+            (&json!("v1"), &json!("ConfigMap"))
+        );
+    }
     let names: Vec<_> = list["items"]
         .as_array()
         .expect("items")
