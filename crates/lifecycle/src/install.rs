@@ -12,7 +12,7 @@ use crate::common::{
 use crate::error::validate_name;
 use crate::executor::{set_status, Exec};
 use crate::plan::{hooks_step, Action, FailurePolicy, Plan, Step};
-use crate::render::{render_release, RenderTarget, Rendered};
+use crate::render::{render_release, render_release_on, RenderTarget, Rendered};
 use crate::{Cluster, Driver, Env, InstallOptions, LifecycleError, UninstallOptions};
 
 /// The revision an install creates: 1, or last+1 with `--replace` over an `uninstalled` or
@@ -135,7 +135,12 @@ pub async fn install<C: Cluster, D: Driver>(
         revision: 1,
         is_upgrade: false,
     };
-    let rendered = render_release(chart.clone(), values, &target, &opts.render)?;
+    // helm's `interactWithServer`: lookup reads the cluster unless this is a client dry run.
+    let rendered = if opts.dry_run == crate::DryRun::Client {
+        render_release(chart.clone(), values, &target, &opts.render)?
+    } else {
+        render_release_on(env.cluster, chart.clone(), values, &target, &opts.render).await?
+    };
     let plan = plan_install(opts, &rendered, &hist)?;
     for w in &plan.warnings {
         env.emit(crate::Event::Warning { message: w.clone() });

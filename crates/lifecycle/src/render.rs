@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use capstan_chart::{Chart, Values};
+use capstan_kube::cluster::Cluster;
 use capstan_release::{sort_manifests, Hook, Manifest, INSTALL_ORDER};
 use capstan_render::data::ReleaseInfo;
-use capstan_render::engine::{render, EngineOptions, RenderContext};
+use capstan_render::engine::{render, EngineOptions, LookupFn, RenderContext};
 use capstan_render::objects::{Capabilities, KubeVersion, VersionSet};
 use capstan_render::template::parse_head;
 
@@ -45,12 +46,82 @@ pub struct Rendered {
     pub crds: Vec<(String, String)>,
 }
 
-/// Renders `chart` with the user's `values` for `target`.
+/// Renders `chart` with the user's `values` for `target`, offline: `lookup` gives empty
+/// maps (helm's `template` and client dry runs).
 pub fn render_release(
+    chart: Chart,
+    values: &Values,
+    target: &RenderTarget<'_>,
+    opts: &RenderOptions,
+) -> Result<Rendered, LifecycleError> {
+    render_with(chart, values, target, opts, None)
+}
+
+/// One `lookup` call from the render thread, waiting for its answer.
+struct Ask {
+    args: [String; 4],
+    reply: std::sync::mpsc::SyncSender<Result<serde_json::Value, String>>,
+}
+
+/// Renders as [`render_release`], with `lookup` answered by `cluster` (helm's install and
+/// upgrade, also `--dry-run=server`). The engine is synchronous and the cluster async: the
+/// render runs on a blocking thread and sends each lookup over a channel to this task,
+/// which awaits the cluster and replies. The runtime thread is never blocked, so this
+/// works on a current-thread runtime too.
+pub async fn render_release_on<C: Cluster>(
+    cluster: &C,
+    chart: Chart,
+    values: &Values,
+    target: &RenderTarget<'_>,
+    opts: &RenderOptions,
+) -> Result<Rendered, LifecycleError> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Ask>();
+    let lookup: LookupFn = Arc::new(move |api_version, kind, namespace, name| {
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        let args = [api_version, kind, namespace, name].map(str::to_owned);
+        tx.send(Ask { args, reply })
+            .map_err(|_| "lookup: the operation was cancelled".to_owned())?;
+        answer
+            .recv()
+            .map_err(|_| "lookup: the operation was cancelled".to_owned())?
+    });
+    let (values, opts) = (values.clone(), opts.clone());
+    let (name, namespace) = (target.name.to_owned(), target.namespace.to_owned());
+    let (revision, is_upgrade) = (target.revision, target.is_upgrade);
+    let mut job = tokio::task::spawn_blocking(move || {
+        let target = RenderTarget {
+            name: &name,
+            namespace: &namespace,
+            revision,
+            is_upgrade,
+        };
+        render_with(chart, &values, &target, &opts, Some(lookup))
+    });
+    loop {
+        tokio::select! {
+            done = &mut job => {
+                return match done {
+                    Ok(r) => r,
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(e) => Err(LifecycleError::Render(e.to_string())),
+                };
+            }
+            Some(ask) = rx.recv() => {
+                let [a, k, ns, n] = &ask.args;
+                let answer = cluster.lookup(a, k, ns, n).await.map_err(|e| e.0);
+                // The render thread is gone only if it failed meanwhile; `job` says why.
+                let _ = ask.reply.send(answer);
+            }
+        }
+    }
+}
+
+fn render_with(
     mut chart: Chart,
     values: &Values,
     target: &RenderTarget<'_>,
     opts: &RenderOptions,
+    lookup: Option<LookupFn>,
 ) -> Result<Rendered, LifecycleError> {
     let mut warnings = Vec::new();
     if chart.metadata.deprecated {
@@ -78,8 +149,11 @@ pub fn render_release(
         capabilities: Arc::new(caps),
         values: vals,
     };
-    let mut files =
-        render(&chart, &ctx, EngineOptions::default()).map_err(|e| LifecycleError::Render(e.0))?;
+    let engine = EngineOptions {
+        lookup,
+        ..EngineOptions::default()
+    };
+    let mut files = render(&chart, &ctx, engine).map_err(|e| LifecycleError::Render(e.0))?;
     let top_notes = format!("{}/templates/NOTES.txt", chart.name());
     let mut notes = String::new();
     let note_names: Vec<String> = files

@@ -17,7 +17,7 @@ use crate::error::validate_name;
 use crate::executor::{minimal, set_status, Exec};
 use crate::objects::resources_from_manifest;
 use crate::plan::{hooks_step, last_good_revision, Action, FailurePolicy, Plan, Step};
-use crate::render::{render_release, RenderTarget, Rendered};
+use crate::render::{render_release, render_release_on, RenderTarget, Rendered};
 use crate::request::{ValuesMode, DEFAULT_HISTORY_MAX};
 use crate::{
     Cluster, Driver, Env, InstallOptions, LifecycleError, RollbackOptions, UpgradeOptions,
@@ -278,7 +278,12 @@ async fn run_upgrade<C: Cluster, D: Driver>(
         revision,
         is_upgrade: true,
     };
-    let rendered = render_release(chart.clone(), &vals, &target, &opts.render)?;
+    // helm's `interactWithServer`: lookup reads the cluster unless this is a client dry run.
+    let rendered = if opts.dry_run == crate::DryRun::Client {
+        render_release(chart.clone(), &vals, &target, &opts.render)?
+    } else {
+        render_release_on(env.cluster, chart.clone(), &vals, &target, &opts.render).await?
+    };
     let plan = plan_upgrade(opts, &rendered, hist, recover)?;
     for w in &plan.warnings {
         env.emit(crate::Event::Warning { message: w.clone() });
