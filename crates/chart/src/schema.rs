@@ -109,6 +109,29 @@ fn integral(v: &Value) -> Value {
     }
 }
 
+/// Builds, once per process, the meta-schema of the draft that `schema_json` declares
+/// (the JSON-schema library builds it lazily on first use, which costs as much as
+/// validating a large chart's values). Callers run this on a spare thread while the chart
+/// loads, so that validation later finds it ready. Errors are ignored: validation will
+/// report them.
+pub fn prepare_meta_schema(schema_json: &[u8]) {
+    let Ok(Value::Object(schema)) = serde_json::from_slice::<Value>(schema_json) else {
+        return;
+    };
+    let mut tiny = serde_json::Map::new();
+    if let Some(draft) = schema.get("$schema") {
+        tiny.insert("$schema".into(), draft.clone());
+    }
+    let mut compiler = Compiler::new();
+    compiler.use_loader(Box::new(Loader));
+    if compiler
+        .add_resource(SCHEMA_URL, Value::Object(tiny))
+        .is_ok()
+    {
+        let _ = compiler.compile(SCHEMA_URL, &mut Schemas::new());
+    }
+}
+
 /// Validates against one schema; the error text is what Helm prints below the chart
 /// name (each line `- at '<pointer>': <message>`, nested causes indented).
 pub fn validate_single(values: &Values, schema_json: &[u8]) -> Result<(), String> {

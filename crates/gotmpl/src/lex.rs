@@ -152,6 +152,20 @@ pub(crate) fn lex(input: &str) -> Vec<Item> {
     l.items
 }
 
+/// Where the next `{{` starts. A byte search for `{` then a look at the next byte beats
+/// building a substring searcher per call (a template has thousands of actions).
+fn find_left_delim(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'{', &bytes[from..]) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Newlines in a stretch of input (a byte count: `\n` never occurs inside a UTF-8 sequence).
 fn count_newlines(bytes: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', bytes).count()
@@ -189,8 +203,14 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn peek(&self) -> Option<char> {
-        self.input[self.pos..].chars().next()
+        // Template source is nearly all ASCII: skip UTF-8 decoding for it.
+        match self.bytes.get(self.pos) {
+            Some(&b) if b < 0x80 => Some(b as char),
+            Some(_) => self.input[self.pos..].chars().next(),
+            None => None,
+        }
     }
 
     fn next(&mut self) -> Option<char> {
@@ -253,7 +273,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> State {
-        if let Some(x) = memchr::memmem::find(&self.bytes[self.pos..], LEFT_DELIM.as_bytes()) {
+        if let Some(x) = find_left_delim(&self.bytes[self.pos..]) {
             if x > 0 {
                 self.pos += x;
                 let delim_end = self.pos + LEFT_DELIM.len();
@@ -470,11 +490,18 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> State {
-        while let Some(c) = self.peek() {
-            if !is_alnum(c) {
-                break;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => self.pos += 1,
+                Some(b) if b.is_ascii() => break,
+                None => break,
+                Some(_) => match self.peek() {
+                    Some(c) if is_alnum(c) => {
+                        self.next();
+                    }
+                    _ => break,
+                },
             }
-            self.next();
         }
         if !self.at_terminator() {
             let c = self.peek().unwrap_or('\0');
@@ -517,11 +544,18 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        while let Some(c) = self.peek() {
-            if !is_alnum(c) {
-                break;
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => self.pos += 1,
+                Some(b) if b.is_ascii() => break,
+                None => break,
+                Some(_) => match self.peek() {
+                    Some(c) if is_alnum(c) => {
+                        self.next();
+                    }
+                    _ => break,
+                },
             }
-            self.next();
         }
         if !self.at_terminator() {
             let c = self.peek().unwrap_or('\0');

@@ -222,6 +222,9 @@ impl Templates {
     /// on several threads.
     pub fn parse_files(&mut self, files: &[(&str, &str)]) -> Result<(), (usize, Error)> {
         let total: usize = files.iter().map(|(_, text)| text.len()).sum();
+        // Parsing cost is mostly per action; plain text (CRDs) is cheap.
+        let cost =
+            |text: &str| text.len() / 4 + 512 * memchr::memchr_iter(b'{', text.as_bytes()).count();
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().min(4))
             .unwrap_or(1);
@@ -232,12 +235,13 @@ impl Templates {
             return Ok(());
         }
         let parse_one = |(name, text): &(&str, &str)| self.parse_tree(name, text);
-        // Contiguous chunks of roughly equal text keep the results in file order.
-        let share = total.div_ceil(threads);
+        // Contiguous chunks of roughly equal cost keep the results in file order.
+        let costs: Vec<usize> = files.iter().map(|(_, text)| cost(text)).collect();
+        let share = costs.iter().sum::<usize>().div_ceil(threads);
         let mut chunks: Vec<&[(&str, &str)]> = Vec::new();
         let (mut start, mut acc) = (0, 0);
-        for (i, (_, text)) in files.iter().enumerate() {
-            acc += text.len();
+        for (i, c) in costs.iter().enumerate() {
+            acc += c;
             if acc >= share && chunks.len() + 1 < threads {
                 chunks.push(&files[start..=i]);
                 start = i + 1;

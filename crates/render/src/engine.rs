@@ -126,7 +126,7 @@ pub fn render(
 
 /// Helm drops every `<no value>` from a rendered file; most files have none, so look
 /// before copying.
-fn without_no_value(out: String) -> String {
+pub(crate) fn without_no_value(out: String) -> String {
     if memchr::memmem::find(out.as_bytes(), b"<no value>").is_none() {
         return out;
     }

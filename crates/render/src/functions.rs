@@ -214,7 +214,7 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
     f.insert(
         "tpl".into(),
         Function::typed(sig(vec![Param::String, Param::Any]), |ctx, args| {
-            let text = arg_str(args, 0).to_string();
+            let text = arg_str(args, 0);
             let data = arg(args, 1);
             let set_name = ctx.templates().name().to_string();
             let clone = ctx.clone_with(&set_name, &text).map_err(|e| FuncError {
@@ -230,7 +230,7 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
                     ),
                     source: Some(Box::new(e)),
                 })?;
-            Ok(Value::from(out.replace("<no value>", "")))
+            Ok(Value::from(crate::engine::without_no_value(out)))
         }),
     );
     let lint = opts.lint_mode;

@@ -461,12 +461,14 @@ impl Object for Files {
             }
         };
         match name {
-            "Get" => Ok(Value::str(
-                self.files
-                    .get(arg(0)?)
-                    .map(|b| String::from_utf8_lossy(b).into_owned())
-                    .unwrap_or_default(),
-            )),
+            // One copy, straight into the value (files can be megabytes of CRDs).
+            "Get" => Ok(Value::str(match self.files.get(arg(0)?) {
+                Some(b) => match std::str::from_utf8(b) {
+                    Ok(text) => Arc::<str>::from(text),
+                    Err(_) => Arc::from(String::from_utf8_lossy(b).as_ref()),
+                },
+                None => Arc::from(""),
+            })),
             "GetBytes" => Ok(Value::Bytes(
                 self.files
                     .get(arg(0)?)

@@ -221,6 +221,15 @@ pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode
     if !std::path::Path::new(&chart_path).exists() {
         return bail(missing_chart_message(&chart_path));
     }
+    // The values schema's meta-schema is built on a spare core while the chart loads.
+    if !args.skip_schema_validation {
+        let schema_path = std::path::Path::new(&chart_path).join("values.schema.json");
+        std::thread::spawn(move || {
+            if let Ok(text) = std::fs::read(schema_path) {
+                capstan_chart::schema::prepare_meta_schema(&text);
+            }
+        });
+    }
     let user_values = args.values.merge()?;
     let chart = capstan_chart::load(&chart_path).map_err(|e| anyhow::anyhow!("{e}"))?;
     let request = TemplateRequest {
