@@ -203,7 +203,17 @@ struct Scanner<'a> {
 }
 
 fn indent_of(line: &str) -> usize {
-    line.bytes().take_while(|&b| b == b' ').count()
+    // CRD lines are indented by dozens of spaces: compare eight at a time.
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while let Some(block) = bytes.get(i..i + 8) {
+        if u64::from_ne_bytes(block.try_into().expect("eight bytes")) != SPACES {
+            break;
+        }
+        i += 8;
+    }
+    i + bytes[i..].iter().take_while(|&&b| b == b' ').count()
 }
 
 /// Blank, or a comment line.
