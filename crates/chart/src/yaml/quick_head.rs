@@ -232,7 +232,10 @@ fn seq_item(rest: &str) -> Option<&str> {
 
 /// A mapping key at the start of `rest`: its text, whether it is plain, and what follows
 /// the `:` separator (trimmed of leading spaces). `None` when `rest` is not a simple key.
-fn split_key(rest: &str) -> Option<(&str, bool, &str)> {
+/// A split mapping line: the key's text, whether it is plain, the text after `: `.
+type Key<'a> = (&'a str, bool, &'a str);
+
+fn split_key(rest: &str) -> Option<Key<'_>> {
     let (key, plain, after) = match rest.as_bytes().first()? {
         quote @ (b'"' | b'\'') => {
             let end = rest[1..].find(*quote as char)? + 1;
@@ -243,17 +246,25 @@ fn split_key(rest: &str) -> Option<(&str, bool, &str)> {
             (body, false, &rest[end + 1..])
         }
         _ => {
-            let colon = rest.find(':')?;
+            // One pass: key characters up to the colon; anything else is not a plain key.
+            let bytes = rest.as_bytes();
+            let mut colon = 0;
+            loop {
+                let b = *bytes.get(colon)?;
+                let ok = b.is_ascii_alphanumeric()
+                    || b == b'_'
+                    || b == b'$'
+                    || (colon > 0 && matches!(b, b'.' | b'/' | b'-'));
+                if !ok {
+                    break;
+                }
+                colon += 1;
+            }
             let key = &rest[..colon];
-            let ok = !key.is_empty()
-                && key.len() <= 256
-                && key.bytes().enumerate().all(|(i, b)| {
-                    b.is_ascii_alphanumeric()
-                        || b == b'_'
-                        || b == b'$'
-                        || (i > 0 && matches!(b, b'.' | b'/' | b'-'))
-                });
-            if !ok || !plain_key_is_string_like(key) {
+            if bytes[colon] != b':' || key.is_empty() || key.len() > 256 {
+                return None;
+            }
+            if !plain_key_is_string_like(key) {
                 return None;
             }
             (key, true, &rest[colon..])
@@ -502,8 +513,22 @@ fn trailing_ok(rest: &str) -> Option<()> {
 /// A plain scalar that ends on this line: no `: `, no trailing `:`, no tab; a ` #` starts
 /// a comment. Special floats (which the JSON step rejects) are left to the full decoder.
 fn plain_value(text: &str) -> Option<Inline<'_>> {
-    let body = text[..comment_start(text)].trim_end_matches(' ');
-    if has_colon_space_or_tab(body) || body.ends_with(':') {
+    // One pass up to a ` #` comment: no `: `, no tab.
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'#' if i > 0 && bytes[i - 1] == b' ' => {
+                end = i - 1;
+                break;
+            }
+            b':' if bytes.get(i + 1) == Some(&b' ') => return None,
+            b'\t' => return None,
+            _ => {}
+        }
+    }
+    let body = text[..end].trim_end_matches(' ');
+    if body.ends_with(':') {
         return None;
     }
     if matches!(body.as_bytes()[0], b'.' | b'+' | b'-') && body.len() <= 5 {
@@ -614,17 +639,17 @@ impl Scanner<'_> {
                     })?;
                     return self.seq_entry(indent, rest);
                 }
-                if split_key(rest).is_none() {
+                let Some(split) = split_key(rest) else {
                     // A scalar (or flow collection) on its own line below its key.
                     return self.value(p.owner_indent, p.owner_is_map, p.slot, rest);
-                }
+                };
                 self.fill(p.slot, HeadValue::Map)?;
                 self.push(Ctx {
                     indent,
                     kind: Kind::Map,
                     role,
                 })?;
-                return self.map_entry(indent, rest);
+                return self.map_entry_split(indent, split);
             }
             if indent == p.owner_indent && p.owner_is_map && seq_item(rest).is_some() {
                 self.fill(p.slot, HeadValue::Seq)?;
@@ -663,7 +688,12 @@ impl Scanner<'_> {
 
     /// `key: ...` in the mapping at `indent` (the top of the stack).
     fn map_entry(&mut self, indent: usize, rest: &str) -> Option<()> {
-        let (key, plain, value) = split_key(rest)?;
+        let split = split_key(rest)?;
+        self.map_entry_split(indent, split)
+    }
+
+    /// [`Scanner::map_entry`] with the key already split off.
+    fn map_entry_split(&mut self, indent: usize, (key, plain, value): Key<'_>) -> Option<()> {
         let role = self.stack.last()?.role;
         let slot = match (role, key) {
             (Role::Top, "apiVersion") => Some(Slot::ApiVersion),
@@ -688,14 +718,14 @@ impl Scanner<'_> {
         if seq_item(item).is_some() {
             return None;
         }
-        if !item.is_empty() && !item.starts_with('#') && split_key(item).is_some() {
+        if let Some(split) = split_key(item).filter(|_| !item.starts_with('#')) {
             let column = indent + (rest.len() - item.len());
             self.push(Ctx {
                 indent: column,
                 kind: Kind::Map,
                 role: Role::Other,
             })?;
-            return self.map_entry(column, item);
+            return self.map_entry_split(column, split);
         }
         self.value(indent, false, None, item)
     }
