@@ -217,8 +217,8 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
             let text = arg_str(args, 0);
             let data = arg(args, 1);
             let set_name = ctx.templates().name().to_string();
-            let clone = ctx.clone_with(&set_name, &text).map_err(|e| FuncError {
-                message: format!("cannot parse template {}: {e}", go_quote(&text)),
+            let clone = ctx.clone_with(&set_name, text).map_err(|e| FuncError {
+                message: format!("cannot parse template {}: {e}", go_quote(text)),
                 source: Some(Box::new(e)),
             })?;
             let out = ctx
@@ -226,7 +226,7 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
                 .map_err(|e| FuncError {
                     message: format!(
                         "error during tpl function execution for {}: {e}",
-                        go_quote(&text)
+                        go_quote(text)
                     ),
                     source: Some(Box::new(e)),
                 })?;
