@@ -12,6 +12,25 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_arena_eager_commit` (the binding has no constant for it).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// On overcommitting systems mimalloc commits whole arenas up front, which tripled the
+/// resident memory of a template render; commit pages as they are used instead. This must
+/// happen before the first allocation creates an arena, so it runs as an ELF constructor,
+/// ahead of the Rust runtime's own start-up.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static LAZY_ARENA_COMMIT: extern "C" fn() = lazy_arena_commit;
+
+#[cfg(target_os = "linux")]
+extern "C" fn lazy_arena_commit() {
+    // SAFETY: sets a process-wide allocator option before any allocation; nothing else
+    // runs yet.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
 fn main() -> ExitCode {
     let cli = match commands::Cli::try_parse_from(std::env::args_os()) {
         Ok(cli) => cli,
