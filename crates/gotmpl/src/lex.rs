@@ -489,7 +489,9 @@ impl<'a> Lexer<'a> {
         State::InsideAction
     }
 
-    fn lex_identifier(&mut self) -> State {
+    /// Moves past letters, digits and `_` (an identifier's or field's characters), with a
+    /// fast path for ASCII.
+    fn skip_alnum(&mut self) {
         loop {
             match self.bytes.get(self.pos) {
                 Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => self.pos += 1,
@@ -503,6 +505,10 @@ impl<'a> Lexer<'a> {
                 },
             }
         }
+    }
+
+    fn lex_identifier(&mut self) -> State {
+        self.skip_alnum();
         if !self.at_terminator() {
             let c = self.peek().unwrap_or('\0');
             return self.error(format!("bad character {}", go_unicode_repr(c)));
@@ -544,19 +550,7 @@ impl<'a> Lexer<'a> {
             });
             return State::InsideAction;
         }
-        loop {
-            match self.bytes.get(self.pos) {
-                Some(b) if b.is_ascii_alphanumeric() || *b == b'_' => self.pos += 1,
-                Some(b) if b.is_ascii() => break,
-                None => break,
-                Some(_) => match self.peek() {
-                    Some(c) if is_alnum(c) => {
-                        self.next();
-                    }
-                    _ => break,
-                },
-            }
-        }
+        self.skip_alnum();
         if !self.at_terminator() {
             let c = self.peek().unwrap_or('\0');
             return self.error(format!("bad character {}", go_unicode_repr(c)));
