@@ -475,11 +475,11 @@ fn scan_quoted(text: &str, from: usize, quote: u8) -> QuoteScan {
                         | b'e'
                         | b' '
                         | b'"'
-                        | b'/'
                         | b'\\'
                         | b'N'
                         | b'_'
                 ) {
+                    // Not `\/`: go-yaml v2 (YAML 1.1) refuses it, and so does our decoder.
                     return QuoteScan::Invalid;
                 }
                 escaped = true;

@@ -207,6 +207,9 @@ fn leaves_everything_unusual_to_the_decoder() {
         "# only a comment\n",
         "",
         "a: \"x\\q\"\n",
+        // Found by the quick_head fuzz target: go-yaml v2 has no `\/` escape.
+        "a: \"x\\/y\"\n",
+        "a: \"x\n  \\/ y\"\n",
         "kind: x\nkind: y\n",
         "a: '\tx'\n",
         "a: 'open\nb: 1\n",
