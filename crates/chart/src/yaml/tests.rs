@@ -173,3 +173,12 @@ fn go_yaml_error_wording() {
         assert_eq!(from_str(text).unwrap_err().to_string(), want, "{text:?}");
     }
 }
+
+#[test]
+fn slash_escape_is_refused_only_inside_double_quotes() {
+    // go-yaml v2 has no `\/` escape; a plain scalar has no escapes at all, even after a
+    // quoted key on the same line (found by the quick_head fuzz target).
+    assert_eq!(from_str("\"a\": b\\/c\n").unwrap(), json!({"a": "b\\/c"}));
+    assert!(from_str("a: \"b\\/c\"\n").is_err());
+    assert!(from_str("\"a\\/\": b\n").is_err());
+}

@@ -239,7 +239,9 @@ impl<'a> Source<'a> {
         for l in l1..=l2 {
             let text = self.line(l);
             let from = if l == l1 { span.start.col() } else { 0 };
-            let mut chars = text.chars().skip(from).peekable();
+            // Only the scalar itself: a plain value after a quoted key has no escapes.
+            let to = if l == l2 { span.end.col() } else { usize::MAX };
+            let mut chars = text.chars().take(to).skip(from).peekable();
             while let Some(c) = chars.next() {
                 if c == '\\' {
                     if chars.peek() == Some(&'/') {
