@@ -115,12 +115,18 @@ fn integral(v: &Value) -> Value {
 /// loads, so that validation later finds it ready. Errors are ignored: validation will
 /// report them.
 pub fn prepare_meta_schema(schema_json: &[u8]) {
-    let Ok(Value::Object(schema)) = serde_json::from_slice::<Value>(schema_json) else {
+    /// Only `$schema`; serde skips the rest of a large schema without building it.
+    #[derive(serde::Deserialize)]
+    struct Draft {
+        #[serde(rename = "$schema")]
+        schema: Option<Value>,
+    }
+    let Ok(draft) = serde_json::from_slice::<Draft>(schema_json) else {
         return;
     };
     let mut tiny = serde_json::Map::new();
-    if let Some(draft) = schema.get("$schema") {
-        tiny.insert("$schema".into(), draft.clone());
+    if let Some(draft) = draft.schema {
+        tiny.insert("$schema".into(), draft);
     }
     let mut compiler = Compiler::new();
     compiler.use_loader(Box::new(Loader));

@@ -5,8 +5,6 @@ mod commands;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Rendering allocates and frees many small strings, maps and lists; mimalloc does that
 /// markedly faster than glibc's allocator (BENCHMARKS.md).
 #[global_allocator]
@@ -32,7 +30,7 @@ extern "C" fn lazy_arena_commit() {
 }
 
 fn main() -> ExitCode {
-    let cli = match commands::Cli::try_parse_from(std::env::args_os()) {
+    let cli = match commands::parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
         Err(err) => return commands::clap_failure(err),
     };

@@ -298,6 +298,15 @@ pub(crate) fn unquote(s: &str) -> Option<String> {
             Some(inner.replace('\r', ""))
         }
         b'"' => {
+            // Go's own shortcut: without escapes the text is the value (a bare `"` or a
+            // newline inside would be a syntax error, as below).
+            if !inner
+                .as_bytes()
+                .iter()
+                .any(|&c| matches!(c, b'\\' | b'"' | b'\n'))
+            {
+                return Some(inner.to_string());
+            }
             if inner.contains('\n') {
                 return None;
             }

@@ -58,8 +58,9 @@ impl std::fmt::Debug for EngineOptions {
 #[error("{0}")]
 pub struct RenderError(pub String);
 
-struct Renderable {
-    text: String,
+struct Renderable<'c> {
+    /// The template's text, borrowed from the chart unless it had to be made UTF-8.
+    text: std::borrow::Cow<'c, str>,
     data: BTreeMap<String, Value>,
     base_path: String,
 }
@@ -100,7 +101,7 @@ pub fn render(
         set.funcs(funcs);
         let files: Vec<(&str, &str)> = keys
             .iter()
-            .map(|name| (name.as_str(), templates[*name].text.as_str()))
+            .map(|name| (name.as_str(), templates[*name].text.as_ref()))
             .collect();
         set.parse_files(&files)
             .map_err(|(i, e)| cleanup_parse_error(files[i].0, &e))?;
@@ -120,6 +121,7 @@ pub fn render(
                 .map_err(|e| reformat_exec_error(name, &e))?;
             rendered.insert((*name).clone(), without_no_value(out));
         }
+        set.drop_in_background();
         Ok(rendered)
     })
 }
@@ -139,13 +141,13 @@ fn base_name(path: &str) -> &str {
 
 /// Helm's `recAllTpls`: builds each chart's data (`.Chart`, `.Files`, `.Values` scoped to
 /// the subchart, `.Subcharts`) and registers its templates. Returns the chart's data map.
-fn collect(
-    chart: &Chart,
+fn collect<'c>(
+    chart: &'c Chart,
     full_path: String,
     is_root: bool,
     parent_values: &Value,
     ctx: &RenderContext,
-    out: &mut BTreeMap<String, Renderable>,
+    out: &mut BTreeMap<String, Renderable<'c>>,
 ) -> BTreeMap<String, Value> {
     let values = if is_root {
         parent_values.clone()
@@ -193,9 +195,11 @@ fn collect(
         out.insert(
             format!("{full_path}/{}", t.name),
             Renderable {
+                // `from_utf8_lossy` alone is many times slower on the valid text of nearly
+                // every chart.
                 text: match std::str::from_utf8(&t.data) {
-                    Ok(text) => text.to_owned(),
-                    Err(_) => String::from_utf8_lossy(&t.data).into_owned(),
+                    Ok(text) => std::borrow::Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(&t.data),
                 },
                 data: data.clone(),
                 base_path: format!("{full_path}/templates"),

@@ -235,6 +235,26 @@ fn seq_item(rest: &str) -> Option<&str> {
 /// A split mapping line: the key's text, whether it is plain, the text after `: `.
 type Key<'a> = (&'a str, bool, &'a str);
 
+/// Bytes a plain key may start with (ASCII letters, digits, `_`, `$`).
+const KEY_START: [bool; 256] = key_table(b"_$");
+/// Bytes a plain key may continue with (also `.`, `/`, `-`).
+const KEY_BYTE: [bool; 256] = key_table(b"_$./-");
+
+const fn key_table(extra: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        t[extra[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
 fn split_key(rest: &str) -> Option<Key<'_>> {
     let (key, plain, after) = match rest.as_bytes().first()? {
         quote @ (b'"' | b'\'') => {
@@ -248,14 +268,14 @@ fn split_key(rest: &str) -> Option<Key<'_>> {
         _ => {
             // One pass: key characters up to the colon; anything else is not a plain key.
             let bytes = rest.as_bytes();
-            let mut colon = 0;
+            // A table lookup per byte: keys are most of a manifest's lines.
+            if !KEY_START[usize::from(*bytes.first()?)] {
+                return None;
+            }
+            let mut colon = 1;
             loop {
                 let b = *bytes.get(colon)?;
-                let ok = b.is_ascii_alphanumeric()
-                    || b == b'_'
-                    || b == b'$'
-                    || (colon > 0 && matches!(b, b'.' | b'/' | b'-'));
-                if !ok {
+                if !KEY_BYTE[usize::from(b)] {
                     break;
                 }
                 colon += 1;
@@ -514,10 +534,11 @@ fn trailing_ok(rest: &str) -> Option<()> {
 /// a comment. Special floats (which the JSON step rejects) are left to the full decoder.
 fn plain_value(text: &str) -> Option<Inline<'_>> {
     // One pass up to a ` #` comment: no `: `, no tab.
+    // SIMD search for the three bytes that matter: long descriptions dominate CRDs.
     let bytes = text.as_bytes();
     let mut end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
+    for i in memchr::memchr3_iter(b'#', b':', b'\t', bytes) {
+        match bytes[i] {
             b'#' if i > 0 && bytes[i - 1] == b' ' => {
                 end = i - 1;
                 break;
