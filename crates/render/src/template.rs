@@ -247,11 +247,19 @@ pub fn template(
         }
     });
     let write_err = |m: String| fail(m, &warnings);
+    // Room for the hooks too, which are appended to the same buffer below: growing a
+    // megabyte of output copies it.
     let mut manifest = String::with_capacity(
         sorted
             .manifests
             .iter()
             .map(|m| m.content.len() + m.name.len() + 16)
+            .chain(
+                sorted
+                    .hooks
+                    .iter()
+                    .map(|h| h.manifest.len() + h.path.len() + 16),
+            )
             .sum(),
     );
     if req.include_crds {
