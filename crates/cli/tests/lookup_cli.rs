@@ -8,7 +8,7 @@ mod release_env;
 
 use std::collections::BTreeMap;
 
-use release_env::Env;
+use release_env::{error_line, stored_records, Env};
 use serde_json::Value;
 
 /// Keeps an existing Secret's password, and prints what the other lookups return in forms
@@ -116,59 +116,12 @@ fn times(s: &str) -> String {
         .join("\n")
 }
 
-fn error_line(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| l.starts_with("Error: "))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn strip_times(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for k in [
-                "first_deployed",
-                "last_deployed",
-                "deleted",
-                "started_at",
-                "completed_at",
-                "modtime",
-                "schemamodtime",
-                "generated",
-            ] {
-                m.remove(k);
-            }
-            m.values_mut().for_each(strip_times);
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip_times),
-        _ => {}
-    }
-}
-
 /// Every stored release record (Secrets labelled `owner=helm`), decoded, minus times.
 fn records(env: &Env) -> BTreeMap<String, Value> {
-    let out = env.kubectl(&["get", "secrets", "-A", "-l", "owner=helm", "-o", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let list: Value = serde_json::from_slice(&out.stdout).expect("secret list");
-    let mut recs = BTreeMap::new();
-    for item in list["items"].as_array().expect("items") {
-        use base64::Engine;
-        let name = item["metadata"]["name"].as_str().unwrap_or("").to_owned();
-        let text = base64::engine::general_purpose::STANDARD
-            .decode(item["data"]["release"].as_str().expect("release data"))
-            .expect("base64");
-        let rel = capstan_release::decode_release(&String::from_utf8_lossy(&text))
-            .expect("a record helm can read");
-        let mut v = serde_json::to_value(&rel).expect("json");
-        strip_times(&mut v);
-        recs.insert(name, v);
-    }
-    recs
+    stored_records(env)
+        .into_iter()
+        .map(|(name, record, _)| (name, record))
+        .collect()
 }
 
 struct Pair {

@@ -8,7 +8,7 @@ mod release_env;
 
 use std::collections::BTreeMap;
 
-use release_env::{demo_chart, Env};
+use release_env::{demo_chart, error_line, stored_records, strip_times, Env};
 use serde_json::Value;
 
 /// Replaces the wall-clock parts of helm's status output (and the RFC 3339 times of JSON and
@@ -28,40 +28,6 @@ fn times(s: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The `Error: …` line of a failed command.
-fn error_line(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr)
-        .lines()
-        .filter(|l| l.starts_with("Error: "))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Drops timestamps (and file modification times) from a decoded record.
-fn strip_times(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            for k in [
-                "first_deployed",
-                "last_deployed",
-                "deleted",
-                "started_at",
-                "completed_at",
-                "modtime",
-                "schemamodtime",
-                "generated",
-            ] {
-                m.remove(k);
-            }
-            for (_, x) in m.iter_mut() {
-                strip_times(x);
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip_times),
-        _ => {}
-    }
 }
 
 /// The JSON paths where `a` and `b` differ, with both values (long strings cut).
@@ -92,33 +58,16 @@ fn diff_paths(path: &str, a: &Value, b: &Value, out: &mut Vec<String>) {
 
 /// Every stored release record of the sandbox (Secrets), by storage key, decoded.
 fn records(env: &Env) -> BTreeMap<String, Value> {
-    let out = env.kubectl(&["get", "secrets", "-A", "-l", "owner=helm", "-o", "json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let list: Value = serde_json::from_slice(&out.stdout).expect("secret list");
-    let mut recs = BTreeMap::new();
-    for item in list["items"].as_array().expect("items") {
-        let name = item["metadata"]["name"].as_str().unwrap_or("").to_owned();
-        let b64 = item["data"]["release"].as_str().expect("release data");
-        use base64::Engine;
-        let text = base64::engine::general_purpose::STANDARD
-            .decode(b64)
-            .expect("base64");
-        let rel = capstan_release::decode_release(&String::from_utf8_lossy(&text))
-            .expect("a record helm can read");
-        let mut v = serde_json::to_value(&rel).expect("json");
-        strip_times(&mut v);
-        let labels = item["metadata"]["labels"].clone();
-        let status = labels["status"].clone();
-        recs.insert(
-            name,
-            serde_json::json!({"record": v, "status_label": status}),
-        );
-    }
-    recs
+    stored_records(env)
+        .into_iter()
+        .map(|(name, record, labels)| {
+            let status = labels["status"].clone();
+            (
+                name,
+                serde_json::json!({"record": record, "status_label": status}),
+            )
+        })
+        .collect()
 }
 
 struct Pair {

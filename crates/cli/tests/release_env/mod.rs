@@ -204,3 +204,62 @@ pub fn demo_chart(env: &Env) -> String {
     );
     env.dir.join("demo").display().to_string()
 }
+
+/// The `Error: …` lines of a command's stderr.
+pub fn error_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| l.starts_with("Error: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Drops timestamps (and file modification times) from a decoded record.
+pub fn strip_times(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for k in [
+                "first_deployed",
+                "last_deployed",
+                "deleted",
+                "started_at",
+                "completed_at",
+                "modtime",
+                "schemamodtime",
+                "generated",
+            ] {
+                m.remove(k);
+            }
+            m.values_mut().for_each(strip_times);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_times),
+        _ => {}
+    }
+}
+
+/// Every stored release record (Secrets labelled `owner=helm`): the Secret's name, the
+/// record decoded (it must be one helm can read) minus times, and the Secret's labels.
+pub fn stored_records(env: &Env) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    use base64::Engine;
+    let out = env.kubectl(&["get", "secrets", "-A", "-l", "owner=helm", "-o", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("secret list");
+    let mut recs = Vec::new();
+    for item in list["items"].as_array().expect("items") {
+        let name = item["metadata"]["name"].as_str().unwrap_or("").to_owned();
+        let text = base64::engine::general_purpose::STANDARD
+            .decode(item["data"]["release"].as_str().expect("release data"))
+            .expect("base64");
+        let rel = capstan_release::decode_release(&String::from_utf8_lossy(&text))
+            .expect("a record helm can read");
+        let mut v = serde_json::to_value(&rel).expect("json");
+        strip_times(&mut v);
+        recs.push((name, v, item["metadata"]["labels"].clone()));
+    }
+    recs
+}
