@@ -27,7 +27,7 @@ pub struct BufferedFile {
     /// Slash-separated path relative to the chart root.
     pub name: String,
     /// Contents (BOM removed).
-    pub data: Vec<u8>,
+    pub data: std::sync::Arc<[u8]>,
     /// Modification time (tar header or file system), kept because Helm 4 stores it in
     /// release records.
     pub mod_time: Option<std::time::SystemTime>,
@@ -38,7 +38,7 @@ impl BufferedFile {
     pub fn new(name: impl Into<String>, data: impl Into<Vec<u8>>) -> BufferedFile {
         BufferedFile {
             name: name.into(),
-            data: data.into(),
+            data: data.into().into(),
             mod_time: None,
         }
     }
@@ -294,7 +294,7 @@ pub fn load_archive_files(bytes: &[u8]) -> Result<Vec<BufferedFile>, ArchiveErro
             mtime.map(|secs| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs));
         files.push(BufferedFile {
             name,
-            data,
+            data: data.into(),
             mod_time,
         });
     }

@@ -10,10 +10,22 @@ pub struct File {
     /// Slash-separated path relative to the chart root.
     pub name: String,
     /// Contents.
-    pub data: Vec<u8>,
+    pub data: std::sync::Arc<[u8]>,
     /// Modification time when known (Helm 4 writes it into release records as
     /// `modtime`, omitted when zero).
     pub mod_time: Option<std::time::SystemTime>,
+}
+
+impl File {
+    /// The contents as shared text, when they are UTF-8: the same buffer, not a copy
+    /// (template texts are parsed into trees that keep their source).
+    pub fn shared_text(&self) -> Option<std::sync::Arc<str>> {
+        std::str::from_utf8(&self.data).ok()?;
+        let raw = std::sync::Arc::into_raw(std::sync::Arc::clone(&self.data)) as *const str;
+        // SAFETY: `str` has the layout of `[u8]`, the bytes were just checked to be UTF-8,
+        // and a shared `Arc` never hands out mutable access, so they stay UTF-8.
+        Some(unsafe { std::sync::Arc::from_raw(raw) })
+    }
 }
 
 impl From<crate::archive::BufferedFile> for File {
@@ -119,5 +131,27 @@ fn has_manifest_extension(name: &str) -> bool {
                 || e.eq_ignore_ascii_case(".json")
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_text_is_the_same_buffer_and_only_for_utf8() {
+        let file = File {
+            name: "templates/a.yaml".into(),
+            data: std::sync::Arc::from(&b"kind: A\n"[..]),
+            mod_time: None,
+        };
+        let text = file.shared_text().unwrap();
+        assert_eq!(&*text, "kind: A\n");
+        assert_eq!(text.as_ptr(), file.data.as_ptr());
+        let bad = File {
+            data: std::sync::Arc::from(&b"\xff"[..]),
+            ..file.clone()
+        };
+        assert!(bad.shared_text().is_none());
     }
 }

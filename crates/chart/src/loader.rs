@@ -8,7 +8,8 @@
 //! to archives, as in Helm.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::archive::{self, ArchiveError, BufferedFile, MAX_DECOMPRESSED_FILE_SIZE};
 use crate::chart::{Chart, File};
@@ -273,27 +274,28 @@ fn io_err(path: &Path, source: std::io::Error) -> LoadError {
 }
 
 /// Walks `dir` (whose chart-relative name is `rel`), following symlinks like Helm's
-/// `sympath.Walk`. `stack` holds the canonical directories being walked, to stop cycles.
+/// `sympath.Walk`. `stack` holds the directories being walked, to stop cycles.
 fn walk(
     dir: &Path,
     rel: &str,
     rules: &Rules,
     files: &mut Vec<BufferedFile>,
-    stack: &mut Vec<PathBuf>,
+    stack: &mut Vec<DirKey>,
 ) -> Result<(), LoadError> {
-    let canon = std::fs::canonicalize(dir).map_err(|e| io_err(dir, e))?;
-    if stack.contains(&canon) {
+    let key = dir_key(dir).map_err(|e| io_err(dir, e))?;
+    if stack.contains(&key) {
         return Err(LoadError::SymlinkCycle(dir.display().to_string()));
     }
-    stack.push(canon);
-    let mut names: Vec<_> = std::fs::read_dir(dir)
+    stack.push(key);
+    // The entry types come with the directory listing: no `stat` per entry.
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| io_err(dir, e))?
-        .map(|e| e.map(|e| e.file_name()))
+        .map(|e| e.and_then(|e| Ok((e.file_name(), e.file_type()?))))
         .collect::<Result<_, _>>()
         .map_err(|e| io_err(dir, e))?;
     // Go sorts names as byte strings.
-    names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
-    for name in names {
+    entries.sort_by(|(a, _), (b, _)| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
+    for (name, file_type) in entries {
         let path = dir.join(&name);
         let name = name.to_string_lossy();
         let n = if rel.is_empty() {
@@ -301,19 +303,19 @@ fn walk(
         } else {
             format!("{rel}/{name}")
         };
-        let lmeta = std::fs::symlink_metadata(&path).map_err(|e| io_err(&path, e))?;
         // A link is followed: what matters is what it resolves to.
-        let meta = if lmeta.file_type().is_symlink() {
-            std::fs::metadata(&path).map_err(|e| {
+        let (is_dir, is_file) = if file_type.is_symlink() {
+            let meta = std::fs::metadata(&path).map_err(|e| {
                 io_err(
                     &path,
                     std::io::Error::other(format!("error evaluating symlink: {e}")),
                 )
-            })?
+            })?;
+            (meta.is_dir(), meta.is_file())
         } else {
-            lmeta
+            (file_type.is_dir(), file_type.is_file())
         };
-        if meta.is_dir() {
+        if is_dir {
             if rules.ignore(&n, true) {
                 continue;
             }
@@ -323,27 +325,85 @@ fn walk(
         if rules.ignore(&n, false) {
             continue;
         }
-        if !meta.is_file() {
+        if !is_file {
             return Err(LoadError::Irregular(path.display().to_string()));
         }
-        if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
-            return Err(LoadError::FileTooLarge {
-                name: name.to_string(),
-                max: MAX_DECOMPRESSED_FILE_SIZE,
-            });
-        }
-        let mut data = std::fs::read(&path).map_err(|e| io_err(&path, e))?;
+        let (mut data, mod_time) = read_regular(&path, &name)?;
         if data.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            data.drain(..3);
+            data = Arc::from(&data[3..]);
         }
         files.push(BufferedFile {
             name: n,
             data,
-            mod_time: meta.modified().ok(),
+            mod_time,
         });
     }
     stack.pop();
     Ok(())
+}
+
+/// Reads a regular file with one `stat` (for its size limit and modification time),
+/// straight into the shared buffer the chart keeps (no copy from a `Vec`).
+fn read_regular(
+    path: &Path,
+    name: &str,
+) -> Result<(Arc<[u8]>, Option<std::time::SystemTime>), LoadError> {
+    use std::io::Read;
+    let too_large = || LoadError::FileTooLarge {
+        name: name.to_string(),
+        max: MAX_DECOMPRESSED_FILE_SIZE,
+    };
+    let mut file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let meta = file.metadata().map_err(|e| io_err(path, e))?;
+    if meta.len() > MAX_DECOMPRESSED_FILE_SIZE {
+        return Err(too_large());
+    }
+    let size = meta.len() as usize;
+    let mut data: Arc<[u8]> = std::iter::repeat_n(0, size).collect();
+    let buf = Arc::get_mut(&mut data).expect("a new buffer has no other owner");
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_err(path, e)),
+        }
+    }
+    // A file that changed size since the `stat` is read on the ordinary way, still within
+    // the limit.
+    let mut rest = Vec::new();
+    file.take(MAX_DECOMPRESSED_FILE_SIZE + 1 - filled as u64)
+        .read_to_end(&mut rest)
+        .map_err(|e| io_err(path, e))?;
+    if filled < size || !rest.is_empty() {
+        let mut all = data[..filled].to_vec();
+        all.extend_from_slice(&rest);
+        if all.len() as u64 > MAX_DECOMPRESSED_FILE_SIZE {
+            return Err(too_large());
+        }
+        data = all.into();
+    }
+    Ok((data, meta.modified().ok()))
+}
+
+/// What identifies a directory for cycle detection: its device and inode where there are
+/// such (one `stat`, where resolving the canonical path reads every link on the way).
+#[cfg(unix)]
+type DirKey = (u64, u64);
+#[cfg(not(unix))]
+type DirKey = std::path::PathBuf;
+
+#[cfg(unix)]
+fn dir_key(dir: &Path) -> std::io::Result<DirKey> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn dir_key(dir: &Path) -> std::io::Result<DirKey> {
+    std::fs::canonicalize(dir)
 }
 
 fn text(data: &[u8]) -> String {
@@ -407,7 +467,7 @@ fn load_files_at(
             "values.yaml" => c.values = parse_values(&f.data).map_err(LoadError::Values)?,
             "values.schema.json" => {
                 c.schema_mod_time = f.mod_time;
-                c.schema = Some(f.data)
+                c.schema = Some(f.data.to_vec())
             }
             "requirements.yaml" => {
                 have_metadata = true;

@@ -151,7 +151,7 @@ fn escaping_links_are_refused() {
         },
     ])
     .expect("inner link");
-    assert_eq!(c.templates[0].data, b"");
+    assert_eq!(&*c.templates[0].data, b"");
 }
 
 #[test]

@@ -95,7 +95,7 @@ fn symlinks_are_followed_and_cycles_refused() {
         .iter()
         .find(|t| t.name == "templates/linked.yaml")
         .expect("linked");
-    assert_eq!(linked.data, b"from outside");
+    assert_eq!(&*linked.data, b"from outside");
     assert!(c.files.iter().any(|f| f.name == "extra/shared.yaml"));
 
     std::os::unix::fs::symlink(&d, d.join("templates/loop")).expect("loop");

@@ -5,28 +5,39 @@ mod commands;
 
 use std::process::ExitCode;
 
-/// Rendering allocates and frees many small strings, maps and lists; mimalloc does that
-/// markedly faster than glibc's allocator (BENCHMARKS.md).
+/// Rendering allocates and frees many small strings, maps and lists. mimalloc was much
+/// faster than glibc's allocator when instructions dominated; how the two compare now that
+/// page faults weigh as much is in docs/render.md, "Speed".
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's `mi_option_arena_eager_commit` (the binding has no constant for it).
-const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+/// mimalloc's `mi_option_purge_delay` (the binding has no constants for its options).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc's `mi_option_allow_thp`.
+const MI_OPTION_ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 
-/// On overcommitting systems mimalloc commits whole arenas up front, which tripled the
-/// resident memory of a template render; commit pages as they are used instead. This must
-/// happen before the first allocation creates an arena, so it runs as an ELF constructor,
-/// ahead of the Rust runtime's own start-up.
+/// Allocator policy for a short-lived command-line process, set before the first
+/// allocation creates an arena (so it runs as an ELF constructor, ahead of the Rust
+/// runtime's own start-up):
+/// - No transparent huge pages: a 2 MiB page is cleared whole when first touched, which
+///   tripled the resident memory of a template render and cost more time than the page
+///   faults it saves. (Committing arena memory lazily instead cost a `mprotect` call per
+///   64 KiB, about 50 per render.)
+/// - Freed memory is kept rather than handed back to the kernel: returning it (`madvise`)
+///   and faulting it in again when it is reused cost 2-4% of a template render.
 #[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array"]
-static LAZY_ARENA_COMMIT: extern "C" fn() = lazy_arena_commit;
+static ALLOCATOR_POLICY: extern "C" fn() = allocator_policy;
 
 #[cfg(target_os = "linux")]
-extern "C" fn lazy_arena_commit() {
-    // SAFETY: sets a process-wide allocator option before any allocation; nothing else
+extern "C" fn allocator_policy() {
+    // SAFETY: sets process-wide allocator options before any allocation; nothing else
     // runs yet.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_THP, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+    }
 }
 
 fn main() -> ExitCode {

@@ -67,7 +67,7 @@ pub(crate) struct List {
 #[derive(Debug)]
 pub(crate) enum Node {
     /// Plain text.
-    Text { pos: usize, text: Box<str> },
+    Text { pos: usize, text: TextSpan },
     /// `{{pipeline}}`.
     Action { pos: usize, pipe: Pipe },
     /// A comment (kept only for completeness; the lexer drops comments).
@@ -88,6 +88,31 @@ pub(crate) enum Node {
     Break { pos: usize },
     /// `{{continue}}`.
     Continue { pos: usize },
+}
+
+/// A text node's text: a span of its tree's source, shared rather than copied (template
+/// files are mostly text, often megabytes of it).
+#[derive(Debug)]
+pub(crate) struct TextSpan {
+    src: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl TextSpan {
+    /// The span `start..end` of `src`; both must lie on character boundaries.
+    pub fn new(src: Arc<str>, start: usize, end: usize) -> TextSpan {
+        debug_assert!(src.get(start..end).is_some());
+        TextSpan { src, start, end }
+    }
+}
+
+impl std::ops::Deref for TextSpan {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.src[self.start..self.end]
+    }
 }
 
 /// The shared shape of `if`, `range` and `with`.

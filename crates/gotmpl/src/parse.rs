@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, Tree, Var};
+use crate::ast::{Arg, Branch, Command, List, Node, Number, Pipe, TextSpan, Tree, Var};
 use crate::error::Error;
 use crate::lex::{lex, Item, ItemType};
 use crate::strconv;
@@ -18,18 +18,19 @@ pub(crate) const MAX_PARSE_DEPTH: usize = 10_000;
 /// `name`, plus every `define`/`block`), in definition order.
 pub(crate) fn parse(
     name: &str,
-    text: &str,
+    text: &Arc<str>,
     has_func: &dyn Fn(&str) -> bool,
     guard: StackGuard,
 ) -> Option<Result<Vec<Tree>, Error>> {
-    let items = lex(text);
-    let src = text;
-    let text: Arc<str> = Arc::from(text);
+    let src: &str = text;
+    let lexed = lex(src);
+    let text = Arc::clone(text);
     let parse_name: Arc<str> = Arc::from(name);
     let mut p = Parser {
         action_line: 0,
         src,
-        items,
+        items: lexed.items,
+        lex_error: lexed.error.unwrap_or_default(),
         idx: 0,
         max_seen: 0,
         vars: vec!["$".into()],
@@ -74,10 +75,12 @@ pub(crate) fn parse(
 
 struct Parser<'a> {
     /// The line of the action being parsed (0 outside actions), for lexing errors.
-    action_line: usize,
+    action_line: u32,
     /// The source text items point into.
     src: &'a str,
     items: Vec<Item>,
+    /// The message of the error item that ends `items`, if there is one.
+    lex_error: String,
     idx: usize,
     max_seen: usize,
     vars: Vec<String>,
@@ -102,7 +105,7 @@ impl Parser<'_> {
             .items
             .get(self.max_seen)
             .or(self.items.last())
-            .map_or(1, |i| i.line);
+            .map_or(1, |i| i.line as usize);
         Error::Parse {
             name: self.parse_name.to_string(),
             line,
@@ -120,7 +123,6 @@ impl Parser<'_> {
             pos: self.src.len(),
             end: self.src.len(),
             line: 1,
-            msg: None,
         })
     }
 
@@ -169,7 +171,7 @@ impl Parser<'_> {
     fn unexpected(&self, it: &Item, context: &str) -> Error {
         if it.typ == ItemType::Error {
             // A lexing error inside a multi-line action names where the action started.
-            let val = it.val(self.src);
+            let val = &self.lex_error;
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != it.line {
                 extra = format!(
@@ -297,7 +299,7 @@ impl Parser<'_> {
         match it.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text {
                 pos: it.pos,
-                text: it.val(self.src).into(),
+                text: TextSpan::new(self.text.clone(), it.pos, it.end),
             })),
             ItemType::LeftDelim => {
                 self.action_line = it.line;

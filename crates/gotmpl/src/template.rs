@@ -3,7 +3,8 @@
 
 use std::cell::Cell;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::ast::Tree;
 use crate::builtins::Builtin;
@@ -53,6 +54,9 @@ impl std::fmt::Debug for Templates {
             .finish()
     }
 }
+
+/// One file's parse: the trees it defines, or its error.
+type FileTrees = Result<Vec<Tree>, Error>;
 
 /// Stack size of the thread executions run on: deep but legal templates (Go allows
 /// 100000 nested template calls and 10000 nested parentheses) need far more than a
@@ -213,7 +217,7 @@ impl Templates {
     /// to the set (Go's `t.New(name).Parse(text)`). A later definition of a name replaces
     /// the earlier one, except that an empty body never replaces a non-empty one.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        self.parse_inner(name, text, false)
+        self.parse_inner(name, &Arc::from(text), false)
     }
 
     /// Like [`Templates::parse`] for a *new* template object named `name` (Go's
@@ -222,7 +226,7 @@ impl Templates {
     /// tree. Helm's `tpl` relies on it: `tpl ""` renders nothing instead of re-running the
     /// enclosing `tpl` text that was parsed under the same name.
     pub fn parse_new(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        self.parse_inner(name, text, true)
+        self.parse_inner(name, &Arc::from(text), true)
     }
 
     /// Parses several files into the set with the same outcome as [`Templates::parse`] on
@@ -230,7 +234,8 @@ impl Templates {
     /// returned, with its index, and the files before it are added). Parsing a file
     /// depends on nothing but its text and the function names, so large sets are parsed
     /// on several threads.
-    pub fn parse_files(&mut self, files: &[(&str, &str)]) -> Result<(), (usize, Error)> {
+    /// The texts are shared with the trees (which keep their source), not copied.
+    pub fn parse_files(&mut self, files: &[(&str, Arc<str>)]) -> Result<(), (usize, Error)> {
         let total: usize = files.iter().map(|(_, text)| text.len()).sum();
         // Parsing cost is mostly per action; plain text (CRDs) is cheap.
         let cost =
@@ -240,54 +245,57 @@ impl Templates {
             .unwrap_or(1);
         if threads < 2 || total < PARALLEL_PARSE_MIN_BYTES || files.len() < 2 {
             for (i, (name, text)) in files.iter().enumerate() {
-                self.parse(name, text).map_err(|e| (i, e))?;
+                self.parse_inner(name, text, false).map_err(|e| (i, e))?;
             }
             return Ok(());
         }
-        let parse_one = |(name, text): &(&str, &str)| self.parse_tree(name, text);
-        // Contiguous chunks of roughly equal cost keep the results in file order.
-        let costs: Vec<usize> = files.iter().map(|(_, text)| cost(text)).collect();
-        let share = costs.iter().sum::<usize>().div_ceil(threads);
-        let mut chunks: Vec<&[(&str, &str)]> = Vec::new();
-        let (mut start, mut acc) = (0, 0);
-        for (i, c) in costs.iter().enumerate() {
-            acc += c;
-            if acc >= share && chunks.len() + 1 < threads {
-                chunks.push(&files[start..=i]);
-                start = i + 1;
-                acc = 0;
+        // Files are handed out one at a time, costliest first, to whichever thread is free:
+        // a helper that starts late (starting a thread took up to 2 ms on a virtual
+        // machine) then simply takes fewer, and no thread sits idle while another still
+        // has a fixed share to get through.
+        let mut order: Vec<usize> = (0..files.len()).collect();
+        order.sort_by_cached_key(|&i| std::cmp::Reverse(cost(&files[i].1)));
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<FileTrees>>> = files.iter().map(|_| Mutex::new(None)).collect();
+        let work = || {
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let (name, text) = &files[i];
+                let trees = self.parse_tree(name, text);
+                *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(trees);
             }
-        }
-        chunks.push(&files[start..]);
-        let parsed: Vec<Result<Vec<Tree>, Error>> = std::thread::scope(|scope| {
-            let others: Vec<_> = chunks[1..]
-                .iter()
-                .map(|chunk| scope.spawn(move || chunk.iter().map(parse_one).collect::<Vec<_>>()))
-                .collect();
-            let mut all: Vec<_> = chunks[0].iter().map(parse_one).collect();
-            for handle in others {
-                all.extend(
-                    handle
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
+        };
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            work();
+            for helper in helpers {
+                helper
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
             }
-            all
         });
-        for (i, ((name, _), trees)) in files.iter().zip(parsed).enumerate() {
+        for (i, ((name, _), slot)) in files.iter().zip(slots).enumerate() {
+            let trees = slot
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .expect("every file is parsed before the threads are joined");
             self.add_trees(name, trees.map_err(|e| (i, e))?, false);
         }
         Ok(())
     }
 
     /// Parses one file into its trees without touching the set.
-    fn parse_tree(&self, name: &str, text: &str) -> Result<Vec<Tree>, Error> {
+    fn parse_tree(&self, name: &str, text: &Arc<str>) -> Result<Vec<Tree>, Error> {
         let funcs = &self.funcs;
         let has_func = |n: &str| funcs.contains_key(n) || Builtin::lookup(n).is_some();
         with_stack(|guard| crate::parse::parse(name, text, &has_func, guard))
     }
 
-    fn parse_inner(&mut self, name: &str, text: &str, own_body_wins: bool) -> Result<(), Error> {
+    fn parse_inner(
+        &mut self,
+        name: &str,
+        text: &Arc<str>,
+        own_body_wins: bool,
+    ) -> Result<(), Error> {
         let trees = self.parse_tree(name, text)?;
         self.add_trees(name, trees, own_body_wins);
         Ok(())
@@ -342,8 +350,12 @@ impl Templates {
     /// Like [`Templates::execute`], appending to `out`. On error, `out` holds what was
     /// written before the failure, as with Go's writer.
     pub fn execute_into(&self, name: &str, data: &Value, out: &mut String) -> Result<(), Error> {
+        // A file renders to roughly its own size (CRDs: exactly). Reserving that much up
+        // front costs nothing until written, where growing by doubling copied a large
+        // output several times, each time into fresh memory.
+        let size_hint = self.trees.get(name).map_or(0, |t| t.text.len());
         let (r, produced) = with_stack(|guard| {
-            let mut local = String::new();
+            let mut local = String::with_capacity(size_hint);
             let mut shared = Shared {
                 guard: Some(guard),
                 steps_left: self.step_limit,

@@ -19,7 +19,8 @@ pub mod status;
 pub use hook::{Hook, HookDeletePolicy, HookEvent, HookOutputLogPolicy};
 pub use kinds::{INSTALL_ORDER, UNINSTALL_ORDER};
 pub use manifest::{
-    sort_manifests, split_manifests, Manifest, SimpleHead, SortError, SortedManifests,
+    sort_manifest_refs, sort_manifests, split_manifest_refs, split_manifests, Manifest,
+    ManifestRef, SimpleHead, SortError, SortedManifestRefs, SortedManifests,
 };
 pub use status::Status;
 

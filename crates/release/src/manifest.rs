@@ -74,11 +74,18 @@ impl std::error::Error for SortError {}
 /// start with `---` (the separator swallows trailing blanks and tabs, nothing else),
 /// dropping blank documents and leading whitespace of each.
 pub fn split_manifests(big_file: &str) -> Vec<String> {
+    split_manifest_refs(big_file)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`split_manifests`] without copying: the documents as slices of `big_file`.
+pub fn split_manifest_refs(big_file: &str) -> Vec<&str> {
     let text = big_file.trim_start();
     let mut docs = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    let mut pieces = Vec::new();
     // Separators are `---` at the start of a line; find the dashes with SIMD search
     // and keep those that start a line.
     for at in memchr::memmem::find_iter(bytes, b"---") {
@@ -89,17 +96,18 @@ pub fn split_manifests(big_file: &str) -> Vec<String> {
         while end < bytes.len() && (bytes[end] == b' ' || bytes[end] == b'\t') {
             end += 1;
         }
-        pieces.push(&text[start..at]);
+        push_document(&mut docs, &text[start..at]);
         start = end;
     }
-    pieces.push(&text[start..]);
-    for piece in pieces {
-        if piece.trim().is_empty() {
-            continue;
-        }
-        docs.push(piece.trim_start().to_string());
-    }
+    push_document(&mut docs, &text[start..]);
     docs
+}
+
+/// Keeps a split-off piece unless it is blank, without its leading white space.
+fn push_document<'a>(docs: &mut Vec<&'a str>, piece: &'a str) {
+    if !piece.trim().is_empty() {
+        docs.push(piece.trim_start());
+    }
 }
 
 /// Below this much text the heads are read on the calling thread: starting a thread
@@ -109,7 +117,7 @@ const PARALLEL_HEADS_MIN_BYTES: usize = 256 * 1024;
 /// Reads every document's head, on up to four threads for large renders (CRD-heavy
 /// charts render megabytes). Results come back in document order, so the first error
 /// reported is the one a sequential read would report.
-fn parse_heads<F>(docs: &[(&String, String)], parse_head: &F) -> Vec<Result<SimpleHead, String>>
+fn parse_heads<F>(docs: &[(&str, &str)], parse_head: &F) -> Vec<Result<SimpleHead, String>>
 where
     F: Fn(&str) -> Result<SimpleHead, String> + Sync,
 {
@@ -122,7 +130,7 @@ where
     }
     // Contiguous chunks of roughly equal bytes keep the results in order.
     let share = total.div_ceil(threads);
-    let mut chunks: Vec<&[(&String, String)]> = Vec::new();
+    let mut chunks: Vec<&[(&str, &str)]> = Vec::new();
     let (mut start, mut acc) = (0, 0);
     for (i, (_, d)) in docs.iter().enumerate() {
         acc += d.len();
@@ -133,7 +141,7 @@ where
         }
     }
     chunks.push(&docs[start..]);
-    let read = |chunk: &[(&String, String)]| -> Vec<Result<SimpleHead, String>> {
+    let read = |chunk: &[(&str, &str)]| -> Vec<Result<SimpleHead, String>> {
         chunk.iter().map(|(_, d)| parse_head(d)).collect()
     };
     std::thread::scope(|scope| {
@@ -165,19 +173,72 @@ pub fn sort_manifests<F>(
 where
     F: Fn(&str) -> Result<SimpleHead, String> + Sync,
 {
-    let mut docs: Vec<(&String, String)> = Vec::new();
+    let sorted = sort_manifest_refs(files, ordering, parse_head)?;
+    Ok(SortedManifests {
+        hooks: sorted.hooks,
+        manifests: sorted
+            .manifests
+            .into_iter()
+            .map(|m| Manifest {
+                name: m.name.to_string(),
+                content: m.content.to_string(),
+                head: m.head,
+            })
+            .collect(),
+        skipped_unknown_hooks: sorted.skipped_unknown_hooks,
+    })
+}
+
+/// One ordinary (non-hook) manifest document, borrowed from the rendered files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestRef<'a> {
+    /// The template path it was rendered from.
+    pub name: &'a str,
+    /// The document text.
+    pub content: &'a str,
+    /// Its parsed head.
+    pub head: SimpleHead,
+}
+
+/// [`SortedManifests`] with the ordinary manifests borrowed from the rendered files (they
+/// are most of the text; the few hooks are copied).
+#[derive(Clone, Debug, Default)]
+pub struct SortedManifestRefs<'a> {
+    /// Hooks, stably sorted by kind install order (not yet by weight).
+    pub hooks: Vec<Hook>,
+    /// Ordinary manifests, stably sorted by kind install order.
+    pub manifests: Vec<ManifestRef<'a>>,
+    /// As in [`SortedManifests`].
+    pub skipped_unknown_hooks: Vec<(String, String)>,
+}
+
+/// [`sort_manifests`] without copying the ordinary manifests: a template render writes them
+/// out once and needs no copy of its megabytes.
+pub fn sort_manifest_refs<'a, F>(
+    files: &'a BTreeMap<String, String>,
+    ordering: &[&str],
+    parse_head: F,
+) -> Result<SortedManifestRefs<'a>, SortError>
+where
+    F: Fn(&str) -> Result<SimpleHead, String> + Sync,
+{
+    let mut docs: Vec<(&str, &str)> = Vec::new();
     for (path, content) in files {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        docs.extend(split_manifests(content).into_iter().map(|doc| (path, doc)));
+        docs.extend(
+            split_manifest_refs(content)
+                .into_iter()
+                .map(|doc| (path.as_str(), doc)),
+        );
     }
     let heads = parse_heads(&docs, &parse_head);
-    let mut out = SortedManifests::default();
+    let mut out = SortedManifestRefs::default();
     for ((path, doc), head) in docs.into_iter().zip(heads) {
         let head = head.map_err(|message| SortError {
-            path: path.clone(),
+            path: path.to_string(),
             message,
         })?;
         let hook_value = head
@@ -186,8 +247,8 @@ where
             .and_then(|m| m.annotations.get(HOOK_ANNOTATION))
             .cloned();
         let Some(hook_value) = hook_value else {
-            out.manifests.push(Manifest {
-                name: path.clone(),
+            out.manifests.push(ManifestRef {
+                name: path,
                 content: doc,
                 head,
             });
@@ -198,7 +259,8 @@ where
             .map(HookEvent::parse_annotation_item)
             .collect();
         let Some(events) = events else {
-            out.skipped_unknown_hooks.push((path.clone(), hook_value));
+            out.skipped_unknown_hooks
+                .push((path.to_string(), hook_value));
             continue;
         };
         let meta = head
@@ -214,8 +276,8 @@ where
         out.hooks.push(Hook {
             name: meta.name.clone(),
             kind: head.kind.clone(),
-            path: path.clone(),
-            manifest: doc,
+            path: path.to_string(),
+            manifest: doc.to_string(),
             events,
             weight: meta
                 .annotations
@@ -314,5 +376,41 @@ mod tests {
             sorted.skipped_unknown_hooks,
             vec![("c/templates/b.yaml".to_string(), "crd-install".to_string())]
         );
+    }
+
+    #[test]
+    fn borrowed_sort_matches_the_owned_one_and_copies_no_manifest() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "c/templates/b.yaml".to_string(),
+            "deploy\n---\nhook\n".to_string(),
+        );
+        files.insert("c/templates/a.yaml".to_string(), "\n ns\n".to_string());
+        let read = |doc: &str| {
+            Ok(match doc.trim() {
+                "deploy" => head("Deployment", "d", &[]),
+                "ns" => head("Namespace", "n", &[]),
+                _ => head("Job", "j", &[(HOOK_ANNOTATION, "pre-install")]),
+            })
+        };
+        let owned = sort_manifests(&files, crate::INSTALL_ORDER, read).unwrap();
+        let refs = sort_manifest_refs(&files, crate::INSTALL_ORDER, read).unwrap();
+        assert_eq!(refs.hooks, owned.hooks);
+        let as_owned: Vec<Manifest> = refs
+            .manifests
+            .iter()
+            .map(|m| Manifest {
+                name: m.name.to_string(),
+                content: m.content.to_string(),
+                head: m.head.clone(),
+            })
+            .collect();
+        assert_eq!(as_owned, owned.manifests);
+        // Each borrowed document lies inside its rendered file.
+        for m in &refs.manifests {
+            let file = files[m.name].as_str();
+            let range = file.as_ptr() as usize..file.as_ptr() as usize + file.len();
+            assert!(range.contains(&(m.content.as_ptr() as usize)), "{m:?}");
+        }
     }
 }

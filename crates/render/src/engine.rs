@@ -58,9 +58,9 @@ impl std::fmt::Debug for EngineOptions {
 #[error("{0}")]
 pub struct RenderError(pub String);
 
-struct Renderable<'c> {
-    /// The template's text, borrowed from the chart unless it had to be made UTF-8.
-    text: std::borrow::Cow<'c, str>,
+struct Renderable {
+    /// The template's text, shared with the chart unless it had to be made UTF-8.
+    text: Arc<str>,
     data: BTreeMap<String, Value>,
     base_path: String,
 }
@@ -90,7 +90,11 @@ pub fn render(
         db.cmp(&da).then_with(|| b.cmp(a))
     });
 
-    capstan_gotmpl::run_with_big_stack(|| {
+    // Parsing and execution run here, each within the engine's stack budget; only a
+    // template nested too deep for it is redone on a big-stack thread. Running the whole
+    // render on such a thread cost about a millisecond per render (creating the thread,
+    // and tearing down its 4 GiB stack mapping at the end).
+    {
         let mut set = Templates::new("gotpl");
         set.option_missingkey(if opts.strict {
             MissingKey::Error
@@ -99,9 +103,9 @@ pub fn render(
         });
         let funcs: FuncMap = helm_functions(opts);
         set.funcs(funcs);
-        let files: Vec<(&str, &str)> = keys
+        let files: Vec<(&str, Arc<str>)> = keys
             .iter()
-            .map(|name| (name.as_str(), templates[*name].text.as_ref()))
+            .map(|name| (name.as_str(), Arc::clone(&templates[*name].text)))
             .collect();
         set.parse_files(&files)
             .map_err(|(i, e)| cleanup_parse_error(files[i].0, &e))?;
@@ -123,7 +127,7 @@ pub fn render(
         }
         set.drop_in_background();
         Ok(rendered)
-    })
+    }
 }
 
 /// Helm drops every `<no value>` from a rendered file; most files have none, so look
@@ -141,13 +145,13 @@ fn base_name(path: &str) -> &str {
 
 /// Helm's `recAllTpls`: builds each chart's data (`.Chart`, `.Files`, `.Values` scoped to
 /// the subchart, `.Subcharts`) and registers its templates. Returns the chart's data map.
-fn collect<'c>(
-    chart: &'c Chart,
+fn collect(
+    chart: &Chart,
     full_path: String,
     is_root: bool,
     parent_values: &Value,
     ctx: &RenderContext,
-    out: &mut BTreeMap<String, Renderable<'c>>,
+    out: &mut BTreeMap<String, Renderable>,
 ) -> BTreeMap<String, Value> {
     let values = if is_root {
         parent_values.clone()
@@ -165,7 +169,7 @@ fn collect<'c>(
         files: chart
             .files
             .iter()
-            .map(|f| (f.name.clone(), Arc::from(f.data.as_slice())))
+            .map(|f| (f.name.clone(), Arc::clone(&f.data)))
             .collect(),
         to_yaml: Some(crate::functions::to_yaml_string),
     };
@@ -197,10 +201,9 @@ fn collect<'c>(
             Renderable {
                 // `from_utf8_lossy` alone is many times slower on the valid text of nearly
                 // every chart.
-                text: match std::str::from_utf8(&t.data) {
-                    Ok(text) => std::borrow::Cow::Borrowed(text),
-                    Err(_) => String::from_utf8_lossy(&t.data),
-                },
+                text: t
+                    .shared_text()
+                    .unwrap_or_else(|| Arc::from(String::from_utf8_lossy(&t.data))),
                 data: data.clone(),
                 base_path: format!("{full_path}/templates"),
             },

@@ -12,5 +12,6 @@ pub mod output_dir;
 pub mod sprig;
 pub mod sprig_adapter;
 pub mod template;
+mod template_sink;
 pub mod to_yaml;
 pub mod toml_codec;

@@ -2,15 +2,17 @@
 //! text Helm 4 prints (Helm's `renderResources` plus `pkg/cmd/template.go`).
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::sync::Arc;
 
 use capstan_chart::Chart;
 use capstan_release::manifest::{HeadMetadata, SimpleHead};
-use capstan_release::{sort_manifests, split_manifests, Hook, HookEvent, INSTALL_ORDER};
+use capstan_release::{sort_manifest_refs, split_manifest_refs, Hook, HookEvent, INSTALL_ORDER};
 
 use crate::data::ReleaseInfo;
 use crate::engine::{render, EngineOptions, RenderContext};
 use crate::objects::{Capabilities, KubeVersion};
+use crate::template_sink::Sink;
 
 /// What `helm template` is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -149,9 +151,46 @@ pub fn parse_head(doc: &str) -> Result<SimpleHead, String> {
 
 /// Runs `helm template` on a loaded chart with the merged user values.
 pub fn template(
+    chart: Chart,
+    user_values: &capstan_chart::Values,
+    req: &TemplateRequest,
+) -> Result<TemplateOutput, TemplateError> {
+    run_template(chart, user_values, req, None)
+}
+
+/// Like [`template`], but prints: stdout goes to `out` (as it is produced, unless
+/// `--show-only` or `--output-dir` need the whole text first) and each warning to `warn`,
+/// all of them before the first byte of stdout. The returned output's `stdout` and
+/// `warnings` are then empty. A failure other than writing itself has written nothing and
+/// reported no warning: they are in the error, as from [`template`].
+pub fn template_to(
+    chart: Chart,
+    user_values: &capstan_chart::Values,
+    req: &TemplateRequest,
+    out: &mut dyn Write,
+    warn: &mut dyn FnMut(&str),
+) -> Result<TemplateOutput, TemplateError> {
+    if req.show_only.is_empty() && req.output_dir.is_none() {
+        return run_template(chart, user_values, req, Some((out, warn)));
+    }
+    let mut output = run_template(chart, user_values, req, None)?;
+    for w in output.warnings.drain(..) {
+        warn(&w);
+    }
+    out.write_all(output.stdout.as_bytes())
+        .map_err(|e| fail(e.to_string(), &[]))?;
+    output.stdout.clear();
+    Ok(output)
+}
+
+/// Where [`run_template`] prints, when it prints itself.
+type Printer<'a> = (&'a mut dyn Write, &'a mut dyn FnMut(&str));
+
+fn run_template(
     mut chart: Chart,
     user_values: &capstan_chart::Values,
     req: &TemplateRequest,
+    printer: Option<Printer<'_>>,
 ) -> Result<TemplateOutput, TemplateError> {
     let mut warnings = Vec::new();
     capstan_chart::check_installable(&chart).map_err(|e| fail(e.to_string(), &warnings))?;
@@ -227,7 +266,7 @@ pub fn template(
         }
     }
 
-    let sorted = sort_manifests(&files, INSTALL_ORDER, parse_head)
+    let sorted = sort_manifest_refs(&files, INSTALL_ORDER, parse_head)
         .map_err(|e| fail(debug_hint(e.to_string()), &warnings))?;
     for (path, value) in &sorted.skipped_unknown_hooks {
         warnings.push(format!(
@@ -246,22 +285,31 @@ pub fn template(
             d.clone()
         }
     });
+    let io_fail = |e: std::io::Error| fail(e.to_string(), &[]);
+    let mut manifest = match printer {
+        Some((out, warn)) => {
+            for w in warnings.drain(..) {
+                warn(&w);
+            }
+            Sink::stream(out)
+        }
+        // Room for the hooks too, which are appended to the same buffer below: growing a
+        // megabyte of output copies it.
+        None => Sink::Buffer(String::with_capacity(
+            sorted
+                .manifests
+                .iter()
+                .map(|m| m.content.len() + m.name.len() + 16)
+                .chain(
+                    sorted
+                        .hooks
+                        .iter()
+                        .map(|h| h.manifest.len() + h.path.len() + 16),
+                )
+                .sum(),
+        )),
+    };
     let write_err = |m: String| fail(m, &warnings);
-    // Room for the hooks too, which are appended to the same buffer below: growing a
-    // megabyte of output copies it.
-    let mut manifest = String::with_capacity(
-        sorted
-            .manifests
-            .iter()
-            .map(|m| m.content.len() + m.name.len() + 16)
-            .chain(
-                sorted
-                    .hooks
-                    .iter()
-                    .map(|h| h.manifest.len() + h.path.len() + 16),
-            )
-            .sum(),
-    );
     if req.include_crds {
         for (name, file) in chart.crd_objects() {
             let data = String::from_utf8_lossy(&file.data);
@@ -270,7 +318,7 @@ pub fn template(
                 Some(dir) => {
                     wrote.push_str(&writer.write(dir, &name, &data, false).map_err(write_err)?)
                 }
-                None => manifest.push_str(&format!("---\n# Source: {name}\n{data}\n")),
+                None => manifest.document(&name, &data).map_err(io_fail)?,
             }
         }
     }
@@ -279,18 +327,14 @@ pub fn template(
         match &release_dir {
             Some(dir) => wrote.push_str(
                 &writer
-                    .write(dir, &m.name, &m.content, false)
+                    .write(dir, m.name, m.content, false)
                     .map_err(write_err)?,
             ),
-            None => push_document(&mut manifest, &m.name, &m.content),
+            None => manifest.document(m.name, m.content).map_err(io_fail)?,
         }
     }
-    // `strings.TrimSpace` of the buffer, in place: it can be megabytes.
     let mut out = manifest;
-    out.truncate(out.trim_end().len());
-    let leading = out.len() - out.trim_start().len();
-    out.drain(..leading);
-    out.push('\n');
+    out.end_manifests().map_err(io_fail)?;
     let mut hook_writer = crate::output_dir::OutputDir::new();
     if !req.no_hooks {
         for h in &sorted.hooks {
@@ -307,10 +351,11 @@ pub fn template(
                             .map_err(write_err)?,
                     );
                 }
-                None => push_document(&mut out, &h.path, &h.manifest),
+                None => out.document(&h.path, &h.manifest).map_err(io_fail)?,
             }
         }
     }
+    let mut out = out.into_string();
     if !req.show_only.is_empty() {
         out = show_only(&out, &req.show_only).map_err(|m| TemplateError {
             stdout: wrote.clone(),
@@ -323,15 +368,6 @@ pub fn template(
         notes,
         hooks: sorted.hooks,
     })
-}
-
-/// Appends `---\n# Source: NAME\nCONTENT\n`, as Helm prints each document.
-fn push_document(out: &mut String, name: &str, content: &str) {
-    out.push_str("---\n# Source: ");
-    out.push_str(name);
-    out.push('\n');
-    out.push_str(content);
-    out.push('\n');
 }
 
 /// Go's `filepath.Join(dir, name)` for the release-name directory (cleaned path).
@@ -363,7 +399,7 @@ fn join_dir(dir: &str, name: &str) -> String {
 /// `--show-only`: keeps the documents whose `# Source:` path (without the chart name)
 /// matches one of the patterns (Go's `filepath.Match`), in pattern order.
 fn show_only(all: &str, patterns: &[String]) -> Result<String, String> {
-    let docs = split_manifests(all);
+    let docs = split_manifest_refs(all);
     let mut out = String::new();
     for pattern in patterns {
         let mut found = false;

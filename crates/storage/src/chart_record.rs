@@ -59,7 +59,7 @@ fn go_map(m: &serde_json::Map<String, serde_json::Value>) -> GoMap {
 fn file(f: &capstan_chart::chart::File) -> File {
     File {
         name: f.name.clone(),
-        data: Some(f.data.clone()),
+        data: Some(f.data.to_vec()),
         modtime: f.mod_time.map(time),
     }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use capstan_render::objects::KubeVersion;
-use capstan_render::template::{template, TemplateRequest};
+use capstan_render::template::{template_to, TemplateRequest};
 
 use super::values_flags::ValuesFlags;
 use super::GlobalFlags;
@@ -251,23 +251,36 @@ pub fn exec(global: &GlobalFlags, args: TemplateArgs) -> anyhow::Result<ExitCode
         output_dir: args.output_dir.clone(),
         use_release_name: args.release_name,
     };
-    match template(chart, &user_values, &request) {
-        Ok(out) => {
-            for w in &out.warnings {
-                eprintln!("{w}");
-            }
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.stdout.as_bytes())?;
-            Ok(ExitCode::SUCCESS)
+    // Documents go out as they are assembled, through one reused buffer.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut warn = |w: &str| eprintln!("{w}");
+    match template_to(chart, &user_values, &request, &mut stdout, &mut warn) {
+        Ok(_) => {
+            stdout.flush()?;
+            drop(stdout);
+            exit_without_teardown()
         }
         Err(err) => {
-            std::io::stdout().lock().write_all(err.stdout.as_bytes())?;
+            stdout.write_all(err.stdout.as_bytes())?;
+            stdout.flush()?;
             for w in &err.warnings {
                 eprintln!("{w}");
             }
             Err(anyhow::anyhow!("{}", err.message))
         }
     }
+}
+
+/// Ends a successful `template` run once its output is out: freeing the chart and the
+/// rendered text piece by piece, and the allocator's own clean-up at exit, only delayed the
+/// exit (2-4% of a render). Nothing else is pending: stdout and stderr are flushed here,
+/// and the command holds no files, locks or child processes.
+fn exit_without_teardown() -> ! {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    // SAFETY: `_exit` ends the process without running destructors or exit handlers,
+    // which is the point; no state outside this process depends on them.
+    unsafe { libc::_exit(0) }
 }
 
 /// The release name and chart path from the positional arguments, `--generate-name` and
