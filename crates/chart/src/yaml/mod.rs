@@ -20,10 +20,14 @@
 //! Nesting deeper than [`MAX_DEPTH`] and alias expansion beyond a budget are refused so
 //! that hostile input cannot exhaust the stack or memory.
 
+#[cfg(test)]
+mod mutations;
+mod quick_doc;
 mod quick_head;
 mod resolve;
 mod tree;
 
+pub use quick_doc::document_of;
 pub use quick_head::head_of;
 
 pub(crate) use resolve::{format_g32, format_g64, Scalar};
@@ -90,6 +94,17 @@ impl YamlError {
 /// document is `Value::Null`. Later documents are ignored, as go-yaml's `Unmarshal`
 /// ignores them. Usable for `fromYaml` too.
 pub fn from_str(text: &str) -> Result<Value, YamlError> {
+    // Most values files and manifests are plain block YAML, which the fast reader builds
+    // directly; it leaves everything else (and every error) to the event parser.
+    if let Some(value) = document_of(text) {
+        return Ok(value);
+    }
+    from_str_with_event_parser(text)
+}
+
+/// [`from_str`] without the fast reader: always the event parser. For differential tests
+/// of the fast readers ([`document_of`], [`head_of`]), which must agree with it.
+pub fn from_str_with_event_parser(text: &str) -> Result<Value, YamlError> {
     match parse_first_document(text)? {
         None => Ok(Value::Null),
         Some(node) => to_json(&node),

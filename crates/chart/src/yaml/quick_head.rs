@@ -40,7 +40,7 @@ pub fn head_of(doc: &str) -> Option<Value> {
 /// go-yaml refuses control characters and a few code points; a tab or carriage return is
 /// legal YAML but outside the subset read here (except tabs inside block scalars, checked
 /// there), so both are let through to the line scanner, which decides.
-fn all_printable(doc: &str) -> bool {
+pub(super) fn all_printable(doc: &str) -> bool {
     // Branch-free per block so the common all-ASCII case vectorises.
     let plain_ascii = |b: u8| b == b'\n' || b == b'\t' || (0x20..0x7f).contains(&b);
     if doc
@@ -57,7 +57,7 @@ fn all_printable(doc: &str) -> bool {
 }
 
 /// The document's lines (as `str::split('\n')` gives them), found with SIMD search.
-fn split_lines(doc: &str) -> Vec<&str> {
+pub(super) fn split_lines(doc: &str) -> Vec<&str> {
     let mut lines = Vec::with_capacity(doc.len() / 32 + 1);
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', doc.as_bytes()) {
@@ -202,7 +202,7 @@ struct Scanner<'a> {
     head: Head,
 }
 
-fn indent_of(line: &str) -> usize {
+pub(super) fn indent_of(line: &str) -> usize {
     // CRD lines are indented by dozens of spaces: compare eight at a time.
     const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
     let bytes = line.as_bytes();
@@ -217,12 +217,12 @@ fn indent_of(line: &str) -> usize {
 }
 
 /// Blank, or a comment line.
-fn is_skippable(rest: &str) -> bool {
+pub(super) fn is_skippable(rest: &str) -> bool {
     rest.is_empty() || rest.starts_with('#')
 }
 
 /// A sequence entry: `-` followed by a space or the end of the line.
-fn seq_item(rest: &str) -> Option<&str> {
+pub(super) fn seq_item(rest: &str) -> Option<&str> {
     let after = rest.strip_prefix('-')?;
     if after.is_empty() {
         return Some("");
@@ -233,7 +233,7 @@ fn seq_item(rest: &str) -> Option<&str> {
 /// A mapping key at the start of `rest`: its text, whether it is plain, and what follows
 /// the `:` separator (trimmed of leading spaces). `None` when `rest` is not a simple key.
 /// A split mapping line: the key's text, whether it is plain, the text after `: `.
-type Key<'a> = (&'a str, bool, &'a str);
+pub(super) type Key<'a> = (&'a str, bool, &'a str);
 
 /// Bytes a plain key may start with (ASCII letters, digits, `_`, `$`).
 const KEY_START: [bool; 256] = key_table(b"_$");
@@ -255,7 +255,7 @@ const fn key_table(extra: &[u8]) -> [bool; 256] {
     t
 }
 
-fn split_key(rest: &str) -> Option<Key<'_>> {
+pub(super) fn split_key(rest: &str) -> Option<Key<'_>> {
     let (key, plain, after) = match rest.as_bytes().first()? {
         quote @ (b'"' | b'\'') => {
             let end = rest[1..].find(*quote as char)? + 1;
@@ -308,7 +308,7 @@ fn plain_key_is_string_like(key: &str) -> bool {
 }
 
 /// A value written on the key's (or dash's) own line.
-enum Inline<'a> {
+pub(super) enum Inline<'a> {
     /// A plain scalar, comment removed.
     Plain(&'a str),
     /// A double-quoted scalar's body, and whether it holds escapes (valid ones).
@@ -351,7 +351,7 @@ impl Inline<'_> {
 
 /// An inline scalar or empty flow collection after `key:` or `- `, with any trailing
 /// comment removed. `None` when outside the subset.
-fn inline_value(text: &str) -> Option<Inline<'_>> {
+pub(super) fn inline_value(text: &str) -> Option<Inline<'_>> {
     let first = *text.as_bytes().first()?;
     match first {
         b'"' | b'\'' => match scan_quoted(text, 1, first) {
@@ -374,11 +374,13 @@ fn inline_value(text: &str) -> Option<Inline<'_>> {
         }
         b'[' | b'{' => {
             let (inline, close) = if first == b'[' {
-                (Inline::EmptySeq, "[]")
+                (Inline::EmptySeq, ']')
             } else {
-                (Inline::EmptyMap, "{}")
+                (Inline::EmptyMap, '}')
             };
-            trailing_ok(text.strip_prefix(close)?)?;
+            // `{}`, or `{ }` with spaces inside.
+            let inside = text[1..].trim_start_matches(' ');
+            trailing_ok(inside.strip_prefix(close)?)?;
             Some(inline)
         }
         b'-' | b':' | b'?' => {
@@ -513,7 +515,7 @@ fn scan_quoted(text: &str, from: usize, quote: u8) -> QuoteScan {
 
 /// The index of the closing `"` of a double-quoted scalar on this line, and whether the
 /// body holds escapes (each checked to be one go-yaml accepts).
-fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
+pub(super) fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
     match scan_quoted(text, 1, b'"') {
         QuoteScan::Closed(end, escaped) => Some((end, escaped)),
         _ => None,
@@ -577,7 +579,7 @@ fn has_colon_space_or_tab(text: &str) -> bool {
 }
 
 /// A block scalar header (`|`, `>-`, `|+`, ...) with an optional comment.
-fn is_block_header(text: &str) -> bool {
+pub(super) fn is_block_header(text: &str) -> bool {
     let mut rest = &text[1..];
     if let Some(r) = rest.strip_prefix(['-', '+']) {
         rest = r;
@@ -816,39 +818,10 @@ impl Scanner<'_> {
     }
 
     /// Consumes the continuation lines of a multi-line plain scalar whose owner is at
-    /// `owner` (lines indented deeper, each plainly text); whether there were any.
-    /// `None` when a deeper line is not a continuation this reader can vouch for.
+    /// `owner`; whether there were any.
     fn plain_continues(&mut self, owner: usize) -> Option<bool> {
-        let mut consumed = false;
-        let mut at = self.next;
-        while at < self.lines.len() {
-            let line = self.lines[at];
-            let spaces = indent_of(line);
-            if spaces == line.len() {
-                at += 1;
-                continue;
-            }
-            if spaces <= owner {
-                break;
-            }
-            let rest = &line[spaces..];
-            let first = rest.as_bytes()[0];
-            // Any text continues the scalar in YAML; an indicator followed by a space
-            // reads oddly enough to leave to the full decoder.
-            let indicator_then_space = matches!(first, b'-' | b'?' | b':')
-                && matches!(rest.as_bytes().get(1), None | Some(b' '));
-            if first == b'#'
-                || indicator_then_space
-                || has_colon_space_or_tab(rest)
-                || comment_start(rest) != rest.len()
-                || rest.ends_with(':')
-            {
-                return if first == b'#' { Some(consumed) } else { None };
-            }
-            at += 1;
-            self.next = at;
-            consumed = true;
-        }
+        let (consumed, next) = plain_continues_from(&self.lines, self.next, owner)?;
+        self.next = next;
         Some(consumed)
     }
 
@@ -877,6 +850,52 @@ impl Scanner<'_> {
         }
         Some(())
     }
+}
+
+/// Reads the continuation lines of a multi-line plain scalar whose owner is at `owner`
+/// (lines indented deeper, each plainly text), from line index `at`: whether there were
+/// any, and the index of the first line after them. `None` when a deeper line is not a
+/// continuation this reader can vouch for.
+pub(super) fn plain_continues_from(
+    lines: &[&str],
+    mut at: usize,
+    owner: usize,
+) -> Option<(bool, usize)> {
+    let mut consumed = false;
+    let mut next = at;
+    while at < lines.len() {
+        let line = lines[at];
+        let spaces = indent_of(line);
+        if spaces == line.len() {
+            at += 1;
+            continue;
+        }
+        if spaces <= owner {
+            break;
+        }
+        let rest = &line[spaces..];
+        let first = rest.as_bytes()[0];
+        // Any text continues the scalar in YAML; an indicator followed by a space
+        // reads oddly enough to leave to the full decoder.
+        let indicator_then_space = matches!(first, b'-' | b'?' | b':')
+            && matches!(rest.as_bytes().get(1), None | Some(b' '));
+        if first == b'#'
+            || indicator_then_space
+            || has_colon_space_or_tab(rest)
+            || comment_start(rest) != rest.len()
+            || rest.ends_with(':')
+        {
+            return if first == b'#' {
+                Some((consumed, next))
+            } else {
+                None
+            };
+        }
+        at += 1;
+        next = at;
+        consumed = true;
+    }
+    Some((consumed, next))
 }
 
 /// For tests: the 1-based line at which the fast path gave up, if it did.

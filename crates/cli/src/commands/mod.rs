@@ -17,6 +17,7 @@ pub mod sandbox;
 pub mod session;
 pub mod status;
 pub mod template;
+pub mod template_argv;
 pub mod test;
 pub mod uninstall;
 pub mod upgrade;
@@ -37,7 +38,7 @@ pub struct Cli {
 }
 
 /// Flags every command accepts, as Helm names them.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct GlobalFlags {
     /// namespace scope for this request
     #[arg(short = 'n', long, global = true, env = "HELM_NAMESPACE")]
@@ -145,10 +146,14 @@ pub enum Command {
 ///
 /// `template` is the command scripts run in loops, and building clap's definition of every
 /// command took half of a small chart's whole run; when it is the first argument, only the
-/// root (with the global flags) and `template` itself are built. Both paths give the same
+/// root (with the global flags) and `template` itself are built, and its most common
+/// command lines are read without clap at all ([`template_argv`]). All paths give the same
 /// parse, help and errors (tested in `parse_tests`).
 pub fn parse(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
     use clap::{Args, FromArgMatches};
+    if let Some(cli) = template_argv::parse_common_template(&args) {
+        return Ok(cli);
+    }
     if args.get(1).is_some_and(|a| a == "template") {
         let root = clap::Command::new("capstan")
             .version(env!("CARGO_PKG_VERSION"))

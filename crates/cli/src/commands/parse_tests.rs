@@ -98,3 +98,147 @@ fn other_commands_take_the_full_definition() {
         assert_eq!(outcome(fast(args)), outcome(full(args)), "args {args:?}");
     }
 }
+
+/// The reader without clap, in an environment where none of the global flags' variables
+/// is set (the test process's own environment may set KUBECONFIG).
+fn without_clap(args: &[&str]) -> Option<String> {
+    let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    super::template_argv::parse_common_template_in(&args, |_| false)
+        .map(|cli| format!("ok {cli:?}"))
+}
+
+/// clap's full definition, reading no environment variables.
+fn full_without_env(args: &[&str]) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = Cli::command().mut_args(|a| a.env(None));
+    let mut matches = cmd.try_get_matches_from(args)?;
+    Cli::from_arg_matches_mut(&mut matches)
+}
+
+#[test]
+fn common_template_lines_are_read_without_clap_as_clap_reads_them() {
+    let answered: &[&[&str]] = &[
+        &["capstan", "template", "rel", "chart"],
+        &["capstan", "template", "chart"],
+        &[
+            "capstan",
+            "template",
+            "rel",
+            "charts/keda",
+            "--namespace",
+            "keda",
+            "--kube-version",
+            "1.31.0",
+            "-f",
+            "values/a.yaml",
+            "-f",
+            "b.yaml",
+            "--set",
+            "a=b,c=d",
+            "--set-string",
+            "x=1",
+            "--api-versions",
+            "a/v1",
+            "-a",
+            "b/v2",
+        ],
+        &[
+            "capstan",
+            "template",
+            "--namespace=ns",
+            "rel",
+            "--kube-version=1.30",
+            "chart",
+        ],
+        &[
+            "capstan",
+            "template",
+            "rel",
+            "chart",
+            "--skip-tests",
+            "--include-crds",
+            "--skip-crds",
+            "--is-upgrade",
+            "--no-hooks",
+            "--skip-schema-validation",
+            "--output-dir",
+            "/tmp/o",
+            "-s",
+            "templates/a.yaml",
+            "--show-only=b.yaml",
+        ],
+        &["capstan", "template", "rel", "chart", "extra"],
+    ];
+    for args in answered {
+        let quick = without_clap(args);
+        assert!(quick.is_some(), "the common line {args:?} went to clap");
+        assert_eq!(
+            quick.unwrap(),
+            outcome(full_without_env(args)),
+            "args {args:?}"
+        );
+    }
+    let declined: &[&[&str]] = &[
+        &["capstan", "template", "rel", "chart", "--bogus"],
+        &["capstan", "template", "rel", "chart", "--help"],
+        &["capstan", "template", "rel", "chart", "--kube-version"],
+        &["capstan", "template", "rel", "chart", "-n", "a", "-n", "b"],
+        &[
+            "capstan",
+            "template",
+            "rel",
+            "chart",
+            "--skip-tests",
+            "--skip-tests",
+        ],
+        &["capstan", "template", "rel", "chart", "--skip-tests=true"],
+        &["capstan", "template", "rel", "chart", "-f", "a.yaml,b.yaml"],
+        &["capstan", "template", "rel", "chart", "-f", "-"],
+        &["capstan", "template", "rel", "chart", "--namespace="],
+        &["capstan", "template", "rel", "chart", "-nfoo"],
+        &["capstan", "template", "rel", "--", "chart"],
+        &["capstan", "template", "rel", "chart", "--debug"],
+        &["capstan", "-n", "ns", "template", "rel", "chart"],
+        &["capstan", "history", "rel"],
+    ];
+    for name in super::template_argv::GLOBAL_FLAG_ENV {
+        let args: Vec<std::ffi::OsString> = ["capstan", "template", "rel", "chart"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        let env_set = super::template_argv::parse_common_template_in(&args, |n| n == *name);
+        assert!(env_set.is_none(), "{name} set, and clap was not asked");
+    }
+    for args in declined {
+        assert_eq!(without_clap(args), None, "args {args:?}");
+        // Whatever clap makes of them is what `parse` gives.
+        assert_eq!(outcome(fast(args)), outcome(full(args)), "args {args:?}");
+    }
+}
+
+#[test]
+fn the_reader_without_clap_knows_every_environment_variable_of_the_global_flags() {
+    use clap::CommandFactory;
+    let mut from_clap: Vec<String> = Cli::command()
+        .get_arguments()
+        .filter_map(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+        .collect();
+    let mut listed: Vec<String> = super::template_argv::GLOBAL_FLAG_ENV
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    from_clap.sort();
+    listed.sort();
+    assert_eq!(listed, from_clap);
+    let template_env: Vec<String> = Cli::command()
+        .find_subcommand("template")
+        .expect("template is defined")
+        .get_arguments()
+        .filter(|a| !a.is_global_set())
+        .filter_map(|a| a.get_env().map(|e| e.to_string_lossy().into_owned()))
+        .collect();
+    assert!(
+        template_env.is_empty(),
+        "template's own flags read {template_env:?}: the reader without clap must decline when they are set"
+    );
+}

@@ -11,7 +11,7 @@ use super::GlobalFlags;
 
 /// Flags of `capstan template` (Helm's names). Flags that only matter when talking to a
 /// cluster or a chart repository are accepted and ignored, as `helm template` does.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct TemplateArgs {
     /// release name, then chart path (`template [NAME] [CHART]`)
     #[arg(num_args = 0..)]
@@ -102,7 +102,7 @@ pub struct TemplateArgs {
 }
 
 /// Install flags that `helm template` accepts but that have no effect on local rendering.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct IgnoredFlags {
     #[arg(long = "ca-file", hide = true)]
     ca_file: Option<String>,
