@@ -30,7 +30,7 @@ fuzz_target!(|input: &[u8]| {
     chart.metadata.name = "c".into();
     chart.metadata.version = "0.1.0".into();
     chart.metadata.api_version = "v2".into();
-    chart.templates.push(File { name: "templates/t.yaml".into(), data: TEMPLATE.as_bytes().to_vec(), mod_time: None });
+    chart.templates.push(File { name: "templates/t.yaml".into(), data: TEMPLATE.as_bytes().into(), mod_time: None });
     let mut values = capstan_chart::Values::new();
     values.insert("s".into(), serde_json::Value::String(text.to_string()));
     let ctx = RenderContext {
