@@ -20,12 +20,17 @@ impl File {
     /// The contents as shared text, when they are UTF-8: the same buffer, not a copy
     /// (template texts are parsed into trees that keep their source).
     pub fn shared_text(&self) -> Option<std::sync::Arc<str>> {
-        std::str::from_utf8(&self.data).ok()?;
-        let raw = std::sync::Arc::into_raw(std::sync::Arc::clone(&self.data)) as *const str;
-        // SAFETY: `str` has the layout of `[u8]`, the bytes were just checked to be UTF-8,
-        // and a shared `Arc` never hands out mutable access, so they stay UTF-8.
-        Some(unsafe { std::sync::Arc::from_raw(raw) })
+        shared_utf8(&self.data)
     }
+}
+
+/// `data` as shared text when it is UTF-8: the same buffer, not a copy.
+pub fn shared_utf8(data: &std::sync::Arc<[u8]>) -> Option<std::sync::Arc<str>> {
+    std::str::from_utf8(data).ok()?;
+    let raw = std::sync::Arc::into_raw(std::sync::Arc::clone(data)) as *const str;
+    // SAFETY: `str` has the layout of `[u8]`, the bytes were just checked to be UTF-8,
+    // and a shared `Arc` never hands out mutable access, so they stay UTF-8.
+    Some(unsafe { std::sync::Arc::from_raw(raw) })
 }
 
 impl From<crate::archive::BufferedFile> for File {

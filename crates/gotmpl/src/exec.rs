@@ -266,7 +266,7 @@ impl<'t> State<'t, '_> {
             self.check_stack()?;
         }
         match node {
-            Node::Text { text, .. } => self.out.push_str(text),
+            Node::Text { text, .. } => printer::push_large(self.out, text),
             Node::Action { pipe, .. } => {
                 let val = self.eval_pipeline(dot, pipe)?;
                 if pipe.decl.is_empty() {

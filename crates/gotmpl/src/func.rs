@@ -203,14 +203,23 @@ impl FuncCtx<'_> {
         name: &str,
         data: &Value,
     ) -> Result<String, Error> {
-        let mut out = String::new();
+        // A whole file (as `tpl` runs) renders to roughly its own size; a `define`d
+        // template's tree holds its whole file's text, so it gets no hint.
+        let size_hint = set.file_size_hint(name);
+        let mut out = String::with_capacity(size_hint);
         set.execute_nested(name, data, &mut out, self.shared)?;
         Ok(out)
     }
 
     /// A clone of the current set with `text` parsed into it under `name`, so the text sees
     /// every `define` of the set (Helm's `tpl`).
-    pub fn clone_with(&self, name: &str, text: &str) -> Result<Templates, Error> {
+    /// The text may be given shared (`Arc<str>`, as a template string value holds it):
+    /// the parsed tree keeps it without a copy.
+    pub fn clone_with(
+        &self,
+        name: &str,
+        text: impl Into<std::sync::Arc<str>>,
+    ) -> Result<Templates, Error> {
         let mut t = self.set.clone();
         t.parse_new(name, text)?;
         Ok(t)

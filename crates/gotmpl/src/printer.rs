@@ -10,7 +10,7 @@ use crate::value::{Kind, Object, Value};
 pub(crate) fn print_value(out: &mut String, v: &Value) {
     match v {
         Value::Nil => out.push_str("<no value>"),
-        Value::String(s) => out.push_str(s),
+        Value::String(s) => push_large(out, s),
         Value::Int(i) | Value::Int64(i) => {
             use std::fmt::Write as _;
             let _ = write!(out, "{i}");
@@ -84,4 +84,18 @@ pub(crate) fn sprintf(format: &str, args: &[Value]) -> String {
 /// `fmt.Sprint(v)` of one value.
 pub(crate) fn sprint_one(v: &Value) -> String {
     sprint(std::slice::from_ref(v))
+}
+
+/// Appends `text`, growing `out` well ahead when a large piece (an included file, a `tpl`
+/// of a CRD) does not fit. Doubling from a template's own size copied a megabyte of output
+/// several times, each time into fresh memory whose first touch costs a page fault; room
+/// that is reserved but never written costs nothing.
+pub(crate) fn push_large(out: &mut String, text: &str) {
+    const LARGE: usize = 64 * 1024;
+    let free = out.capacity() - out.len();
+    if text.len() > free && text.len() >= LARGE {
+        let wanted = (out.len() + text.len()) * 2;
+        out.reserve_exact(wanted - out.len());
+    }
+    out.push_str(text);
 }

@@ -253,8 +253,9 @@ impl Templates {
     /// any template of that name even when it is empty, as Go executes the new object's own
     /// tree. Helm's `tpl` relies on it: `tpl ""` renders nothing instead of re-running the
     /// enclosing `tpl` text that was parsed under the same name.
-    pub fn parse_new(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        self.parse_inner(name, &Arc::from(text), true)
+    /// The text may be given shared (`Arc<str>`): the tree keeps it without a copy.
+    pub fn parse_new(&mut self, name: &str, text: impl Into<Arc<str>>) -> Result<(), Error> {
+        self.parse_inner(name, &text.into(), true)
     }
 
     /// Parses several files into the set with the same outcome as [`Templates::parse`] on
@@ -379,7 +380,7 @@ impl Templates {
         // A file renders to roughly its own size (CRDs: exactly). Reserving that much up
         // front costs nothing until written, where growing by doubling copied a large
         // output several times, each time into fresh memory.
-        let size_hint = self.trees.get(name).map_or(0, |t| t.text.len());
+        let size_hint = self.file_size_hint(name);
         let (r, produced) = with_stack(|guard| {
             let mut local = String::with_capacity(size_hint);
             let mut shared = Shared {
@@ -399,6 +400,15 @@ impl Templates {
             out.push_str(&produced);
         }
         r
+    }
+
+    /// The text size of `name` when it is a whole file's template (which renders to roughly
+    /// its own size: CRDs exactly), 0 for a `define`d one (its tree holds its file's text).
+    pub(crate) fn file_size_hint(&self, name: &str) -> usize {
+        self.trees
+            .get(name)
+            .filter(|t| t.name == *t.parse_name)
+            .map_or(0, |t| t.text.len())
     }
 
     /// Executes within an outer execution (from a function), sharing its depth accounting.

@@ -217,7 +217,13 @@ pub fn helm_functions(opts: EngineOptions) -> FuncMap {
             let text = arg_str(args, 0);
             let data = arg(args, 1);
             let set_name = ctx.templates().name().to_string();
-            let clone = ctx.clone_with(&set_name, text).map_err(|e| FuncError {
+            // The string value's buffer becomes the tree's source (a `tpl` of a CRD from
+            // `.Files.Get` is hundreds of kilobytes).
+            let shared: std::sync::Arc<str> = match args.first() {
+                Some(Value::String(s)) => s.clone(),
+                _ => text.into(),
+            };
+            let clone = ctx.clone_with(&set_name, shared).map_err(|e| FuncError {
                 message: format!("cannot parse template {}: {e}", go_quote(text)),
                 source: Some(Box::new(e)),
             })?;

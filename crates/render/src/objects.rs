@@ -461,12 +461,10 @@ impl Object for Files {
             }
         };
         match name {
-            // One copy, straight into the value (files can be megabytes of CRDs).
+            // The file's own buffer when it is UTF-8 (files can be megabytes of CRDs).
             "Get" => Ok(Value::str(match self.files.get(arg(0)?) {
-                Some(b) => match std::str::from_utf8(b) {
-                    Ok(text) => Arc::<str>::from(text),
-                    Err(_) => Arc::from(String::from_utf8_lossy(b).as_ref()),
-                },
+                Some(b) => capstan_chart::chart::shared_utf8(b)
+                    .unwrap_or_else(|| Arc::from(String::from_utf8_lossy(b).as_ref())),
                 None => Arc::from(""),
             })),
             "GetBytes" => Ok(Value::Bytes(
