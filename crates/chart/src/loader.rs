@@ -359,7 +359,10 @@ fn read_regular(
         return Err(too_large());
     }
     let size = meta.len() as usize;
-    let mut data: Arc<[u8]> = std::iter::repeat_n(0, size).collect();
+    // Zeroed by the allocator, which knows fresh memory is already zero: no pass over
+    // the pages before `read` fills them (writing zeros first touched every page twice).
+    // SAFETY: all-zero bytes are valid `u8`s.
+    let mut data: Arc<[u8]> = unsafe { Arc::<[u8]>::new_zeroed_slice(size).assume_init() };
     let buf = Arc::get_mut(&mut data).expect("a new buffer has no other owner");
     let mut filled = 0;
     while filled < size {
