@@ -21,7 +21,7 @@
 //! that hostile input cannot exhaust the stack or memory.
 
 #[cfg(test)]
-mod mutations;
+mod differential;
 mod quick_doc;
 mod quick_head;
 mod resolve;

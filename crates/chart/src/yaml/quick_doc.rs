@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 
 use super::quick_head::{
     all_printable, closing_double_quote, indent_of, inline_value, is_block_header, is_skippable,
-    plain_continues_from, seq_item, split_key, split_lines, Inline, Key,
+    next_content_line, plain_continues_from, seq_item, split_key, split_lines, Inline, Key,
 };
 use super::resolve::{resolve_plain, Scalar};
 use super::scalar_to_json;
@@ -92,20 +92,7 @@ fn scalar_value(scalar: &Scalar) -> Option<Value> {
 
 impl Builder<'_> {
     fn run(&mut self) -> Option<Value> {
-        while self.next < self.lines.len() {
-            let line = self.lines[self.next];
-            self.next += 1;
-            let indent = indent_of(line);
-            let rest = &line[indent..];
-            if is_skippable(rest) {
-                continue;
-            }
-            if rest.starts_with('\t') {
-                return None;
-            }
-            if indent == 0 && (line.starts_with("---") || line.starts_with("...")) {
-                return None;
-            }
+        while let Some((indent, rest)) = next_content_line(&self.lines, &mut self.next)? {
             self.line(indent, rest)?;
         }
         if self.pending.take().is_some() {

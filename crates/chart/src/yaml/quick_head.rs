@@ -216,6 +216,31 @@ pub(super) fn indent_of(line: &str) -> usize {
     i + bytes[i..].iter().take_while(|&&b| b == b' ').count()
 }
 
+/// The next line with content at or after `*next` (which moves past it): its indentation
+/// and the text after that; `Some(None)` at the end of the document. `None` when the line
+/// is outside the subset the fast readers take: a tab where the text starts, or a
+/// document marker (`---`, `...`).
+pub(super) fn next_content_line<'a>(
+    lines: &[&'a str],
+    next: &mut usize,
+) -> Option<Option<(usize, &'a str)>> {
+    while let Some(&line) = lines.get(*next) {
+        *next += 1;
+        let indent = indent_of(line);
+        let rest = &line[indent..];
+        if is_skippable(rest) {
+            continue;
+        }
+        if rest.starts_with('\t')
+            || (indent == 0 && (line.starts_with("---") || line.starts_with("...")))
+        {
+            return None;
+        }
+        return Some(Some((indent, rest)));
+    }
+    Some(None)
+}
+
 /// Blank, or a comment line.
 pub(super) fn is_skippable(rest: &str) -> bool {
     rest.is_empty() || rest.starts_with('#')
@@ -590,20 +615,7 @@ pub(super) fn is_block_header(text: &str) -> bool {
 impl Scanner<'_> {
     fn run(&mut self) -> Option<()> {
         // The document must be a block mapping starting at column 0.
-        while self.next < self.lines.len() {
-            let line = self.lines[self.next];
-            self.next += 1;
-            let indent = indent_of(line);
-            let rest = &line[indent..];
-            if is_skippable(rest) {
-                continue;
-            }
-            if rest.starts_with('\t') {
-                return None;
-            }
-            if indent == 0 && (line.starts_with("---") || line.starts_with("...")) {
-                return None;
-            }
+        while let Some((indent, rest)) = next_content_line(&self.lines, &mut self.next)? {
             self.line(indent, rest)?;
         }
         if let Some(p) = self.pending.take() {

@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use super::document_of;
+use crate::yaml::differential::{corpus_dir, golden_documents, mutate, Lcg};
 use crate::yaml::from_str_with_event_parser;
-use crate::yaml::mutations::{mutate, Lcg};
 
 /// Checks the soundness promise on one document; returns whether the fast path answered.
 fn check(doc: &str) -> bool {
@@ -201,15 +201,7 @@ fn mutations_never_make_it_disagree() {
 #[test]
 #[ignore = "needs the shared corpus beside the repository (../shared/corpus); .ci/run runs it"]
 fn corpus_quick_doc_agrees_on_every_values_file_and_golden_document() {
-    let corpus =
-        std::path::PathBuf::from(std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into()
-        }));
-    assert!(
-        corpus.join("golden").is_dir(),
-        "the Helm corpus is missing at {}: set CAPSTAN_CORPUS",
-        corpus.display()
-    );
+    let corpus = corpus_dir();
     let mut values_files = Vec::new();
     let mut dirs = vec![corpus.join("charts"), corpus.join("values")];
     while let Some(dir) = dirs.pop() {
@@ -249,19 +241,9 @@ fn corpus_quick_doc_agrees_on_every_values_file_and_golden_document() {
         }
     }
     let (mut docs, mut docs_answered) = (0, 0);
-    for version in std::fs::read_dir(corpus.join("golden")).unwrap() {
-        for file in std::fs::read_dir(version.unwrap().path()).unwrap() {
-            let path = file.unwrap().path();
-            if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let text = text.strip_prefix("---\n").unwrap_or(&text);
-            for doc in text.split("\n---\n") {
-                docs += 1;
-                docs_answered += usize::from(check(doc));
-            }
-        }
+    for (_, doc) in golden_documents(&corpus) {
+        docs += 1;
+        docs_answered += usize::from(check(&doc));
     }
     eprintln!(
         "quick doc answered {answered} of {files} values.yaml files ({} YAML files checked) and {docs_answered} of {docs} golden documents",

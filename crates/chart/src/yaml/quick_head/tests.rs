@@ -5,8 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::head_of;
+use crate::yaml::differential::{corpus_dir, golden_documents, mutate, Lcg};
 use crate::yaml::from_str_with_event_parser as from_str;
-use crate::yaml::mutations::{mutate, Lcg};
 
 /// What the head reader keeps of a fully decoded document (numbers compared as f64).
 fn pruned(full: &Value) -> Value {
@@ -268,42 +268,22 @@ fn mutations_never_make_it_disagree() {
 #[test]
 #[ignore = "needs the shared corpus beside the repository (../shared/corpus); .ci/run runs it"]
 fn corpus_quick_head_agrees_on_every_golden_document() {
-    let corpus =
-        std::path::PathBuf::from(std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into()
-        }));
-    let golden = corpus.join("golden");
-    assert!(
-        golden.is_dir(),
-        "the Helm corpus is missing at {}: set CAPSTAN_CORPUS",
-        corpus.display()
-    );
     let (mut docs, mut answered) = (0, 0);
     let (mut bytes, mut answered_bytes) = (0, 0);
-    for version in std::fs::read_dir(&golden).unwrap() {
-        for file in std::fs::read_dir(version.unwrap().path()).unwrap() {
-            let path = file.unwrap().path();
-            if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let text = text.strip_prefix("---\n").unwrap_or(&text);
-            for doc in text.split("\n---\n") {
-                docs += 1;
-                bytes += doc.len();
-                if check(doc) {
-                    answered += 1;
-                    answered_bytes += doc.len();
-                } else if std::env::var("QUICK_HEAD_WHY").is_ok() {
-                    if let Some(n) = super::gave_up_at(doc) {
-                        eprintln!(
-                            "GAVEUP {} {} {:?}",
-                            path.display(),
-                            doc.len(),
-                            doc.split('\n').nth(n.saturating_sub(1)).unwrap_or("")
-                        );
-                    }
-                }
+    for (path, doc) in golden_documents(&corpus_dir()) {
+        docs += 1;
+        bytes += doc.len();
+        if check(&doc) {
+            answered += 1;
+            answered_bytes += doc.len();
+        } else if std::env::var("QUICK_HEAD_WHY").is_ok() {
+            if let Some(n) = super::gave_up_at(&doc) {
+                eprintln!(
+                    "GAVEUP {} {} {:?}",
+                    path.display(),
+                    doc.len(),
+                    doc.split('\n').nth(n.saturating_sub(1)).unwrap_or("")
+                );
             }
         }
     }

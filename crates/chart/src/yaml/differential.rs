@@ -1,5 +1,8 @@
-//! Random edits of YAML documents for the differential tests of the fast readers: insert
-//! a YAML-significant piece, delete a few bytes, or re-indent a line.
+//! Inputs for the differential tests of the fast readers (which must agree with the event
+//! parser wherever they answer): random edits of YAML documents (insert a YAML-significant
+//! piece, delete a few bytes, or re-indent a line), and the shared corpus's documents.
+
+use std::path::PathBuf;
 
 /// Pieces of YAML syntax worth inserting anywhere.
 const PIECES: &[&str] = &[
@@ -52,4 +55,38 @@ pub(crate) fn mutate(base: &str, rng: &mut Lcg) -> String {
         }
     }
     doc
+}
+
+/// The shared corpus (`CAPSTAN_CORPUS`, or `../shared/corpus` beside the repository);
+/// fails with a message saying how to provide it when it is missing.
+pub(crate) fn corpus_dir() -> PathBuf {
+    let corpus =
+        PathBuf::from(std::env::var("CAPSTAN_CORPUS").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").into()
+        }));
+    assert!(
+        corpus.join("golden").is_dir(),
+        "the Helm corpus is missing at {}: set CAPSTAN_CORPUS",
+        corpus.display()
+    );
+    corpus
+}
+
+/// Every document of every golden `helm template` output of the corpus, with its file.
+pub(crate) fn golden_documents(corpus: &std::path::Path) -> Vec<(PathBuf, String)> {
+    let mut docs = Vec::new();
+    for version in std::fs::read_dir(corpus.join("golden")).unwrap() {
+        for file in std::fs::read_dir(version.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let text = text.strip_prefix("---\n").unwrap_or(&text);
+            for doc in text.split("\n---\n") {
+                docs.push((path.clone(), doc.to_string()));
+            }
+        }
+    }
+    docs
 }
