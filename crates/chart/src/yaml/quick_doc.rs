@@ -327,12 +327,13 @@ impl Builder<'_> {
                 // More-indented lines keep their breaks in a folded scalar.
                 return None;
             }
-            if self.next + 1 == self.lines.len() {
-                // The last line without a line break: its chomping differs.
-                return None;
-            }
             lines.push(Some(text));
             self.next += 1;
+        }
+        if self.next == self.lines.len() && self.lines.last().is_some_and(|l| !l.is_empty()) {
+            // The text ends inside the scalar without a final line break (even on a line of
+            // spaces): the event parser's chomping differs there.
+            return None;
         }
         if content.is_none() {
             // No text at all (the next line is less indented): an empty string.

@@ -139,6 +139,10 @@ fn leaves_everything_unusual_to_the_decoder() {
         "a: |2\n   x\n",
         "a: >\n  x\n    more\n  y\n",
         "a: |\n  no final break",
+        // Found by the quick_doc fuzz target: a line of spaces ends the text.
+        "oP-: >\n #\n ",
+        "a: |\n  x\n  ",
+        "a: |-\n  x\n\n ",
         "a: multi\n  line plain\n",
         "a: 'multi\n  line'\n",
         "- a\n- b\n",
