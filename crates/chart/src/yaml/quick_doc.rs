@@ -16,8 +16,9 @@
 use serde_json::{Map, Value};
 
 use super::quick_head::{
-    all_printable, closing_double_quote, indent_of, inline_value, is_block_header, is_skippable,
-    next_content_line, plain_continues_from, seq_item, split_key, split_lines, Inline, Key,
+    all_printable, flow_sequence, indent_of, inline_value, is_block_header, is_skippable,
+    next_content_line, plain_continues_from, seq_item, split_key, split_lines, FlowItem, Inline,
+    Key,
 };
 use super::resolve::{resolve_plain, Scalar};
 use super::scalar_to_json;
@@ -32,12 +33,7 @@ pub fn document_of(text: &str) -> Option<Value> {
     if !all_printable(text) {
         return None;
     }
-    let mut builder = Builder {
-        lines: split_lines(text),
-        next: 0,
-        stack: Vec::new(),
-        pending: None,
-    };
+    let mut builder = Builder::new(text);
     builder.run()
 }
 
@@ -90,7 +86,16 @@ fn scalar_value(scalar: &Scalar) -> Option<Value> {
     scalar_to_json(scalar).ok()
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(text: &'a str) -> Self {
+        Builder {
+            lines: split_lines(text),
+            next: 0,
+            stack: Vec::new(),
+            pending: None,
+        }
+    }
+
     fn run(&mut self) -> Option<Value> {
         while let Some((indent, rest)) = next_content_line(&self.lines, &mut self.next)? {
             self.line(indent, rest)?;
@@ -404,63 +409,26 @@ fn unescape_double(body: &str) -> Option<String> {
     Some(out)
 }
 
-/// The items of a one-line flow sequence the head reader has vouched for (quoted
-/// scalars and plain words).
+/// The items of a one-line flow sequence the head reader has vouched for.
 fn flow_items(text: &str) -> Option<Vec<Value>> {
-    let bytes = text.as_bytes();
     let mut items = Vec::new();
-    let mut i = 1;
-    loop {
-        while bytes.get(i) == Some(&b' ') {
-            i += 1;
-        }
-        match *bytes.get(i)? {
-            b']' => return Some(items),
-            b',' => {
-                i += 1;
-                continue;
+    flow_sequence(text, |item| {
+        items.push(match item {
+            FlowItem::Double(body, true) => Value::String(unescape_double(body)?),
+            FlowItem::Double(body, false) | FlowItem::Single(body) => {
+                Value::String(body.to_string())
             }
-            b'"' => {
-                let (end, escaped) = closing_double_quote(&text[i..])?;
-                let body = &text[i + 1..i + end];
-                items.push(Value::String(if escaped {
-                    unescape_double(body)?
-                } else {
-                    body.to_string()
-                }));
-                i += end + 1;
-            }
-            b'\'' => {
-                let end = text[i + 1..].find('\'')? + i + 1;
-                items.push(Value::String(text[i + 1..end].to_string()));
-                i = end + 1;
-            }
-            _ => {
-                let start = i;
-                while i < bytes.len()
-                    && (bytes[i].is_ascii_alphanumeric()
-                        || matches!(bytes[i], b'.' | b'/' | b'_' | b'-'))
-                {
-                    i += 1;
-                }
-                if i == start {
-                    return None;
-                }
-                items.push(scalar_value(&resolve_plain(&text[start..i]))?);
-            }
-        }
-    }
+            FlowItem::Plain(word) => scalar_value(&resolve_plain(word))?,
+        });
+        Some(())
+    })?;
+    Some(items)
 }
 
 /// For tests: the 1-based line at which the fast path gave up, if it did.
 #[cfg(test)]
 pub(crate) fn gave_up_at(text: &str) -> Option<usize> {
-    let mut builder = Builder {
-        lines: split_lines(text),
-        next: 0,
-        stack: Vec::new(),
-        pending: None,
-    };
+    let mut builder = Builder::new(text);
     match builder.run() {
         Some(_) => None,
         None => Some(builder.next),

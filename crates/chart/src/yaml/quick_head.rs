@@ -393,7 +393,7 @@ pub(super) fn inline_value(text: &str) -> Option<Inline<'_>> {
             QuoteScan::Invalid => None,
         },
         b'[' if !text.starts_with("[]") => {
-            let close = flow_sequence_end(text)?;
+            let close = flow_sequence(text, |_| Some(()))?;
             trailing_ok(&text[close + 1..])?;
             Some(Inline::FlowSeq)
         }
@@ -420,9 +420,23 @@ pub(super) fn inline_value(text: &str) -> Option<Inline<'_>> {
     }
 }
 
-/// The index of the `]` closing a one-line flow sequence whose items are quoted
-/// scalars or plain words (no nesting, no maps, no special floats).
-fn flow_sequence_end(text: &str) -> Option<usize> {
+/// An item of a one-line flow sequence, as [`flow_sequence`] finds it.
+pub(super) enum FlowItem<'a> {
+    /// A double-quoted scalar's body, and whether it holds escapes (valid ones).
+    Double(&'a str, bool),
+    /// A single-quoted scalar's body (no `''` inside).
+    Single(&'a str),
+    /// A plain word (letters, digits, `.`, `/`, `_`, `-`; no special float).
+    Plain(&'a str),
+}
+
+/// Scans a one-line flow sequence whose items are quoted scalars or plain words (no
+/// nesting, no maps, no special floats), handing each item to `item`; the index of the
+/// closing `]`. `None` when the text is outside that shape or `item` gives up.
+pub(super) fn flow_sequence<'a>(
+    text: &'a str,
+    mut item: impl FnMut(FlowItem<'a>) -> Option<()>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = 1;
     let mut expect_item = true;
@@ -445,7 +459,8 @@ fn flow_sequence_end(text: &str) -> Option<usize> {
         }
         match b {
             b'"' => {
-                let (end, _) = closing_double_quote(&text[i..])?;
+                let (end, escaped) = closing_double_quote(&text[i..])?;
+                item(FlowItem::Double(&text[i + 1..i + end], escaped))?;
                 i += end + 1;
             }
             b'\'' => {
@@ -453,6 +468,7 @@ fn flow_sequence_end(text: &str) -> Option<usize> {
                 if bytes.get(end + 1) == Some(&b'\'') || text[i..end].contains('\t') {
                     return None;
                 }
+                item(FlowItem::Single(&text[i + 1..end]))?;
                 i = end + 1;
             }
             _ => {
@@ -472,6 +488,7 @@ fn flow_sequence_end(text: &str) -> Option<usize> {
                 {
                     return None;
                 }
+                item(FlowItem::Plain(word))?;
             }
         }
         expect_item = false;
@@ -540,7 +557,7 @@ fn scan_quoted(text: &str, from: usize, quote: u8) -> QuoteScan {
 
 /// The index of the closing `"` of a double-quoted scalar on this line, and whether the
 /// body holds escapes (each checked to be one go-yaml accepts).
-pub(super) fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
+fn closing_double_quote(text: &str) -> Option<(usize, bool)> {
     match scan_quoted(text, 1, b'"') {
         QuoteScan::Closed(end, escaped) => Some((end, escaped)),
         _ => None,
